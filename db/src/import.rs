@@ -1,0 +1,134 @@
+//! The write side of the CSV import: one transaction per batch of rows, with
+//! the task's reader position committed in the same transaction. A crash
+//! between batches loses nothing and a resumed import repeats nothing.
+
+use rusqlite::{Connection, Transaction, params};
+
+use crate::tasks::{Position, Rejection};
+use crate::{DbResult, UnixTime};
+
+/// One validated row, ready to store.
+pub struct DocRow<'a> {
+    pub aadhaar_hmac: &'a [u8],
+    pub aadhaar_enc: &'a [u8],
+    pub uri: &'a str,
+    pub issuer_id: &'a str,
+    pub doc_type: &'a str,
+    pub doc_name: &'a str,
+    pub doc_id: &'a str,
+    /// ISO dates `YYYY-MM-DD`.
+    pub issued_on: &'a str,
+    pub valid_from: Option<&'a str>,
+    pub valid_to: Option<&'a str>,
+    /// ISO date-time `YYYY-MM-DDTHH:MM:SS`.
+    pub time_stamp: &'a str,
+}
+
+/// An open batch. Nothing in it is visible until [`Batch::commit`].
+pub struct Batch<'conn> {
+    tx: Transaction<'conn>,
+    task_id: i64,
+    now: UnixTime,
+}
+
+/// Starts a batch for `task_id`.
+pub fn begin(conn: &mut Connection, task_id: i64, now: UnixTime) -> DbResult<Batch<'_>> {
+    // IMMEDIATE takes the write lock now rather than failing half-way.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    Ok(Batch { tx, task_id, now })
+}
+
+impl Batch<'_> {
+    /// Action A. Returns `false` when the Aadhaar number already had this URI
+    /// (the import is idempotent on the pair).
+    pub fn add(&self, doc: &DocRow<'_>) -> DbResult<bool> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO issued_docs (aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id,
+                 issued_on, valid_from, valid_to, time_stamp, task_id, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (aadhaar_hmac, uri) DO NOTHING",
+        )?;
+        let inserted = stmt.execute(params![
+            doc.aadhaar_hmac,
+            doc.aadhaar_enc,
+            doc.uri,
+            doc.issuer_id,
+            doc.doc_type,
+            doc.doc_name,
+            doc.doc_id,
+            doc.issued_on,
+            doc.valid_from,
+            doc.valid_to,
+            doc.time_stamp,
+            self.task_id,
+            self.now
+        ])?;
+        Ok(inserted == 1)
+    }
+
+    /// Action U: replaces the metadata of an existing Aadhaar + URI pair.
+    /// Returns `false` when there is no such pair.
+    pub fn update(&self, doc: &DocRow<'_>) -> DbResult<bool> {
+        let mut stmt = self.tx.prepare_cached(
+            "UPDATE issued_docs SET doc_name = ?3, issued_on = ?4, valid_from = ?5, valid_to = ?6,
+                 time_stamp = ?7, task_id = ?8, updated_at = ?9
+             WHERE aadhaar_hmac = ?1 AND uri = ?2",
+        )?;
+        let changed = stmt.execute(params![
+            doc.aadhaar_hmac,
+            doc.uri,
+            doc.doc_name,
+            doc.issued_on,
+            doc.valid_from,
+            doc.valid_to,
+            doc.time_stamp,
+            self.task_id,
+            self.now
+        ])?;
+        Ok(changed == 1)
+    }
+
+    /// Action D: removes the URI from that Aadhaar number's locker. Returns
+    /// `false` when it was not there.
+    pub fn delete(&self, aadhaar_hmac: &[u8], uri: &str) -> DbResult<bool> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("DELETE FROM issued_docs WHERE aadhaar_hmac = ?1 AND uri = ?2")?;
+        Ok(stmt.execute(params![aadhaar_hmac, uri])? == 1)
+    }
+
+    /// Records a refused row.
+    pub fn reject(&self, rejection: &Rejection) -> DbResult<()> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO import_rejections (task_id, line, field, reason) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        stmt.execute(params![
+            self.task_id,
+            rejection.line as i64,
+            rejection.field,
+            rejection.reason
+        ])?;
+        Ok(())
+    }
+
+    /// Commits the batch together with the reader position after it and the
+    /// row counts it adds.
+    pub fn commit(self, next: Position, imported: u64, rejected: u64) -> DbResult<()> {
+        self.tx.execute(
+            "UPDATE import_tasks SET pos_byte = ?2, pos_line = ?3, pos_record = ?4,
+                 rows_imported = rows_imported + ?5, rows_rejected = rows_rejected + ?6, updated_at = ?7
+             WHERE id = ?1",
+            params![
+                self.task_id,
+                next.byte as i64,
+                next.line as i64,
+                next.record as i64,
+                imported as i64,
+                rejected as i64,
+                self.now
+            ],
+        )?;
+        self.tx.commit()?;
+        Ok(())
+    }
+}

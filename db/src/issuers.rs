@@ -1,0 +1,324 @@
+//! Issuers, their Push API keys, their doc types and their portal users.
+
+use rusqlite::{Connection, params};
+
+use crate::error::OptionalRow;
+use crate::{DbError, DbResult, UnixTime};
+
+/// A registered issuer.
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    pub id: String,
+    pub name: String,
+    pub org_id: String,
+    pub pull_uri_url: Option<String>,
+    pub pull_doc_url: Option<String>,
+    pub pull_org_id: Option<String>,
+    /// The repository's API key, sealed with the master key.
+    pub pull_api_key_enc: Option<Vec<u8>>,
+    pub created_at: UnixTime,
+}
+
+/// What `insert` needs to register an issuer.
+pub struct NewIssuer<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub org_id: &'a str,
+    pub pull_uri_url: Option<&'a str>,
+    pub pull_doc_url: Option<&'a str>,
+    pub pull_org_id: Option<&'a str>,
+    pub pull_api_key_enc: Option<&'a [u8]>,
+    /// The first Push API key, sealed.
+    pub key_enc: &'a [u8],
+    pub now: UnixTime,
+}
+
+const ISSUER_COLUMNS: &str = "id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at";
+
+fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
+    Ok(Issuer {
+        id: row.get(0)?,
+        name: row.get(1)?,
+        org_id: row.get(2)?,
+        pull_uri_url: row.get(3)?,
+        pull_doc_url: row.get(4)?,
+        pull_org_id: row.get(5)?,
+        pull_api_key_enc: row.get(6)?,
+        created_at: row.get(7)?,
+    })
+}
+
+/// Registers an issuer with its first API key, atomically.
+/// Fails with `Conflict` when the id (compared case-insensitively) is taken.
+pub fn insert(conn: &mut Connection, new: &NewIssuer<'_>) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO issuers (id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            new.id,
+            new.name,
+            new.org_id,
+            new.pull_uri_url,
+            new.pull_doc_url,
+            new.pull_org_id,
+            new.pull_api_key_enc,
+            new.now
+        ],
+    )
+    .map_err(|e| match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict(format!("issuer {} already exists", new.id)),
+        other => other,
+    })?;
+    tx.execute(
+        "INSERT INTO issuer_keys (issuer_id, key_enc, created_at) VALUES (?1, ?2, ?3)",
+        params![new.id, new.key_enc, new.now],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Looks an issuer up by its id, case-insensitively.
+pub fn get(conn: &Connection, id: &str) -> DbResult<Option<Issuer>> {
+    conn.query_row(
+        &format!("SELECT {ISSUER_COLUMNS} FROM issuers WHERE id = ?1"),
+        [id],
+        issuer_from_row,
+    )
+    .optional_row()
+}
+
+/// Looks an issuer up by its Push API orgId, case-insensitively.
+pub fn get_by_org_id(conn: &Connection, org_id: &str) -> DbResult<Option<Issuer>> {
+    conn.query_row(
+        &format!("SELECT {ISSUER_COLUMNS} FROM issuers WHERE org_id = ?1"),
+        [org_id],
+        issuer_from_row,
+    )
+    .optional_row()
+}
+
+/// Every issuer, by id.
+pub fn list(conn: &Connection) -> DbResult<Vec<Issuer>> {
+    let mut stmt = conn.prepare(&format!("SELECT {ISSUER_COLUMNS} FROM issuers ORDER BY id"))?;
+    let rows = stmt.query_map([], issuer_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The sealed API keys that are valid at `now`: the current one and any still
+/// in their grace period, newest first.
+pub fn valid_keys(conn: &Connection, issuer_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_enc FROM issuer_keys
+         WHERE issuer_id = ?1 AND (expires_at IS NULL OR expires_at > ?2)
+         ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map(params![issuer_id, now], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Makes `key_enc` the current key. The previous keys stay valid until
+/// `old_keys_expire_at` (or their own earlier expiry).
+pub fn rotate_key(
+    conn: &mut Connection,
+    issuer_id: &str,
+    key_enc: &[u8],
+    now: UnixTime,
+    old_keys_expire_at: UnixTime,
+) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "UPDATE issuer_keys SET expires_at = MIN(COALESCE(expires_at, ?2), ?2)
+         WHERE issuer_id = ?1",
+        params![issuer_id, old_keys_expire_at],
+    )?;
+    tx.execute(
+        "INSERT INTO issuer_keys (issuer_id, key_enc, created_at) VALUES (?1, ?2, ?3)",
+        params![issuer_id, key_enc, now],
+    )?;
+    // Keys past their grace period are of no use to anyone: drop them.
+    tx.execute(
+        "DELETE FROM issuer_keys WHERE issuer_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2",
+        params![issuer_id, now],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A document type of an issuer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocType {
+    pub issuer_id: String,
+    pub code: String,
+    pub name: String,
+    /// Pull URI search fields, in order.
+    pub udfs: Vec<String>,
+}
+
+/// Adds a doc type; `Conflict` when the issuer already has that code.
+pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> DbResult<()> {
+    conn.execute(
+        "INSERT INTO doc_types (issuer_id, code, name, udfs, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![
+            doc_type.issuer_id,
+            doc_type.code,
+            doc_type.name,
+            doc_type.udfs.join("\n"),
+            now
+        ],
+    )
+    .map_err(|e| match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict(format!(
+            "doc type {} already exists for issuer {}",
+            doc_type.code, doc_type.issuer_id
+        )),
+        other => other,
+    })?;
+    Ok(())
+}
+
+/// Renames a doc type and replaces its search fields.
+pub fn update_doc_type(conn: &Connection, doc_type: &DocType) -> DbResult<()> {
+    let changed = conn.execute(
+        "UPDATE doc_types SET name = ?3, udfs = ?4 WHERE issuer_id = ?1 AND code = ?2",
+        params![
+            doc_type.issuer_id,
+            doc_type.code,
+            doc_type.name,
+            doc_type.udfs.join("\n")
+        ],
+    )?;
+    if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Removes a doc type. Documents already in lockers keep their URIs.
+pub fn delete_doc_type(conn: &Connection, issuer_id: &str, code: &str) -> DbResult<()> {
+    let changed = conn.execute(
+        "DELETE FROM doc_types WHERE issuer_id = ?1 AND code = ?2",
+        params![issuer_id, code],
+    )?;
+    if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// The doc types of an issuer, by code.
+pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
+    let mut stmt =
+        conn.prepare_cached("SELECT issuer_id, code, name, udfs FROM doc_types WHERE issuer_id = ?1 ORDER BY code")?;
+    let rows = stmt.query_map([issuer_id], |r| {
+        let udfs: String = r.get(3)?;
+        Ok(DocType {
+            issuer_id: r.get(0)?,
+            code: r.get(1)?,
+            name: r.get(2)?,
+            udfs: udfs.lines().map(str::to_owned).filter(|s| !s.is_empty()).collect(),
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A person who signs in to an issuer's portal.
+#[derive(Debug, Clone)]
+pub struct IssuerUser {
+    pub id: i64,
+    pub issuer_id: String,
+    pub username: String,
+    pub password_hash: String,
+}
+
+/// Adds a portal user; `Conflict` when the username is taken.
+pub fn insert_user(
+    conn: &Connection,
+    issuer_id: &str,
+    username: &str,
+    password_hash: &str,
+    now: UnixTime,
+) -> DbResult<i64> {
+    conn.execute(
+        "INSERT INTO issuer_users (issuer_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![issuer_id, username, password_hash, now],
+    )
+    .map_err(|e| match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
+        other => other,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuerUser> {
+    Ok(IssuerUser {
+        id: r.get(0)?,
+        issuer_id: r.get(1)?,
+        username: r.get(2)?,
+        password_hash: r.get(3)?,
+    })
+}
+
+/// Looks a portal user up by username, case-insensitively.
+pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<IssuerUser>> {
+    conn.query_row(
+        "SELECT id, issuer_id, username, password_hash FROM issuer_users WHERE username = ?1",
+        [username],
+        user_from_row,
+    )
+    .optional_row()
+}
+
+/// Looks a portal user up by id.
+pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<IssuerUser>> {
+    conn.query_row(
+        "SELECT id, issuer_id, username, password_hash FROM issuer_users WHERE id = ?1",
+        [id],
+        user_from_row,
+    )
+    .optional_row()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Db;
+
+    fn db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), 2).unwrap();
+        (dir, db)
+    }
+
+    fn new_issuer<'a>(id: &'a str, org: &'a str) -> NewIssuer<'a> {
+        NewIssuer {
+            id,
+            name: "Board",
+            org_id: org,
+            pull_uri_url: None,
+            pull_doc_url: None,
+            pull_org_id: None,
+            pull_api_key_enc: None,
+            key_enc: b"k1",
+            now: 100,
+        }
+    }
+
+    #[test]
+    fn issuer_ids_are_case_insensitive() {
+        let (_dir, db) = db();
+        let mut conn = db.conn().unwrap();
+        insert(&mut conn, &new_issuer("cbse.nic.in", "org1")).unwrap();
+        let err = insert(&mut conn, &new_issuer("CBSE.nic.in", "org2")).unwrap_err();
+        assert!(matches!(err, DbError::Conflict(_)));
+        assert_eq!(get(&conn, "CBSE.NIC.IN").unwrap().unwrap().id, "cbse.nic.in");
+        assert!(get_by_org_id(&conn, "ORG1").unwrap().is_some());
+    }
+
+    #[test]
+    fn rotation_keeps_the_old_key_until_its_grace_ends() {
+        let (_dir, db) = db();
+        let mut conn = db.conn().unwrap();
+        insert(&mut conn, &new_issuer("x.in", "o")).unwrap();
+        rotate_key(&mut conn, "x.in", b"k2", 200, 300).unwrap();
+        assert_eq!(
+            valid_keys(&conn, "x.in", 250).unwrap(),
+            vec![b"k2".to_vec(), b"k1".to_vec()]
+        );
+        assert_eq!(valid_keys(&conn, "x.in", 300).unwrap(), vec![b"k2".to_vec()]);
+    }
+}

@@ -1,0 +1,76 @@
+//! Sign-in sessions of residents and issuer users.
+
+use rusqlite::{Connection, params};
+
+use crate::error::OptionalRow;
+use crate::{DbResult, UnixTime};
+
+/// Who a session belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Resident,
+    IssuerUser,
+}
+
+impl SessionKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            SessionKind::Resident => "resident",
+            SessionKind::IssuerUser => "issuer_user",
+        }
+    }
+}
+
+/// A live session.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub subject_id: i64,
+    pub csrf_token: String,
+    pub expires_at: UnixTime,
+}
+
+/// Stores a session under the hash of its cookie value.
+pub fn insert(
+    conn: &Connection,
+    token_hash: &[u8],
+    kind: SessionKind,
+    subject_id: i64,
+    csrf_token: &str,
+    now: UnixTime,
+    expires_at: UnixTime,
+) -> DbResult<()> {
+    conn.execute(
+        "INSERT INTO sessions (token_hash, kind, subject_id, csrf_token, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![token_hash, kind.as_str(), subject_id, csrf_token, now, expires_at],
+    )?;
+    Ok(())
+}
+
+/// The session with this token hash and kind, if it has not expired.
+pub fn get(conn: &Connection, token_hash: &[u8], kind: SessionKind, now: UnixTime) -> DbResult<Option<Session>> {
+    conn.query_row(
+        "SELECT subject_id, csrf_token, expires_at FROM sessions
+         WHERE token_hash = ?1 AND kind = ?2 AND expires_at > ?3",
+        params![token_hash, kind.as_str(), now],
+        |r| {
+            Ok(Session {
+                subject_id: r.get(0)?,
+                csrf_token: r.get(1)?,
+                expires_at: r.get(2)?,
+            })
+        },
+    )
+    .optional_row()
+}
+
+/// Ends one session.
+pub fn delete(conn: &Connection, token_hash: &[u8]) -> DbResult<()> {
+    conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
+    Ok(())
+}
+
+/// Drops sessions that have expired; returns how many.
+pub fn purge_expired(conn: &Connection, now: UnixTime) -> DbResult<usize> {
+    Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
+}

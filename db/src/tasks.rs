@@ -1,0 +1,179 @@
+//! Import tasks: one per uploaded CSV file, by API or by hand, with the
+//! progress of its import and the rows it rejected.
+
+use rusqlite::{Connection, params};
+
+use crate::error::OptionalRow;
+use crate::{DbError, DbResult, UnixTime};
+
+/// Where a task's file came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Api,
+    Portal,
+}
+
+impl Source {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Api => "api",
+            Source::Portal => "portal",
+        }
+    }
+}
+
+/// An import task as stored.
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: i64,
+    pub issuer_id: String,
+    pub source: String,
+    pub file_name: String,
+    /// Path of the CSV file, relative to the data folder.
+    pub stored_path: String,
+    pub bytes_total: i64,
+    pub txn: Option<String>,
+    /// `pending`, `running`, `done` or `failed`.
+    pub status: String,
+    pub error: Option<String>,
+    pub position: Position,
+    pub rows_imported: i64,
+    pub rows_rejected: i64,
+    pub run_started_at: Option<UnixTime>,
+    pub run_start_byte: Option<i64>,
+    pub run_start_rows: Option<i64>,
+    pub created_at: UnixTime,
+    pub updated_at: UnixTime,
+    pub finished_at: Option<UnixTime>,
+}
+
+/// A CSV reader position: where the next unread record starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub byte: u64,
+    pub line: u64,
+    pub record: u64,
+}
+
+/// What `insert` needs to queue a file.
+pub struct NewTask<'a> {
+    pub issuer_id: &'a str,
+    pub source: Source,
+    pub file_name: &'a str,
+    pub stored_path: &'a str,
+    pub bytes_total: u64,
+    pub txn: Option<&'a str>,
+    pub now: UnixTime,
+}
+
+/// Queues a file for import and returns the task id.
+pub fn insert(conn: &Connection, new: &NewTask<'_>) -> DbResult<i64> {
+    conn.execute(
+        "INSERT INTO import_tasks (issuer_id, source, file_name, stored_path, bytes_total, txn, status, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
+        params![new.issuer_id, new.source.as_str(), new.file_name, new.stored_path, new.bytes_total as i64, new.txn, new.now],
+    )?;
+    Ok(conn.last_insert_rowid())
+}
+
+const COLUMNS: &str = "id, issuer_id, source, file_name, stored_path, bytes_total, txn, status, error,
+    pos_byte, pos_line, pos_record, rows_imported, rows_rejected, run_started_at, run_start_byte,
+    run_start_rows, created_at, updated_at, finished_at";
+
+fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
+    Ok(Task {
+        id: r.get(0)?,
+        issuer_id: r.get(1)?,
+        source: r.get(2)?,
+        file_name: r.get(3)?,
+        stored_path: r.get(4)?,
+        bytes_total: r.get(5)?,
+        txn: r.get(6)?,
+        status: r.get(7)?,
+        error: r.get(8)?,
+        position: Position {
+            byte: r.get::<_, i64>(9)? as u64,
+            line: r.get::<_, i64>(10)? as u64,
+            record: r.get::<_, i64>(11)? as u64,
+        },
+        rows_imported: r.get(12)?,
+        rows_rejected: r.get(13)?,
+        run_started_at: r.get(14)?,
+        run_start_byte: r.get(15)?,
+        run_start_rows: r.get(16)?,
+        created_at: r.get(17)?,
+        updated_at: r.get(18)?,
+        finished_at: r.get(19)?,
+    })
+}
+
+/// One task by id.
+pub fn get(conn: &Connection, id: i64) -> DbResult<Option<Task>> {
+    conn.query_row(
+        &format!("SELECT {COLUMNS} FROM import_tasks WHERE id = ?1"),
+        [id],
+        from_row,
+    )
+    .optional_row()
+}
+
+/// An issuer's tasks, newest first, at most `limit`.
+pub fn list_for_issuer(conn: &Connection, issuer_id: &str, limit: u32) -> DbResult<Vec<Task>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM import_tasks WHERE issuer_id = ?1 ORDER BY id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![issuer_id, limit], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Tasks still to import (pending, or running when an importer died), oldest first.
+pub fn open_tasks(conn: &Connection) -> DbResult<Vec<Task>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM import_tasks WHERE status IN ('pending', 'running') ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Marks a task running from its current position, for progress figures.
+pub fn mark_running(conn: &Connection, id: i64, now: UnixTime) -> DbResult<()> {
+    let changed = conn.execute(
+        "UPDATE import_tasks SET status = 'running', run_started_at = ?2, run_start_byte = pos_byte,
+             run_start_rows = rows_imported + rows_rejected, updated_at = ?2
+         WHERE id = ?1",
+        params![id, now],
+    )?;
+    if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Marks a task finished: `done`, or `failed` with the reason.
+pub fn finish(conn: &Connection, id: i64, error: Option<&str>, now: UnixTime) -> DbResult<()> {
+    conn.execute(
+        "UPDATE import_tasks SET status = ?2, error = ?3, finished_at = ?4, updated_at = ?4 WHERE id = ?1",
+        params![id, if error.is_some() { "failed" } else { "done" }, error, now],
+    )?;
+    Ok(())
+}
+
+/// A row that the import refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub line: u64,
+    pub field: String,
+    pub reason: String,
+}
+
+/// A task's rejected rows by line, from line `after` on, at most `limit`.
+pub fn rejections(conn: &Connection, task_id: i64, after: u64, limit: u32) -> DbResult<Vec<Rejection>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT line, field, reason FROM import_rejections WHERE task_id = ?1 AND line > ?2 ORDER BY line LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![task_id, after as i64, limit], |r| {
+        Ok(Rejection {
+            line: r.get::<_, i64>(0)? as u64,
+            field: r.get(1)?,
+            reason: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,148 @@
+//! The admin subcommands: each calls a service and prints its result, as
+//! one JSON object with `--json` or as plain text.
+
+use serde_json::{Value, json};
+
+use crate::app::App;
+use crate::cli::{Command, DoctypeCommand, ImportCommand, IssuerCommand, KeyCommand, ResidentCommand, UserCommand};
+use crate::error::Error;
+use crate::{import, issuers, residents};
+
+/// What a subcommand prints: a JSON object and its plain-text form.
+pub struct Output {
+    pub json: Value,
+    pub text: String,
+}
+
+/// Runs one admin subcommand against the data folder.
+pub fn run(app: &App, command: Command) -> Result<Output, Error> {
+    match command {
+        Command::Serve => Err(Error::Internal("serve is not an admin subcommand".into())),
+        Command::Issuer(cmd) => issuer(app, cmd),
+        Command::Resident(ResidentCommand::Add {
+            aadhaar,
+            name,
+            dob,
+            mobile,
+            password,
+        }) => {
+            let new = residents::NewResident {
+                aadhaar: &aadhaar,
+                name: &name,
+                dob: &dob,
+                mobile: &mobile,
+                password: &password,
+            };
+            let id = residents::add(app, &new)?;
+            Ok(Output {
+                json: json!({ "resident_id": id }),
+                text: format!("opened locker {id}"),
+            })
+        }
+        Command::Import(ImportCommand::Run) => {
+            let summary = import::run_pending(app)?;
+            Ok(Output {
+                json: serde_json::to_value(summary).unwrap_or_default(),
+                text: format!(
+                    "imported {} file(s): {} row(s) imported, {} rejected",
+                    summary.files, summary.rows_imported, summary.rows_rejected
+                ),
+            })
+        }
+    }
+}
+
+fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
+    match command {
+        IssuerCommand::Add {
+            id,
+            name,
+            pull_uri_url,
+            pull_doc_url,
+            pull_org_id,
+            pull_api_key,
+        } => {
+            let pull = issuers::PullSettings {
+                uri_url: pull_uri_url,
+                doc_url: pull_doc_url,
+                org_id: pull_org_id,
+                api_key: pull_api_key,
+            };
+            let creds = issuers::add(app, &id, &name, &pull)?;
+            let text = format!(
+                "registered issuer {}\norgId:   {}\nAPI key: {}\n(the API key is shown only now; keep it safe)",
+                creds.issuer_id, creds.org_id, creds.api_key
+            );
+            Ok(Output {
+                json: serde_json::to_value(&creds).unwrap_or_default(),
+                text,
+            })
+        }
+        IssuerCommand::List => {
+            let list = openlocker_db::issuers::list(&*app.db.conn()?)?;
+            let text = list
+                .iter()
+                .map(|i| format!("{}\t{}\t{}", i.id, i.org_id, i.name))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let items: Vec<Value> = list
+                .iter()
+                .map(|i| json!({ "issuer_id": i.id, "name": i.name, "org_id": i.org_id }))
+                .collect();
+            Ok(Output {
+                json: json!({ "issuers": items }),
+                text,
+            })
+        }
+        IssuerCommand::Doctype(DoctypeCommand::Add {
+            issuer,
+            code,
+            name,
+            udfs,
+        }) => {
+            let t = issuers::add_doc_type(app, &issuer, &code, &name, &udfs)?;
+            Ok(Output {
+                json: json!({ "issuer_id": t.issuer_id, "code": t.code }),
+                text: format!("added doc type {} to {}", t.code, t.issuer_id),
+            })
+        }
+        IssuerCommand::Doctype(DoctypeCommand::List { issuer }) => {
+            let types = issuers::doc_types(app, &issuer)?;
+            let text = types
+                .iter()
+                .map(|t| format!("{}\t{}\t{}", t.code, t.name, t.udfs.join(",")))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let items: Vec<Value> = types
+                .iter()
+                .map(|t| json!({ "code": t.code, "name": t.name, "udfs": t.udfs }))
+                .collect();
+            Ok(Output {
+                json: json!({ "issuer_id": issuer, "doc_types": items }),
+                text,
+            })
+        }
+        IssuerCommand::User(UserCommand::Add {
+            issuer,
+            username,
+            password,
+        }) => {
+            let id = issuers::add_user(app, &issuer, &username, &password)?;
+            Ok(Output {
+                json: json!({ "user_id": id, "issuer_id": issuer, "username": username }),
+                text: format!("added portal user {username} to {issuer}"),
+            })
+        }
+        IssuerCommand::Key(KeyCommand::Rotate { issuer }) => {
+            let rotated = issuers::rotate_key(app, &issuer)?;
+            let text = format!(
+                "new API key: {}\n(shown only now; the previous key works until unix time {})",
+                rotated.api_key, rotated.old_key_valid_until
+            );
+            Ok(Output {
+                json: serde_json::to_value(&rotated).unwrap_or_default(),
+                text,
+            })
+        }
+    }
+}

@@ -1,0 +1,183 @@
+//! The command line: `openlocker serve` and the admin subcommands.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// OpenLocker: a self-hostable Digital Locker.
+///
+/// One binary runs the locker (issuer Push API, residents, portals) with
+/// `serve`; the other subcommands administer the same data folder, also
+/// while `serve` runs.
+#[derive(Debug, Parser)]
+#[command(name = "openlocker", version, about, long_about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Settings flags; each beats its OPENLOCKER_* variable and the config file.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Settings file (TOML); see openlocker.example.toml.
+    #[arg(long, global = true, env = "OPENLOCKER_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Data folder: SQLite database, secrets, stored files [default: ./data].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<String>,
+    /// Listen address [default: 127.0.0.1:8080].
+    #[arg(long, global = true, value_name = "ADDR")]
+    pub bind: Option<String>,
+    /// The origin that browsers and issuers see [default: http://<bind>].
+    #[arg(long, global = true, value_name = "URL")]
+    pub public_url: Option<String>,
+    /// When the CSV import job runs, as cron with seconds [default: "0 * * * * *"].
+    #[arg(long, global = true, value_name = "CRON")]
+    pub import_schedule: Option<String>,
+    /// Largest Push CSV request body in bytes [default: 268435456].
+    #[arg(long, global = true, value_name = "BYTES")]
+    pub max_push_bytes: Option<String>,
+    /// Print exactly one JSON object on stdout (admin subcommands).
+    #[arg(long, global = true)]
+    pub json: bool,
+}
+
+impl GlobalArgs {
+    /// The settings given as flags, by settings key.
+    pub fn settings_flags(&self) -> Vec<(&'static str, String)> {
+        [
+            ("data_dir", &self.data_dir),
+            ("bind", &self.bind),
+            ("public_url", &self.public_url),
+            ("import_schedule", &self.import_schedule),
+            ("max_push_bytes", &self.max_push_bytes),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| value.clone().map(|v| (key, v)))
+        .collect()
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the server: locker, issuer APIs, portals and the import scheduler.
+    Serve,
+    /// Issuers: registration, doc types, portal users, API keys.
+    #[command(subcommand)]
+    Issuer(IssuerCommand),
+    /// Residents: open a locker.
+    #[command(subcommand)]
+    Resident(ResidentCommand),
+    /// The CSV import job.
+    #[command(subcommand)]
+    Import(ImportCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IssuerCommand {
+    /// Register an issuer; prints its Push API orgId and API key (shown once).
+    Add {
+        /// Issuer id: the department's domain (cbse.nic.in) or an alpha code.
+        #[arg(long)]
+        id: String,
+        /// Display name.
+        #[arg(long)]
+        name: String,
+        /// The issuer repository's Pull URI API URL.
+        #[arg(long)]
+        pull_uri_url: Option<String>,
+        /// The issuer repository's Pull Doc API URL.
+        #[arg(long)]
+        pull_doc_url: Option<String>,
+        /// The orgId the locker sends to the issuer repository.
+        #[arg(long)]
+        pull_org_id: Option<String>,
+        /// The API key the locker uses with the issuer repository.
+        #[arg(long)]
+        pull_api_key: Option<String>,
+    },
+    /// List the registered issuers.
+    List,
+    /// Doc types of an issuer.
+    #[command(subcommand)]
+    Doctype(DoctypeCommand),
+    /// Issuer portal users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// The Push API key.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DoctypeCommand {
+    /// Add a doc type (code of up to 5 letters, unique within the issuer).
+    Add {
+        #[arg(long)]
+        issuer: String,
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
+        /// A Pull URI search field of this doc type (repeatable), e.g. RollNo.
+        #[arg(long = "udf", value_name = "FIELD")]
+        udfs: Vec<String>,
+    },
+    /// List an issuer's doc types.
+    List {
+        #[arg(long)]
+        issuer: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person who signs in to the issuer portal.
+    Add {
+        #[arg(long)]
+        issuer: String,
+        #[arg(long)]
+        username: String,
+        /// At least 10 characters.
+        #[arg(long)]
+        password: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Make a new Push API key; the old one keeps working for key_grace_hours.
+    Rotate {
+        #[arg(long)]
+        issuer: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ResidentCommand {
+    /// Open a locker. Documents pushed earlier for the Aadhaar number appear at once.
+    Add {
+        /// 12 digits with a valid Verhoeff check digit.
+        #[arg(long)]
+        aadhaar: String,
+        #[arg(long)]
+        name: String,
+        /// Date of birth, YYYY-MM-DD.
+        #[arg(long)]
+        dob: String,
+        /// 10 digits.
+        #[arg(long)]
+        mobile: String,
+        /// At least 10 characters.
+        #[arg(long)]
+        password: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import every pending CSV now, as the scheduler would.
+    Run,
+}

@@ -1,0 +1,164 @@
+//! The one error type of the server, and the only place where HTTP statuses
+//! and CLI exit codes are chosen for it.
+
+use actix_web::http::StatusCode;
+use actix_web::http::header::ContentType;
+use actix_web::{HttpResponse, ResponseError};
+use openlocker_db::DbError;
+use serde::Serialize;
+
+/// What a service call can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The input is malformed or breaks a rule; the text says which.
+    #[error("{0}")]
+    Invalid(String),
+    /// No valid sign-in or credentials.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// Signed in, but not allowed to do this (or a CSRF token is missing).
+    #[error("{0}")]
+    Forbidden(String),
+    /// The thing named does not exist (or is not the caller's).
+    #[error("{0}")]
+    NotFound(String),
+    /// It already exists.
+    #[error("{0}")]
+    Conflict(String),
+    /// A request body over the configured limit.
+    #[error("{0}")]
+    TooLarge(String),
+    /// Something broke on our side; the cause is logged, never sent.
+    #[error("internal error: {0}")]
+    Internal(String),
+    /// The same error, for an XML API: the body is XML, not JSON.
+    #[error("{0}")]
+    Xml(Box<Error>),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Wraps an error of an XML endpoint so its body is XML.
+    pub fn in_xml(self) -> Error {
+        match self {
+            Error::Xml(_) => self,
+            other => Error::Xml(Box::new(other)),
+        }
+    }
+
+    /// The process exit code of an admin command that failed with this:
+    /// 2 for bad input, 1 for anything else.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Invalid(_) | Error::Conflict(_) | Error::NotFound(_) | Error::TooLarge(_) => 2,
+            Error::Xml(inner) => inner.exit_code(),
+            _ => 1,
+        }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            Error::Invalid(_) => "invalid",
+            Error::Unauthorized(_) => "unauthorized",
+            Error::Forbidden(_) => "forbidden",
+            Error::NotFound(_) => "not_found",
+            Error::Conflict(_) => "conflict",
+            Error::TooLarge(_) => "too_large",
+            Error::Internal(_) => "internal",
+            Error::Xml(inner) => inner.code(),
+        }
+    }
+
+    /// What the client is told: internal causes stay in the log.
+    fn public_message(&self, request_id: &str) -> String {
+        match self {
+            Error::Internal(_) => format!("internal error; quote request id {request_id} to the operator"),
+            Error::Xml(inner) => inner.public_message(request_id),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<DbError> for Error {
+    fn from(err: DbError) -> Self {
+        match err {
+            DbError::NotFound => Error::NotFound("not found".into()),
+            DbError::Conflict(what) => Error::Conflict(what),
+            DbError::Other(cause) => Error::Internal(cause),
+        }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(err: std::io::Error) -> Self {
+        Error::Internal(format!("i/o: {err}"))
+    }
+}
+
+impl From<actix_web::error::BlockingError> for Error {
+    fn from(err: actix_web::error::BlockingError) -> Self {
+        Error::Internal(format!("blocking task: {err}"))
+    }
+}
+
+#[derive(Serialize)]
+struct JsonBody<'a> {
+    error: &'a str,
+    message: &'a str,
+}
+
+/// The XML error body of the XML APIs.
+#[derive(Serialize)]
+#[serde(rename = "Error")]
+struct XmlBody<'a> {
+    #[serde(rename = "Code")]
+    code: &'a str,
+    #[serde(rename = "Message")]
+    message: &'a str,
+}
+
+impl ResponseError for Error {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            Error::Invalid(_) => StatusCode::BAD_REQUEST,
+            Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            Error::Forbidden(_) => StatusCode::FORBIDDEN,
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::Xml(inner) => inner.status_code(),
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let request_id = crate::crypto::random_hex(8);
+        if let Error::Internal(cause) = self.innermost() {
+            tracing::error!(request_id, cause, "request failed");
+        }
+        let message = self.public_message(&request_id);
+        let mut response = HttpResponse::build(self.status_code());
+        if matches!(self, Error::Xml(_)) {
+            let body = crate::http::xml::to_xml(&XmlBody {
+                code: self.code(),
+                message: &message,
+            });
+            response.content_type(ContentType::xml()).body(body)
+        } else {
+            response.json(JsonBody {
+                error: self.code(),
+                message: &message,
+            })
+        }
+    }
+}
+
+impl Error {
+    fn innermost(&self) -> &Error {
+        match self {
+            Error::Xml(inner) => inner.innermost(),
+            other => other,
+        }
+    }
+}

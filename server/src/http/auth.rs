@@ -1,0 +1,99 @@
+//! Session extractors. A handler that takes [`ResidentSession`] or
+//! [`IssuerSession`] only runs for a signed-in caller, and for any method
+//! but GET and HEAD only when the CSRF header matches the session's token.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration};
+use actix_web::http::Method;
+use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use openlocker_db::sessions::SessionKind;
+
+use crate::app::App;
+use crate::error::Error;
+use crate::sessions::{self, Authenticated, CSRF_HEADER};
+
+/// A signed-in resident.
+pub struct ResidentSession {
+    pub resident_id: i64,
+    pub token: String,
+}
+
+/// A signed-in issuer portal user.
+pub struct IssuerSession {
+    pub user_id: i64,
+    pub token: String,
+}
+
+async fn authenticate(
+    req: HttpRequest,
+    kind: SessionKind,
+    cookie: &'static str,
+) -> Result<(Authenticated, String), Error> {
+    let app = req
+        .app_data::<web::Data<App>>()
+        .cloned()
+        .ok_or_else(|| Error::Internal("application state is missing".into()))?;
+    let token = req
+        .cookie(cookie)
+        .map(|c| c.value().to_owned())
+        .ok_or_else(|| Error::Unauthorized("not signed in".into()))?;
+    let lookup = token.clone();
+    let session = crate::http::blocking(&app, move |app| sessions::check(app, kind, &lookup)).await?;
+    if req.method() != Method::GET && req.method() != Method::HEAD {
+        let header = req.headers().get(CSRF_HEADER).and_then(|v| v.to_str().ok());
+        sessions::require_csrf(&session, header)?;
+    }
+    Ok((session, token))
+}
+
+impl FromRequest for ResidentSession {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (session, token) = authenticate(req, SessionKind::Resident, sessions::RESIDENT_COOKIE).await?;
+            Ok(ResidentSession {
+                resident_id: session.subject_id,
+                token,
+            })
+        })
+    }
+}
+
+impl FromRequest for IssuerSession {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (session, token) = authenticate(req, SessionKind::IssuerUser, sessions::ISSUER_COOKIE).await?;
+            Ok(IssuerSession {
+                user_id: session.subject_id,
+                token,
+            })
+        })
+    }
+}
+
+/// The session cookie: HttpOnly, SameSite=Lax, Secure behind https.
+pub fn session_cookie(app: &App, name: &'static str, value: String, max_age_seconds: i64) -> Cookie<'static> {
+    Cookie::build(name, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(app.settings.is_https())
+        .max_age(Duration::seconds(max_age_seconds))
+        .finish()
+}
+
+/// A cookie that tells the browser to forget the session.
+pub fn cleared_cookie(app: &App, name: &'static str) -> Cookie<'static> {
+    let mut cookie = session_cookie(app, name, String::new(), 0);
+    cookie.make_removal();
+    cookie
+}

@@ -1,0 +1,65 @@
+//! Request bodies spooled to disk as they arrive, with a size cap checked
+//! while streaming, so a large upload is never held in memory.
+
+use std::path::{Path, PathBuf};
+
+use actix_web::{HttpRequest, web};
+use futures_util::StreamExt;
+use tokio::io::AsyncWriteExt;
+
+use crate::crypto;
+use crate::error::Error;
+
+/// A spooled body; the file is removed when this is dropped.
+pub struct Spooled {
+    path: PathBuf,
+    pub bytes: u64,
+}
+
+impl Spooled {
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+impl Drop for Spooled {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// The `Content-Length` the client declared, if any.
+pub fn declared_length(req: &HttpRequest) -> Option<u64> {
+    req.headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+fn too_large(limit: u64) -> Error {
+    Error::TooLarge(format!("the request body is larger than the limit of {limit} bytes"))
+}
+
+/// Streams the body into a new file in `dir`, refusing it as soon as it
+/// passes `limit` bytes (at once when `Content-Length` says it will).
+pub async fn spool(req: &HttpRequest, mut payload: web::Payload, dir: &Path, limit: u64) -> Result<Spooled, Error> {
+    if declared_length(req).is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    let mut spooled = Spooled {
+        path: dir.join(format!("{}.part", crypto::random_hex(16))),
+        bytes: 0,
+    };
+    let file = tokio::fs::File::create(&spooled.path).await?;
+    let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| Error::Invalid(format!("the request body could not be read: {e}")))?;
+        spooled.bytes += chunk.len() as u64;
+        if spooled.bytes > limit {
+            return Err(too_large(limit));
+        }
+        writer.write_all(&chunk).await?;
+    }
+    writer.flush().await?;
+    Ok(spooled)
+}

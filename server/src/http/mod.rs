@@ -1,0 +1,26 @@
+//! The HTTP layer: thin handlers that extract, call a service on a blocking
+//! thread, and answer JSON or XML. Route table: [`crate::routes`].
+
+pub mod auth;
+pub mod body;
+pub mod health;
+pub mod portal;
+pub mod push;
+pub mod residents;
+pub mod xml;
+
+use actix_web::web;
+
+use crate::app::App;
+use crate::error::Error;
+
+/// Runs a blocking service call (SQLite, argon2, file I/O) off the async
+/// workers.
+pub async fn blocking<T, F>(app: &web::Data<App>, f: F) -> Result<T, Error>
+where
+    F: FnOnce(&App) -> Result<T, Error> + Send + 'static,
+    T: Send + 'static,
+{
+    let app = app.clone();
+    web::block(move || f(&app)).await?
+}

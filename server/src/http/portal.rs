@@ -1,0 +1,247 @@
+//! The issuer portal's JSON API under `/issuer/api`.
+
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use openlocker_db::sessions::SessionKind;
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::error::Error;
+use crate::http::auth::{IssuerSession, cleared_cookie, session_cookie};
+use crate::http::{blocking, body};
+use crate::sessions::{self, ISSUER_COOKIE};
+use crate::{issuers, portal};
+
+#[derive(Deserialize)]
+pub struct Login {
+    username: String,
+    password: String,
+}
+
+/// `POST /issuer/api/login`.
+pub async fn login(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Error> {
+    let Login { username, password } = body.into_inner();
+    let (overview, session) = blocking(&app, move |app| {
+        let user = portal::authenticate(app, &username, &password)?;
+        Ok((
+            portal::overview(app, &user)?,
+            sessions::start(app, SessionKind::IssuerUser, user.id)?,
+        ))
+    })
+    .await?;
+    Ok(HttpResponse::Ok()
+        .cookie(session_cookie(
+            &app,
+            ISSUER_COOKIE,
+            session.token,
+            session.max_age_seconds,
+        ))
+        .json(serde_json::json!({ "user": overview, "csrf_token": session.csrf_token })))
+}
+
+/// `POST /issuer/api/logout`.
+pub async fn logout(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
+    blocking(&app, move |app| sessions::end(app, &session.token)).await?;
+    Ok(HttpResponse::NoContent()
+        .cookie(cleared_cookie(&app, ISSUER_COOKIE))
+        .finish())
+}
+
+/// `GET /issuer/api/me`.
+pub async fn me(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
+    let overview = blocking(&app, move |app| {
+        portal::overview(app, &portal::user(app, session.user_id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(overview))
+}
+
+/// `POST /issuer/api/key/rotate`: a new Push API key, shown once.
+pub async fn rotate_key(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
+    let rotated = blocking(&app, move |app| {
+        let user = portal::user(app, session.user_id)?;
+        issuers::rotate_key(app, &user.issuer_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(rotated))
+}
+
+/// `GET /issuer/api/doctypes`.
+pub async fn doc_types(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
+    let types = blocking(&app, move |app| {
+        issuers::doc_types(app, &portal::user(app, session.user_id)?.issuer_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(types.into_iter().map(doc_type_json).collect::<Vec<_>>()))
+}
+
+fn doc_type_json(t: openlocker_db::issuers::DocType) -> serde_json::Value {
+    serde_json::json!({ "code": t.code, "name": t.name, "udfs": t.udfs })
+}
+
+#[derive(Deserialize)]
+pub struct DocTypeBody {
+    code: Option<String>,
+    name: String,
+    #[serde(default)]
+    udfs: Vec<String>,
+}
+
+/// `POST /issuer/api/doctypes`.
+pub async fn add_doc_type(
+    app: web::Data<App>,
+    session: IssuerSession,
+    body: web::Json<DocTypeBody>,
+) -> Result<HttpResponse, Error> {
+    let body = body.into_inner();
+    let created = blocking(&app, move |app| {
+        let issuer_id = portal::user(app, session.user_id)?.issuer_id;
+        let code = body.code.unwrap_or_default();
+        issuers::add_doc_type(app, &issuer_id, &code, &body.name, &body.udfs)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(doc_type_json(created)))
+}
+
+/// `PUT /issuer/api/doctypes/{code}`.
+pub async fn update_doc_type(
+    app: web::Data<App>,
+    session: IssuerSession,
+    code: web::Path<String>,
+    body: web::Json<DocTypeBody>,
+) -> Result<HttpResponse, Error> {
+    let body = body.into_inner();
+    let updated = blocking(&app, move |app| {
+        let issuer_id = portal::user(app, session.user_id)?.issuer_id;
+        issuers::update_doc_type(app, &issuer_id, &code, &body.name, &body.udfs)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(doc_type_json(updated)))
+}
+
+/// `DELETE /issuer/api/doctypes/{code}`.
+pub async fn delete_doc_type(
+    app: web::Data<App>,
+    session: IssuerSession,
+    code: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    blocking(&app, move |app| {
+        let issuer_id = portal::user(app, session.user_id)?.issuer_id;
+        issuers::delete_doc_type(app, &issuer_id, &code)
+    })
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+#[derive(Deserialize)]
+pub struct UploadQuery {
+    name: Option<String>,
+}
+
+/// `POST /issuer/api/uploads?name=FILE.csv`: the raw CSV as the body.
+pub async fn upload(
+    app: web::Data<App>,
+    session: IssuerSession,
+    req: HttpRequest,
+    query: web::Query<UploadQuery>,
+    payload: web::Payload,
+) -> Result<HttpResponse, Error> {
+    let spooled = body::spool(&req, payload, &app.incoming_dir(), app.settings.max_upload_bytes).await?;
+    let name = query.into_inner().name.unwrap_or_default();
+    let task = blocking(&app, move |app| {
+        let issuer_id = portal::user(app, session.user_id)?.issuer_id;
+        portal::upload(app, &issuer_id, &name, spooled.path(), spooled.bytes)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(task))
+}
+
+/// `GET /issuer/api/tasks`.
+pub async fn tasks(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
+    let list = blocking(&app, move |app| {
+        portal::tasks(app, &portal::user(app, session.user_id)?.issuer_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// `GET /issuer/api/tasks/{id}`.
+pub async fn task(app: web::Data<App>, session: IssuerSession, id: web::Path<i64>) -> Result<HttpResponse, Error> {
+    let id = id.into_inner();
+    let view = blocking(&app, move |app| {
+        portal::task(app, &portal::user(app, session.user_id)?.issuer_id, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(view))
+}
+
+#[derive(Deserialize)]
+pub struct Page {
+    #[serde(default)]
+    after: u64,
+    limit: Option<u32>,
+}
+
+/// `GET /issuer/api/tasks/{id}/rejections?after=LINE&limit=N`.
+pub async fn rejections(
+    app: web::Data<App>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+    page: web::Query<Page>,
+) -> Result<HttpResponse, Error> {
+    let (id, page) = (id.into_inner(), page.into_inner());
+    let rows = blocking(&app, move |app| {
+        let issuer_id = portal::user(app, session.user_id)?.issuer_id;
+        portal::rejections(app, &issuer_id, id, page.after, page.limit.unwrap_or(100))
+    })
+    .await?;
+    let rows: Vec<_> = rows
+        .into_iter()
+        .map(|r| serde_json::json!({ "line": r.line, "field": r.field, "reason": r.reason }))
+        .collect();
+    Ok(HttpResponse::Ok().json(rows))
+}
+
+/// `GET /issuer/api/tasks/{id}/rejections.csv`: every rejected row, streamed
+/// a page at a time.
+pub async fn rejections_csv(
+    app: web::Data<App>,
+    session: IssuerSession,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, Error> {
+    let id = id.into_inner();
+    let issuer_id = blocking(&app, move |app| {
+        let issuer_id = portal::user(app, session.user_id)?.issuer_id;
+        portal::task(app, &issuer_id, id)?;
+        Ok(issuer_id)
+    })
+    .await?;
+    let header =
+        futures_util::stream::once(async { Ok::<_, Error>(web::Bytes::from_static(b"line,field,reason\r\n")) });
+    let pages = futures_util::stream::try_unfold(Some(0u64), move |after| {
+        let (app, issuer_id) = (app.clone(), issuer_id.clone());
+        async move {
+            let Some(after) = after else { return Ok(None) };
+            let rows = blocking(&app, move |app| portal::rejections(app, &issuer_id, id, after, 5_000)).await?;
+            let Some(last) = rows.last().map(|r| r.line) else {
+                return Ok(None);
+            };
+            let mut writer = csv::Writer::from_writer(Vec::new());
+            for r in &rows {
+                writer
+                    .write_record([r.line.to_string().as_str(), &r.field, &r.reason])
+                    .map_err(|e| Error::Internal(format!("csv: {e}")))?;
+            }
+            let bytes = writer.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))?;
+            Ok(Some((web::Bytes::from(bytes), (rows.len() == 5_000).then_some(last))))
+        }
+    });
+    use futures_util::StreamExt;
+    Ok(HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Attachment,
+            parameters: vec![DispositionParam::Filename(format!("task-{id}-rejections.csv"))],
+        })
+        .streaming(header.chain(pages)))
+}

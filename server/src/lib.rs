@@ -1,0 +1,26 @@
+//! OpenLocker: a self-hostable Digital Locker. The binary `openlocker` is a
+//! thin shell over this library; the services here take plain types and the
+//! [`app::App`] context, so the HTTP handlers, the scheduler and the admin
+//! CLI all call the same functions.
+
+pub mod aadhaar;
+pub mod admin;
+pub mod app;
+pub mod cli;
+pub mod crypto;
+pub mod dates;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod import;
+pub mod issuers;
+pub mod jobs;
+pub mod logging;
+pub mod passwords;
+pub mod portal;
+pub mod push;
+pub mod residents;
+pub mod routes;
+pub mod serve;
+pub mod sessions;
+pub mod settings;

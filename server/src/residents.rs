@@ -1,0 +1,158 @@
+//! Residents: opening a locker, and what a signed-in resident sees.
+
+use openlocker_db::{docs, residents};
+use serde::Serialize;
+
+use crate::aadhaar::Aadhaar;
+use crate::app::App;
+use crate::crypto::Purpose;
+use crate::dates;
+use crate::error::Error;
+use crate::passwords;
+
+/// What opening a locker needs.
+pub struct NewResident<'a> {
+    pub aadhaar: &'a str,
+    pub name: &'a str,
+    /// `YYYY-MM-DD`.
+    pub dob: &'a str,
+    pub mobile: &'a str,
+    pub password: &'a str,
+}
+
+/// Opens a locker. Documents already pushed for this Aadhaar number (held in
+/// the unopened-locker state) show in Issued Documents from now on.
+pub fn add(app: &App, new: &NewResident<'_>) -> Result<i64, Error> {
+    let aadhaar = Aadhaar::parse(new.aadhaar).map_err(|e| Error::Invalid(e.to_string()))?;
+    let name = new.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        return Err(Error::Invalid("the name must be 1 to 200 characters".into()));
+    }
+    let dob = time::Date::parse(
+        new.dob.trim(),
+        time::macros::format_description!("[year]-[month]-[day]"),
+    )
+    .map_err(|_| Error::Invalid(format!("date of birth {:?} is not a real YYYY-MM-DD date", new.dob)))?;
+    if dob > time::OffsetDateTime::now_utc().date() {
+        return Err(Error::Invalid("the date of birth is in the future".into()));
+    }
+    let mobile = new.mobile.trim();
+    if mobile.len() != 10 || !mobile.bytes().all(|b| b.is_ascii_digit()) || mobile.starts_with('0') {
+        return Err(Error::Invalid(
+            "a mobile number has 10 digits and does not start with 0".into(),
+        ));
+    }
+    let password_hash = passwords::hash(new.password)?;
+    let hmac = app.keys.aadhaar_hmac(aadhaar.digits());
+    let sealed = app.keys.seal(Purpose::Aadhaar, aadhaar.digits().as_bytes());
+    let id = residents::insert(
+        &*app.db.conn()?,
+        &residents::NewResident {
+            aadhaar_hmac: &hmac,
+            aadhaar_enc: &sealed,
+            name,
+            dob: &dates::iso_date(dob),
+            mobile,
+            password_hash: &password_hash,
+            now: dates::unix_now(),
+        },
+    )?;
+    tracing::info!(resident_id = id, aadhaar = %aadhaar, "opened a locker");
+    Ok(id)
+}
+
+/// Finds the resident that a sign-in name (Aadhaar or mobile) and password
+/// belong to.
+pub fn authenticate(app: &App, username: &str, password: &str) -> Result<residents::Resident, Error> {
+    let username: String = username.chars().filter(|c| !c.is_whitespace()).collect();
+    let conn = app.db.conn()?;
+    let found = if username.len() == 12 {
+        match Aadhaar::parse(&username) {
+            Ok(a) => residents::by_aadhaar_hmac(&conn, &app.keys.aadhaar_hmac(a.digits()))?,
+            Err(_) => None,
+        }
+    } else {
+        residents::by_mobile(&conn, &username)?
+    };
+    drop(conn);
+    match found {
+        Some(resident) if passwords::verify(password, &resident.password_hash) => Ok(resident),
+        Some(_) => Err(bad_credentials()),
+        None => {
+            passwords::verify_dummy(password);
+            Err(bad_credentials())
+        }
+    }
+}
+
+fn bad_credentials() -> Error {
+    Error::Unauthorized("the Aadhaar or mobile number and password do not match".into())
+}
+
+/// The resident as they see themselves.
+#[derive(Debug, Serialize)]
+pub struct Profile {
+    pub resident_id: i64,
+    pub name: String,
+    /// `XXXX XXXX 1234`.
+    pub aadhaar: String,
+    pub mobile: String,
+}
+
+pub fn profile(app: &App, resident_id: i64) -> Result<Profile, Error> {
+    let resident = residents::by_id(&*app.db.conn()?, resident_id)?
+        .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
+    let digits = app.keys.open(Purpose::Aadhaar, &resident.aadhaar_enc)?;
+    Ok(Profile {
+        resident_id: resident.id,
+        name: resident.name,
+        aadhaar: crate::aadhaar::mask(&String::from_utf8_lossy(&digits)),
+        mobile: resident.mobile,
+    })
+}
+
+/// One entry of Issued Documents.
+#[derive(Debug, Serialize)]
+pub struct IssuedDoc {
+    pub uri: String,
+    pub issuer_id: String,
+    pub issuer_name: Option<String>,
+    pub doc_type: String,
+    pub doc_type_name: Option<String>,
+    pub doc_name: String,
+    pub doc_id: String,
+    pub issued_on: String,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    /// `valid`, `expired` or `not_yet_valid`.
+    pub validity: &'static str,
+}
+
+/// The signed-in resident's issued documents, and theirs only.
+pub fn issued(app: &App, resident_id: i64) -> Result<Vec<IssuedDoc>, Error> {
+    let today = dates::iso_date(time::OffsetDateTime::now_utc().date());
+    let docs = docs::for_resident(&*app.db.conn()?, resident_id)?;
+    Ok(docs
+        .into_iter()
+        .map(|d| {
+            let validity = match (&d.valid_from, &d.valid_to) {
+                (Some(from), _) if *from > today => "not_yet_valid",
+                (_, Some(to)) if *to < today => "expired",
+                _ => "valid",
+            };
+            IssuedDoc {
+                uri: d.uri,
+                issuer_id: d.issuer_id,
+                issuer_name: d.issuer_name,
+                doc_type: d.doc_type,
+                doc_type_name: d.doc_type_name,
+                doc_name: d.doc_name,
+                doc_id: d.doc_id,
+                issued_on: d.issued_on,
+                valid_from: d.valid_from,
+                valid_to: d.valid_to,
+                validity,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,83 @@
+//! The route table, used by `serve` and nothing else: every endpoint of the
+//! server is listed here.
+
+use actix_web::{HttpResponse, web};
+
+use crate::error::Error;
+use crate::http::{health, portal, push, residents};
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(64 * 1024)
+            .error_handler(|err, _| Error::Invalid(format!("bad JSON body: {err}")).into()),
+    )
+    .app_data(web::QueryConfig::default().error_handler(|err, _| Error::Invalid(format!("bad query: {err}")).into()))
+    .app_data(web::PathConfig::default().error_handler(|err, _| Error::NotFound(format!("bad path: {err}")).into()))
+    .route("/healthz", web::get().to(health::healthz))
+    .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
+    .service(
+        web::scope("/api")
+            .route("/login", web::post().to(residents::login))
+            .route("/logout", web::post().to(residents::logout))
+            .route("/me", web::get().to(residents::me))
+            .route("/issued", web::get().to(residents::issued)),
+    )
+    .service(
+        web::scope("/issuer/api")
+            .route("/login", web::post().to(portal::login))
+            .route("/logout", web::post().to(portal::logout))
+            .route("/me", web::get().to(portal::me))
+            .route("/key/rotate", web::post().to(portal::rotate_key))
+            .route("/doctypes", web::get().to(portal::doc_types))
+            .route("/doctypes", web::post().to(portal::add_doc_type))
+            .route("/doctypes/{code}", web::put().to(portal::update_doc_type))
+            .route("/doctypes/{code}", web::delete().to(portal::delete_doc_type))
+            .route("/uploads", web::post().to(portal::upload))
+            .route("/tasks", web::get().to(portal::tasks))
+            .route("/tasks/{id}", web::get().to(portal::task))
+            .route("/tasks/{id}/rejections", web::get().to(portal::rejections))
+            .route("/tasks/{id}/rejections.csv", web::get().to(portal::rejections_csv)),
+    )
+    .route("/", web::get().to(|| page(INDEX_HTML)))
+    .route(
+        "/issuer",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/issuer/"))
+                .finish()
+        }),
+    )
+    .route("/issuer/", web::get().to(|| page(ISSUER_HTML)))
+    .route(
+        "/issuer/portal.js",
+        web::get().to(|| asset(ISSUER_JS, "text/javascript; charset=utf-8")),
+    )
+    .route(
+        "/static/style.css",
+        web::get().to(|| asset(STYLE_CSS, "text/css; charset=utf-8")),
+    );
+}
+
+// The portal pages are small and ship inside the binary.
+const INDEX_HTML: &str = include_str!("../../www/index.html");
+const ISSUER_HTML: &str = include_str!("../../www/issuer/index.html");
+const ISSUER_JS: &str = include_str!("../../www/issuer/portal.js");
+const STYLE_CSS: &str = include_str!("../../www/style.css");
+
+async fn page(html: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        // The pages load only our own script and style.
+        .insert_header(("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(html)
+}
+
+async fn asset(body: &'static str, content_type: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(body)
+}

@@ -1,0 +1,32 @@
+//! `openlocker serve`: the HTTP server and the scheduler.
+
+use actix_web::{App as ActixApp, HttpServer, middleware, web};
+
+use crate::app::App;
+use crate::error::Error;
+use crate::{jobs, routes};
+
+/// Runs until the process is stopped.
+pub async fn run(app: App) -> Result<(), Error> {
+    let bind = app.settings.bind.clone();
+    let _scheduler = jobs::start(app.clone()).await?;
+    let data = web::Data::new(app.clone());
+    let server = HttpServer::new(move || {
+        ActixApp::new()
+            .app_data(data.clone())
+            .wrap(middleware::Compress::default())
+            .wrap(middleware::Logger::new("%r %s %b %Dms").exclude("/healthz"))
+            .configure(routes::configure)
+    })
+    .bind(&bind)
+    .map_err(|e| Error::Invalid(format!("cannot listen on {bind}: {e}")))?;
+    for addr in server.addrs() {
+        // Printed on stdout so scripts and tests can find the port (bind :0).
+        println!(
+            "openlocker listening on http://{addr} (public URL {})",
+            app.settings.public_url()
+        );
+    }
+    tracing::info!(bind, public_url = app.settings.public_url(), "serving");
+    server.run().await.map_err(|e| Error::Internal(format!("server: {e}")))
+}
