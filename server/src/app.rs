@@ -41,6 +41,16 @@ impl App {
         Ok(app)
     }
 
+    /// The same context with `public_url` set.
+    pub fn with_public_url(&self, url: String) -> App {
+        let mut settings = (*self.settings).clone();
+        settings.public_url = Some(url);
+        App {
+            settings: Arc::new(settings),
+            ..self.clone()
+        }
+    }
+
     /// Where accepted CSV files wait for (and stay after) import.
     pub fn imports_dir(&self) -> PathBuf {
         self.settings.data_dir.join("imports")

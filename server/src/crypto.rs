@@ -38,6 +38,7 @@ impl Purpose {
 /// The keys derived from the master key.
 pub struct Keys {
     cipher: Aes256Gcm,
+    file_cipher: Aes256Gcm,
     aadhaar_index: HmacSha256,
 }
 
@@ -68,10 +69,18 @@ impl Keys {
         };
         let enc = derive(b"openlocker/v1/seal");
         let idx = derive(b"openlocker/v1/aadhaar-index");
+        let files = derive(b"openlocker/v1/files");
         Keys {
             cipher: Aes256Gcm::new(&enc.into()),
+            file_cipher: Aes256Gcm::new(&files.into()),
             aadhaar_index: <HmacSha256 as Mac>::new_from_slice(&idx).unwrap_or_else(|_| unreachable!()),
         }
+    }
+
+    /// The cipher of files sealed at rest (see `sealed_file`); a key of its
+    /// own, since those nonces are not random.
+    pub fn file_cipher(&self) -> Aes256Gcm {
+        self.file_cipher.clone()
     }
 
     /// Encrypts: `nonce || ciphertext || tag`.

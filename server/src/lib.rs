@@ -21,6 +21,7 @@ pub mod portal;
 pub mod push;
 pub mod residents;
 pub mod routes;
+pub mod sealed_file;
 pub mod serve;
 pub mod sessions;
 pub mod settings;

@@ -55,7 +55,8 @@ pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
 /// Queues a CSV uploaded by hand, after the same "is it CSV" check as the API.
 pub fn upload(app: &App, issuer_id: &str, file_name: &str, spooled: &Path, bytes: u64) -> Result<TaskView, Error> {
     let file_name = sanitize_file_name(file_name);
-    import::check_csv_file(spooled).map_err(|why| Error::Invalid(format!("{file_name} is not a CSV file: {why}")))?;
+    import::check_csv_file(spooled, app.keys.file_cipher())
+        .map_err(|why| Error::Invalid(format!("{file_name} is not a CSV file: {why}")))?;
     // Queueing moves the file; hard-link it first so the spool guard can
     // still delete its own name.
     let staged = app

@@ -9,6 +9,16 @@ use crate::{jobs, routes};
 /// Runs until the process is stopped.
 pub async fn run(app: App) -> Result<(), Error> {
     let bind = app.settings.bind.clone();
+    let listener =
+        std::net::TcpListener::bind(&bind).map_err(|e| Error::Invalid(format!("cannot listen on {bind}: {e}")))?;
+    let addr = listener.local_addr()?;
+    // With no public URL set, browsers and issuers reach us where we listen
+    // (the real port, when bound to :0).
+    let app = if app.settings.public_url.is_none() {
+        app.with_public_url(format!("http://{addr}"))
+    } else {
+        app
+    };
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
     let server = HttpServer::new(move || {

@@ -1,1 +1,81 @@
-fn main() {}
+//! Build tasks for OpenLocker.
+//!
+//! - `cargo xtask run [ARGS...]`: build the widget and the server, then serve
+//!   on the embedded SQLite default (extra ARGS go to `openlocker serve`).
+//! - `cargo xtask test`: the whole suite, browser tests included.
+//! - `cargo xtask bench import [--rows N]`: the import benchmark.
+//!
+//! Each installs what a fresh machine lacks: the wasm32 target, the
+//! wasm-bindgen CLI at the Cargo.lock version, and Debian's chromium and
+//! chromium-driver (and sqlite3 for the benchmark).
+
+mod bench;
+mod tools;
+mod widget;
+
+use std::process::{Command, ExitCode};
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(&args[1..]),
+        Some("test") => test(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("build-widget") => widget::build(),
+        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N]".into()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+/// Runs a command, failing with its name when it does not succeed.
+pub fn status(cmd: &mut Command) -> Result {
+    let shown = format!("{cmd:?}");
+    let status = cmd.status().map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed: {status}"))
+    }
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn run(serve_args: &[String]) -> Result {
+    widget::build()?;
+    status(cargo().args(["build", "--package", "openlocker"]))?;
+    let bin = tools::target_dir()?.join("debug/openlocker");
+    let bind = "127.0.0.1:8080";
+    println!("xtask: OpenLocker at http://{bind}/ (issuer portal http://{bind}/issuer/); data in ./data");
+    println!(
+        "xtask: register an issuer with: {} issuer add --id cbse.nic.in --name CBSE",
+        bin.display()
+    );
+    let mut cmd = Command::new(&bin);
+    cmd.args(["serve", "--bind", bind]).args(serve_args);
+    status(&mut cmd)
+}
+
+fn test(extra: &[String]) -> Result {
+    let browser = tools::ensure_browser()?;
+    widget::build()?;
+    status(cargo().args(["build", "--package", "openlocker"]))?;
+    let bin = tools::target_dir()?.join("debug/openlocker");
+    status(
+        cargo()
+            .args(["test", "--workspace", "--exclude", "openlocker-widget"])
+            .args(extra)
+            .env("OL_TEST_BIN", &bin)
+            .env("OL_TEST_CHROMIUM", &browser.chromium)
+            .env("OL_TEST_CHROMEDRIVER", &browser.chromedriver),
+    )
+}

@@ -9,6 +9,7 @@ use tokio::io::AsyncWriteExt;
 
 use crate::crypto;
 use crate::error::Error;
+use crate::sealed_file::Encoder;
 
 /// A spooled body; the file is removed when this is dropped.
 pub struct Spooled {
@@ -40,9 +41,16 @@ fn too_large(limit: u64) -> Error {
     Error::TooLarge(format!("the request body is larger than the limit of {limit} bytes"))
 }
 
-/// Streams the body into a new file in `dir`, refusing it as soon as it
-/// passes `limit` bytes (at once when `Content-Length` says it will).
-pub async fn spool(req: &HttpRequest, mut payload: web::Payload, dir: &Path, limit: u64) -> Result<Spooled, Error> {
+/// Streams the body, sealed (see `sealed_file`), into a new file in `dir`,
+/// refusing it as soon as it passes `limit` bytes (at once when
+/// `Content-Length` says it will).
+pub async fn spool(
+    req: &HttpRequest,
+    mut payload: web::Payload,
+    dir: &Path,
+    limit: u64,
+    cipher: aes_gcm::Aes256Gcm,
+) -> Result<Spooled, Error> {
     if declared_length(req).is_some_and(|n| n > limit) {
         return Err(too_large(limit));
     }
@@ -52,14 +60,16 @@ pub async fn spool(req: &HttpRequest, mut payload: web::Payload, dir: &Path, lim
     };
     let file = tokio::fs::File::create(&spooled.path).await?;
     let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, file);
+    let mut encoder = Encoder::new(cipher);
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| Error::Invalid(format!("the request body could not be read: {e}")))?;
         spooled.bytes += chunk.len() as u64;
         if spooled.bytes > limit {
             return Err(too_large(limit));
         }
-        writer.write_all(&chunk).await?;
+        writer.write_all(&encoder.push(&chunk)?).await?;
     }
+    writer.write_all(&encoder.finish()?).await?;
     writer.flush().await?;
     Ok(spooled)
 }

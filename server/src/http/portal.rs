@@ -146,7 +146,14 @@ pub async fn upload(
     query: web::Query<UploadQuery>,
     payload: web::Payload,
 ) -> Result<HttpResponse, Error> {
-    let spooled = body::spool(&req, payload, &app.incoming_dir(), app.settings.max_upload_bytes).await?;
+    let spooled = body::spool(
+        &req,
+        payload,
+        &app.incoming_dir(),
+        app.settings.max_upload_bytes,
+        app.keys.file_cipher(),
+    )
+    .await?;
     let name = query.into_inner().name.unwrap_or_default();
     let task = blocking(&app, move |app| {
         let issuer_id = portal::user(app, session.user_id)?.issuer_id;

@@ -13,9 +13,15 @@ pub async fn push_csv(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<Xml<PushResponse>, Error> {
-    let spooled = body::spool(&req, payload, &app.incoming_dir(), app.settings.max_push_bytes)
-        .await
-        .map_err(Error::in_xml)?;
+    let spooled = body::spool(
+        &req,
+        payload,
+        &app.incoming_dir(),
+        app.settings.max_push_bytes,
+        app.keys.file_cipher(),
+    )
+    .await
+    .map_err(Error::in_xml)?;
     let response = crate::http::blocking(&app, move |app| push::handle(app, spooled.path()))
         .await
         .map_err(Error::in_xml)?;

@@ -40,7 +40,7 @@ pub struct PushResponse {
 /// that is not acceptable XML is an `Err`.
 pub fn handle(app: &App, xml_path: &Path) -> Result<PushResponse, Error> {
     let csv_path = app.incoming_dir().join(format!("{}.csv", crypto::random_hex(16)));
-    let outcome = request::read(xml_path, &csv_path);
+    let outcome = request::read(xml_path, &csv_path, &app.keys.file_cipher());
     let result = match outcome {
         Ok(req) => Ok(accept(app, &req, &csv_path)),
         Err(request::ReadError::Io(e)) => Err(Error::Internal(format!("reading push body: {e}"))),
@@ -114,7 +114,8 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     if !req.has_doc_content {
         return Err(Refusal("DocDetails/DocContent is missing".into()));
     }
-    import::check_csv_file(csv_path).map_err(|why| Refusal(format!("DocContent is not a CSV file: {why}")))?;
+    import::check_csv_file(csv_path, app.keys.file_cipher())
+        .map_err(|why| Refusal(format!("DocContent is not a CSV file: {why}")))?;
     let file_name = req.file_name.clone().unwrap_or_else(|| format!("push-{txn}.csv"));
     let queued = queue_file(
         app,

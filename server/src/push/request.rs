@@ -8,10 +8,13 @@ use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
+use aes_gcm::Aes256Gcm;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use quick_xml::Reader;
 use quick_xml::events::{BytesStart, Event};
+
+use crate::sealed_file::{SealedReader, SealedWriter};
 
 /// What the request carried.
 #[derive(Debug, Default)]
@@ -42,11 +45,17 @@ pub enum ReadError {
     Io(#[from] std::io::Error),
 }
 
-/// Reads the XML at `xml_path`, writing the decoded DocContent to `csv_path`.
-pub fn read(xml_path: &Path, csv_path: &Path) -> Result<PushRequest, ReadError> {
-    let mut reader = Reader::from_reader(BufReader::with_capacity(256 * 1024, File::open(xml_path)?));
+/// Reads the sealed XML at `xml_path`, writing the decoded DocContent,
+/// sealed, to `csv_path`.
+pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<PushRequest, ReadError> {
+    let input = SealedReader::new(File::open(xml_path)?, cipher.clone())?;
+    let mut reader = Reader::from_reader(BufReader::with_capacity(256 * 1024, input));
     reader.config_mut().check_end_names = true;
-    let mut out = Base64ToFile::new(BufWriter::with_capacity(256 * 1024, File::create(csv_path)?));
+    let output = SealedWriter::new(
+        BufWriter::with_capacity(256 * 1024, File::create(csv_path)?),
+        cipher.clone(),
+    );
+    let mut out = Base64ToFile::new(output);
     let mut req = PushRequest::default();
     let mut buf = Vec::new();
     // Local names of the open elements, root first.
@@ -121,7 +130,10 @@ pub fn read(xml_path: &Path, csv_path: &Path) -> Result<PushRequest, ReadError> 
         )));
     }
     match out.finish() {
-        Ok(bytes) => req.csv_bytes = bytes,
+        Ok((bytes, sealed)) => {
+            req.csv_bytes = bytes;
+            sealed.finish()?;
+        }
         Err(Base64Error::Io(e)) => return Err(ReadError::Io(e)),
         Err(Base64Error::Invalid(why)) => {
             req.content_problem
@@ -243,7 +255,7 @@ impl<W: Write> Base64ToFile<W> {
         Ok(())
     }
 
-    fn finish(mut self) -> Result<u64, Base64Error> {
+    fn finish(mut self) -> Result<(u64, W), Base64Error> {
         if self.failed {
             return Err(Base64Error::Invalid("see above".into()));
         }
@@ -252,7 +264,7 @@ impl<W: Write> Base64ToFile<W> {
             self.decode(len)?;
         }
         self.out.flush().map_err(Base64Error::Io)?;
-        Ok(self.written)
+        Ok((self.written, self.out))
     }
 }
 
@@ -260,13 +272,26 @@ impl<W: Write> Base64ToFile<W> {
 mod tests {
     use super::*;
 
+    use aes_gcm::KeyInit;
+    use std::io::Read;
+
     fn read_str(xml: &str) -> (Result<PushRequest, ReadError>, Vec<u8>) {
+        let cipher = Aes256Gcm::new(&[3u8; 32].into());
         let dir = tempfile::tempdir().unwrap();
         let xml_path = dir.path().join("r.xml");
         let csv_path = dir.path().join("r.csv");
-        std::fs::write(&xml_path, xml).unwrap();
-        let result = read(&xml_path, &csv_path);
-        (result, std::fs::read(&csv_path).unwrap_or_default())
+        let mut sealed = SealedWriter::new(File::create(&xml_path).unwrap(), cipher.clone());
+        sealed.write_all(xml.as_bytes()).unwrap();
+        sealed.finish().unwrap();
+        let result = read(&xml_path, &csv_path, &cipher);
+        let mut csv = Vec::new();
+        if result.as_ref().is_ok_and(|r| r.content_problem.is_none()) {
+            SealedReader::new(File::open(&csv_path).unwrap(), cipher)
+                .unwrap()
+                .read_to_end(&mut csv)
+                .unwrap();
+        }
+        (result, csv)
     }
 
     #[test]

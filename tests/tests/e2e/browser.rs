@@ -1,0 +1,188 @@
+//! The issuer portal in headless Chromium, driven through chromedriver:
+//! sign in, upload a CSV by hand, watch the task finish, read the result.
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::support::*;
+
+/// A chromedriver process with a headless Chromium session.
+struct Browser {
+    driver: Child,
+    client: Client,
+    _profile: tempfile::TempDir,
+}
+
+/// A tool named by `var` (set by `cargo xtask test`), else found on PATH.
+fn tool(var: &str, name: &str) -> PathBuf {
+    if let Some(path) = std::env::var_os(var) {
+        return PathBuf::from(path);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| panic!("{name} is needed for the browser tests: run `cargo xtask test`, which installs it"))
+}
+
+impl Browser {
+    async fn start() -> Browser {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new(tool("OL_TEST_CHROMEDRIVER", "chromedriver"))
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver is needed for the browser tests: run `cargo xtask test`, which installs it");
+        let profile = tempfile::tempdir().unwrap();
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": tool("OL_TEST_CHROMIUM", "chromium"),
+                "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--no-first-run", "--disable-component-update",
+                         format!("--user-data-dir={}", profile.path().display())],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let mut last_error = String::new();
+        for _ in 0..100 {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(client) => {
+                    return Browser {
+                        driver,
+                        client,
+                        _profile: profile,
+                    };
+                }
+                Err(e) => last_error = e.to_string(),
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("could not start a Chromium session: {last_error}");
+    }
+
+    async fn text_of(&self, css: &str) -> String {
+        self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
+    }
+
+    async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+        for _ in 0..300 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+                && text.contains(needle)
+            {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never showed {needle:?}; it shows {:?}", self.text_of(css).await);
+    }
+
+    async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_issuer_signs_in_uploads_a_csv_and_sees_the_task_finish() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("june-marks.csv");
+    let csv = row(&aadhaar(1), "cbse.nic.in", "MSTN", "W1", "A") + &row("123", "cbse.nic.in", "MSTN", "W2", "A");
+    std::fs::write(&csv_path, csv).unwrap();
+
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/issuer/")).await.unwrap();
+    // A wrong password is told plainly.
+    c.find(Locator::Css("[data-testid=login-username]"))
+        .await
+        .unwrap()
+        .send_keys(&issuer.username)
+        .await
+        .unwrap();
+    c.find(Locator::Css("[data-testid=login-password]"))
+        .await
+        .unwrap()
+        .send_keys("wrong-password!")
+        .await
+        .unwrap();
+    c.find(Locator::Css("[data-testid=login-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("[data-testid=status-message]", "do not match")
+        .await;
+
+    let password = c.find(Locator::Css("[data-testid=login-password]")).await.unwrap();
+    password.clear().await.unwrap();
+    password.send_keys(PASSWORD).await.unwrap();
+    c.find(Locator::Css("[data-testid=login-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("#who", "cbse.nic.in").await;
+    assert_eq!(browser.text_of("#org-id").await, issuer.org_id);
+
+    let file_input = c.find(Locator::Css("[data-testid=upload-file]")).await.unwrap();
+    file_input.send_keys(csv_path.to_str().unwrap()).await.unwrap();
+    c.find(Locator::Css("[data-testid=upload-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("[data-testid=status-message]", "Uploaded june-marks.csv as task")
+        .await;
+    browser.wait_for_text("[data-testid=task-status]", "pending").await;
+
+    let summary = tokio::task::spawn_blocking(move || {
+        let summary = server.import_run();
+        (server, summary)
+    })
+    .await
+    .unwrap();
+    let (server, summary) = summary;
+    assert_eq!(summary["rows_rejected"], 1);
+    browser.wait_for_text("[data-testid=task-status]", "done").await;
+    let row_text = browser.text_of("[data-testid=task-row]").await;
+    assert!(
+        row_text.contains("june-marks.csv") && row_text.contains("upload"),
+        "{row_text}"
+    );
+
+    // The rejected row is listed with its line, field and reason.
+    c.find(Locator::XPath("//button[text()='Rejected rows']"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let rejected = browser.wait_for_text("#rejections", "Aadhaar").await;
+    assert!(rejected.contains('2') && rejected.contains("12 digits"), "{rejected}");
+    browser.close().await;
+    drop(server);
+}

@@ -1,0 +1,243 @@
+//! The import job: row checks, the three actions, idempotency, held rows of
+//! unopened lockers, the scheduler, and resuming after a kill.
+
+use std::time::Duration;
+
+use crate::support::*;
+
+fn rejections(server: &Server, issuer: &Issuer, task: i64) -> Vec<(u64, String)> {
+    let http = server.login_issuer(issuer);
+    let rows = http
+        .get(&server.url(&format!("/issuer/api/tasks/{task}/rejections?limit=1000")))
+        .json();
+    rows.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["line"].as_u64().unwrap(), r["field"].as_str().unwrap().to_owned()))
+        .collect()
+}
+
+#[test]
+fn each_kind_of_bad_row_is_rejected_with_its_line_and_field_and_good_rows_still_land() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let good = |n: u64| row(&aadhaar(n), "cbse.nic.in", "MSTN", &format!("G{n}"), "A");
+    let a = aadhaar(50);
+    let bad_check = format!("{}{}", &a[..11], (a.as_bytes()[11] - b'0' + 1) % 10);
+    let lines = [
+        "Aadhaar,Uri,doc_type,doc_name,doc_id,issued_on,valid_from,valid_to,time_stamp,Action\n".to_owned(), // 1 header
+        good(1),                                                                                             // 2
+        row(&bad_check, "cbse.nic.in", "MSTN", "B1", "A"), // 3 Verhoeff
+        row("12345", "cbse.nic.in", "MSTN", "B2", "A"),    // 4 length
+        row(&a, "other.gov.in", "MSTN", "B3", "A"),        // 5 issuer
+        format!("{a},cbse.nic.in-MSTN-B4,MSTN,Marks,XX99,01/05/2024,,,01/05/2024 10:00:00 AM,A\n"), // 6 doc_id
+        format!("{a},cbse.nic.in-MSTN-B5,OTHER,Marks,B5,01/05/2024,,,01/05/2024 10:00:00 AM,A\n"), // 7 doc_type vs URI
+        row(&a, "cbse.nic.in", "NOPE", "B6", "A"),         // 8 unregistered
+        format!("{a},cbse.nic.in-MSTN-B7,MSTN,Marks,B7,31/02/2024,,,01/05/2024 10:00:00 AM,A\n"), // 9 date
+        format!("{a},cbse.nic.in-MSTN-B8,MSTN,Marks,B8,01/05/2024,02/05/2024,01/05/2024,01/05/2024 10:00:00 AM,A\n"), // 10 to<from
+        format!("{a},cbse.nic.in-MSTN-B9,MSTN,Marks,B9,01/05/2024,,,2024-05-01 10:00:00,A\n"), // 11 time_stamp
+        row(&a, "cbse.nic.in", "MSTN", "B10", "X"),                                            // 12 action
+        "only,three,columns\n".to_owned(),                                                     // 13 columns
+        format!("{a},cbse.nic.in-MSTN-B11,MSTN,,B11,01/05/2024,,,01/05/2024 10:00:00 AM,A\n"), // 14 doc_name
+        format!("{a},cbse.nic.in-MSTN-B12,MSTN,Marks,B12,01/05/2024,13/13/2024,,01/05/2024 10:00:00 AM,A\n"), // 15 valid_from
+        good(2),                                                                                              // 16
+    ];
+    let result = server.push(&issuer, &lines.concat());
+    assert_eq!(result.status, "1", "{}", result.raw);
+    let summary = server.import_run();
+    assert_eq!(summary["rows_imported"], 2, "{summary}");
+    assert_eq!(summary["rows_rejected"], 13, "{summary}");
+    let expected: Vec<(u64, String)> = [
+        (3, "Aadhaar"),
+        (4, "Aadhaar"),
+        (5, "Uri"),
+        (6, "doc_id"),
+        (7, "doc_type"),
+        (8, "doc_type"),
+        (9, "issued_on"),
+        (10, "valid_to"),
+        (11, "time_stamp"),
+        (12, "Action"),
+        (13, "row"),
+        (14, "doc_name"),
+        (15, "valid_from"),
+    ]
+    .iter()
+    .map(|(l, f)| (*l, f.to_string()))
+    .collect();
+    let got = rejections(&server, &issuer, result.task_id());
+    assert_eq!(got.len(), expected.len(), "{got:?}");
+    for e in &expected {
+        assert!(got.contains(e), "missing rejection {e:?} in {got:?}");
+    }
+}
+
+#[test]
+fn header_is_optional_and_bom_crlf_and_quoted_fields_work() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let csv = format!(
+        "\u{feff}Aadhaar,Uri,doc_type,doc_name,doc_id,issued_on,valid_from,valid_to,time_stamp,Action\r\n\
+         {},cbse.nic.in-MSTN-Q1,MSTN,\"Marks, Class X \"\"2024\"\"\",Q1,01/05/2024,,,01/05/2024 10:00:00 AM,A\r\n",
+        aadhaar(1)
+    );
+    assert_eq!(server.push(&issuer, &csv).status, "1");
+    // No header, BOM before the first Aadhaar, padded fields.
+    let csv = format!(
+        "\u{feff}{} , cbse.nic.in-MSTN-Q2 ,MSTN,Marks,Q2,1/5/2024,,,01/05/2024 01:00:00 PM, A \n",
+        aadhaar(1)
+    );
+    assert_eq!(server.push(&issuer, &csv).status, "1");
+    let summary = server.import_run();
+    assert_eq!(summary["rows_imported"], 2, "{summary}");
+    assert_eq!(summary["rows_rejected"], 0, "{summary}");
+    server.resident(&aadhaar(1), "9000000001");
+    let issued = server
+        .login_resident(&aadhaar(1))
+        .get(&server.url("/api/issued"))
+        .json();
+    let names: Vec<&str> = issued
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["doc_name"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"Marks, Class X \"2024\""), "{names:?}");
+}
+
+#[test]
+fn importing_the_same_rows_again_adds_nothing() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let csv: String = (0..20)
+        .map(|n| row(&aadhaar(n), "cbse.nic.in", "MSTN", &format!("I{n}"), "A"))
+        .collect();
+    server.push(&issuer, &csv);
+    server.push(&issuer, &csv);
+    let summary = server.import_run();
+    assert_eq!(summary["files"], 2);
+    server.resident(&aadhaar(3), "9000000003");
+    let issued = server
+        .login_resident("9000000003")
+        .get(&server.url("/api/issued"))
+        .json();
+    assert_eq!(issued.as_array().unwrap().len(), 1, "{issued}");
+}
+
+#[test]
+fn update_changes_metadata_and_delete_removes_the_uri() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let a = aadhaar(7);
+    server.resident(&a, "9000000007");
+    let add = row(&a, "cbse.nic.in", "MSTN", "U1", "A") + &row(&a, "cbse.nic.in", "MSTN", "U2", "A");
+    server.push(&issuer, &add);
+    server.import_run();
+    let update =
+        format!("{a},cbse.nic.in-MSTN-U1,MSTN,Corrected Marks,U1,02/05/2024,02/05/2024,,02/05/2024 11:00:00 AM,U\n");
+    let delete = format!("{a},cbse.nic.in-MSTN-U2,MSTN,,U2,,,,,D\n");
+    let missing = format!("{a},cbse.nic.in-MSTN-U9,MSTN,Marks,U9,02/05/2024,,,02/05/2024 11:00:00 AM,U\n");
+    let result = server.push(&issuer, &(update + &delete + &missing));
+    let summary = server.import_run();
+    assert_eq!(
+        (summary["rows_imported"].as_u64(), summary["rows_rejected"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(
+        rejections(&server, &issuer, result.task_id()),
+        vec![(3, "Uri".to_string())]
+    );
+    let issued = server.login_resident(&a).get(&server.url("/api/issued")).json();
+    let docs = issued.as_array().unwrap();
+    assert_eq!(docs.len(), 1, "{issued}");
+    assert_eq!(docs[0]["uri"], "cbse.nic.in-MSTN-U1");
+    assert_eq!(docs[0]["doc_name"], "Corrected Marks");
+    assert_eq!(docs[0]["issued_on"], "2024-05-02");
+}
+
+#[test]
+fn rows_for_an_unopened_locker_are_held_until_the_locker_opens() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let a = aadhaar(11);
+    server.push(&issuer, &row(&a, "cbse.nic.in", "MSTN", "H1", "A"));
+    assert_eq!(server.import_run()["rows_imported"], 1);
+    // The locker opens after the import: the document is there at first sign-in.
+    server.resident(&a, "9000000011");
+    let issued = server
+        .login_resident("9000000011")
+        .get(&server.url("/api/issued"))
+        .json();
+    assert_eq!(issued[0]["uri"], "cbse.nic.in-MSTN-H1", "{issued}");
+    assert_eq!(issued[0]["issuer_name"], "Board cbse.nic.in");
+    assert_eq!(issued[0]["doc_type_name"], "MSTN docs");
+    assert_eq!(issued[0]["validity"], "valid");
+}
+
+#[test]
+fn the_scheduler_imports_pushed_files_on_its_own() {
+    let server = Server::start(&["--import-schedule", "* * * * * *"]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let task = server
+        .push(&issuer, &row(&aadhaar(1), "cbse.nic.in", "MSTN", "S1", "A"))
+        .task_id();
+    let http = server.login_issuer(&issuer);
+    let done = wait_for(Duration::from_secs(30), "the scheduled import", || {
+        let t = http.get(&server.url(&format!("/issuer/api/tasks/{task}"))).json();
+        (t["status"] == "done").then_some(t)
+    });
+    assert_eq!(done["rows_imported"], 1);
+    assert!(server.logs().contains("scheduled import finished"));
+}
+
+#[test]
+fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    const ROWS: u64 = 120_000;
+    let mut csv = String::with_capacity(ROWS as usize * 110);
+    for n in 0..ROWS {
+        // Every 1000th row is bad, so rejections must not double either.
+        let action = if n % 1000 == 999 { "Z" } else { "A" };
+        csv.push_str(&row(&aadhaar(n), "cbse.nic.in", "MSTN", &format!("K{n}"), action));
+    }
+    let task = server.push(&issuer, &csv).task_id();
+
+    // Small batches, so the kill lands between commits with work on both sides.
+    let mut importer = std::process::Command::new(bin())
+        .arg("--data-dir")
+        .arg(&server.data)
+        .args(["--json", "import", "run"])
+        .env("OPENLOCKER_IMPORT_BATCH_ROWS", "2000")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let http = server.login_issuer(&issuer);
+    let task_url = server.url(&format!("/issuer/api/tasks/{task}"));
+    let partial = wait_for(Duration::from_secs(120), "the import to be under way", || {
+        let t = http.get(&task_url).json();
+        (t["progress"]["rows_done"].as_u64().unwrap_or(0) >= 10_000).then_some(t)
+    });
+    importer.kill().unwrap(); // SIGKILL
+    importer.wait().unwrap();
+    let after_kill = http.get(&task_url).json();
+    let done_at_kill = after_kill["progress"]["rows_done"].as_u64().unwrap();
+    assert!(done_at_kill < ROWS, "the importer finished before the kill: {partial}");
+    assert_eq!(after_kill["status"], "running");
+
+    let summary = server.import_run();
+    let final_task = http.get(&task_url).json();
+    assert_eq!(final_task["status"], "done");
+    assert_eq!(final_task["rows_imported"], ROWS - ROWS / 1000, "{final_task}");
+    assert_eq!(final_task["rows_rejected"], ROWS / 1000, "{final_task}");
+    assert_eq!(
+        summary["rows_imported"].as_u64().unwrap() + summary["rows_rejected"].as_u64().unwrap(),
+        ROWS - done_at_kill
+    );
+    let listed = rejections(&server, &issuer, task);
+    assert_eq!(listed.len() as u64, ROWS / 1000);
+    // The locker holds each good row exactly once.
+    let db = openlocker_db::Db::open(&server.data.join("openlocker.db"), 1).unwrap();
+    let stored = openlocker_db::docs::total_count(&db.conn().unwrap()).unwrap();
+    assert_eq!(stored, ROWS - ROWS / 1000);
+}

@@ -1,0 +1,16 @@
+//! OpenLocker's end-to-end tests: one test binary (each file would be a
+//! binary of its own, and slow to link). Every test drives the real
+//! `openlocker` binary on a loopback port with a real SQLite file.
+
+// Test code: a failed unwrap is a failed test, with its location.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
+
+mod browser; // the issuer portal in headless Chromium
+mod cli; // admin subcommands: --json, exit codes, --help, the data folder
+mod import; // the import job: row checks, actions, idempotency, resume after kill -9
+mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
+mod push_api; // the Push CSV API: tolerant reading and every refusal
+mod residents; // sign-in, sessions and Issued Documents
+mod secrets; // no Aadhaar number or API key in plaintext in the database or logs

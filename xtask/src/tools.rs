@@ -1,0 +1,118 @@
+//! Finding and installing the tools the build needs, from the package
+//! registries only: rustup for the wasm32 target, crates.io for the
+//! wasm-bindgen CLI, Debian's packages for chromium, chromedriver and sqlite3.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::{Result, cargo, status};
+
+/// The workspace root (where Cargo.lock is).
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The shared target folder, as cargo sees it (honours CARGO_TARGET_DIR).
+pub fn target_dir() -> Result<PathBuf> {
+    let out = cargo()
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(workspace_root())
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
+    meta["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .ok_or_else(|| "cargo metadata has no target_directory".into())
+}
+
+fn output_of(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Adds the wasm32-unknown-unknown target when rustup lacks it.
+pub fn ensure_wasm_target() -> Result {
+    let installed = output_of("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    eprintln!("xtask: adding the wasm32-unknown-unknown target");
+    status(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The wasm-bindgen version that Cargo.lock pins; the CLI must match it.
+fn locked_wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string(workspace_root().join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            let version = lines.next().unwrap_or_default().trim();
+            if let Some(v) = version.strip_prefix("version = \"").and_then(|v| v.strip_suffix('"')) {
+                return Ok(v.to_owned());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+/// Installs wasm-bindgen-cli at the locked version unless it is on PATH.
+/// Not `--locked`: its own lock pins a crate release the registry lacks.
+pub fn ensure_wasm_bindgen() -> Result<String> {
+    let want = locked_wasm_bindgen_version()?;
+    let have = output_of("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(want.as_str()) {
+        return Ok("wasm-bindgen".into());
+    }
+    eprintln!("xtask: installing wasm-bindgen-cli {want} (found: {})", have.trim());
+    status(cargo().args(["install", "wasm-bindgen-cli", "--version", &format!("={want}")]))?;
+    Ok("wasm-bindgen".into())
+}
+
+/// Installs Debian packages when any of `binaries` is missing.
+pub fn ensure_debian_packages(binaries: &[&str], packages: &[&str]) -> Result {
+    if binaries.iter().all(|b| which(b).is_some()) {
+        return Ok(());
+    }
+    let root = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    if !root {
+        return Err(format!(
+            "{} missing; install them with: sudo apt-get install -y {}",
+            binaries.join(", "),
+            packages.join(" ")
+        ));
+    }
+    eprintln!("xtask: installing {} from Debian's packages", packages.join(" "));
+    status(Command::new("apt-get").arg("update").arg("-qq"))?;
+    status(
+        Command::new("apt-get")
+            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(packages)
+            .env("DEBIAN_FRONTEND", "noninteractive"),
+    )
+}
+
+/// Where a program is on PATH.
+pub fn which(program: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// Headless Chromium and its driver.
+pub struct Browser {
+    pub chromium: PathBuf,
+    pub chromedriver: PathBuf,
+}
+
+pub fn ensure_browser() -> Result<Browser> {
+    ensure_debian_packages(&["chromium", "chromedriver"], &["chromium", "chromium-driver"])?;
+    Ok(Browser {
+        chromium: which("chromium").ok_or("chromium is not on PATH")?,
+        chromedriver: which("chromedriver").ok_or("chromedriver is not on PATH")?,
+    })
+}

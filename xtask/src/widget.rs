@@ -1,0 +1,37 @@
+//! Builds the Yew app to wasm and binds it into `www/pkg` (git-ignored).
+
+use std::process::Command;
+
+use crate::tools::{ensure_wasm_bindgen, ensure_wasm_target, target_dir, workspace_root};
+use crate::{Result, cargo, status};
+
+pub fn build() -> Result {
+    ensure_wasm_target()?;
+    let bindgen = ensure_wasm_bindgen()?;
+    status(cargo().args([
+        "build",
+        "--package",
+        "openlocker-widget",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ]))?;
+    let wasm = target_dir()?.join("wasm32-unknown-unknown/release/openlocker_widget.wasm");
+    let out = workspace_root().join("www/pkg");
+    // --remove-name-section gets most of wasm-opt's gzip gain; Debian's
+    // wasm-opt is too old for this wasm-bindgen's output.
+    status(
+        Command::new(bindgen)
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--remove-name-section",
+                "--out-dir",
+            ])
+            .arg(&out)
+            .arg(&wasm),
+    )?;
+    eprintln!("xtask: widget built into {}", out.display());
+    Ok(())
+}
