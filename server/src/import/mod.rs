@@ -51,7 +51,9 @@ pub fn run_pending(app: &App) -> Result<Summary, Error> {
 /// it or it is already finished.
 fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, Error> {
     let path = app.settings.data_dir.join(&task.stored_path);
-    let file = match File::open(&path) {
+    // This handle only holds the lock, for the whole task: the reader's own
+    // handle closes when it reaches the end, before the last batches commit.
+    let lock = match File::open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let reason = "the stored CSV file is missing from the data folder";
@@ -60,7 +62,7 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, Error> {
         }
         Err(e) => return Err(e.into()),
     };
-    match file.try_lock() {
+    match lock.try_lock() {
         Ok(()) => {}
         Err(TryLockError::WouldBlock) => return Ok(None),
         Err(TryLockError::Error(e)) => return Err(e.into()),
@@ -82,8 +84,9 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, Error> {
         from_byte = task.position.byte,
         "importing"
     );
-    let counts = pipeline::import_rows(app, &mut conn, &task, file)?;
+    let counts = pipeline::import_rows(app, &mut conn, &task, File::open(&path)?)?;
     tasks::finish(&conn, task.id, None, dates::unix_now())?;
+    drop(lock);
     tracing::info!(
         task_id = task.id,
         imported = counts.0,

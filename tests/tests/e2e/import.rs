@@ -241,3 +241,42 @@ fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     let stored = openlocker_db::docs::total_count(&db.conn().unwrap()).unwrap();
     assert_eq!(stored, ROWS - ROWS / 1000);
 }
+
+#[test]
+fn the_scheduler_and_the_cli_importing_at_once_count_every_row_once() {
+    // Regression: the file lock was released when the reader reached the
+    // end, before the last batches committed, so a second importer re-read
+    // them and counted them twice.
+    let server = Server::start(&["--import-schedule", "* * * * * *"]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    const FILES: u64 = 4;
+    const ROWS: u64 = 20_000;
+    let mut ids = Vec::new();
+    for f in 0..FILES {
+        let csv: String = (0..ROWS).map(|n| row(&aadhaar(f * ROWS + n), "cbse.nic.in", "MSTN", &format!("F{f}R{n}"), "A")).collect();
+        ids.push(server.push(&issuer, &csv).task_id());
+    }
+    let http = server.login_issuer(&issuer);
+    let all_done = || {
+        let tasks = http.get(&server.url("/issuer/api/tasks")).json();
+        tasks.as_array().unwrap().iter().all(|t| t["status"] == "done")
+    };
+    // Keep a CLI importer racing the scheduler until everything is done.
+    let start = std::time::Instant::now();
+    while !all_done() {
+        let out = std::process::Command::new(bin())
+            .arg("--data-dir")
+            .arg(&server.data)
+            .args(["--json", "import", "run"])
+            .env("OPENLOCKER_IMPORT_BATCH_ROWS", "500")
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(start.elapsed() < Duration::from_secs(300), "imports did not finish");
+    }
+    for id in ids {
+        let t = http.get(&server.url(&format!("/issuer/api/tasks/{id}"))).json();
+        assert_eq!(t["rows_imported"], ROWS, "task {id}: {t}");
+        assert_eq!(t["rows_rejected"], 0, "task {id}: {t}");
+    }
+}
