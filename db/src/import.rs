@@ -2,7 +2,7 @@
 //! the task's reader position committed in the same transaction. A crash
 //! between batches loses nothing and a resumed import repeats nothing.
 
-use rusqlite::{Connection, Transaction, params};
+use rusqlite::{Connection, Statement, Transaction, params};
 
 use crate::tasks::{Position, Rejection};
 use crate::{DbResult, UnixTime};
@@ -31,24 +31,20 @@ pub struct Batch<'conn> {
     now: UnixTime,
 }
 
-/// Starts a batch for `task_id`.
-pub fn begin(conn: &mut Connection, task_id: i64, now: UnixTime) -> DbResult<Batch<'_>> {
-    // IMMEDIATE takes the write lock now rather than failing half-way.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    Ok(Batch { tx, task_id, now })
+/// Writes rows inside a batch.
+pub struct Writer<'b> {
+    add: Statement<'b>,
+    update: Statement<'b>,
+    delete: Statement<'b>,
+    task_id: i64,
+    now: UnixTime,
 }
 
-impl Batch<'_> {
+impl Writer<'_> {
     /// Action A. Returns `false` when the Aadhaar number already had this URI
     /// (the import is idempotent on the pair).
-    pub fn add(&self, doc: &DocRow<'_>) -> DbResult<bool> {
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO issued_docs (aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id,
-                 issued_on, valid_from, valid_to, time_stamp, task_id, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-             ON CONFLICT (aadhaar_hmac, uri) DO NOTHING",
-        )?;
-        let inserted = stmt.execute(params![
+    pub fn add(&mut self, doc: &DocRow<'_>) -> DbResult<bool> {
+        let inserted = self.add.execute(params![
             doc.aadhaar_hmac,
             doc.aadhaar_enc,
             doc.uri,
@@ -68,13 +64,8 @@ impl Batch<'_> {
 
     /// Action U: replaces the metadata of an existing Aadhaar + URI pair.
     /// Returns `false` when there is no such pair.
-    pub fn update(&self, doc: &DocRow<'_>) -> DbResult<bool> {
-        let mut stmt = self.tx.prepare_cached(
-            "UPDATE issued_docs SET doc_name = ?3, issued_on = ?4, valid_from = ?5, valid_to = ?6,
-                 time_stamp = ?7, task_id = ?8, updated_at = ?9
-             WHERE aadhaar_hmac = ?1 AND uri = ?2",
-        )?;
-        let changed = stmt.execute(params![
+    pub fn update(&mut self, doc: &DocRow<'_>) -> DbResult<bool> {
+        let changed = self.update.execute(params![
             doc.aadhaar_hmac,
             doc.uri,
             doc.doc_name,
@@ -90,11 +81,40 @@ impl Batch<'_> {
 
     /// Action D: removes the URI from that Aadhaar number's locker. Returns
     /// `false` when it was not there.
-    pub fn delete(&self, aadhaar_hmac: &[u8], uri: &str) -> DbResult<bool> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("DELETE FROM issued_docs WHERE aadhaar_hmac = ?1 AND uri = ?2")?;
-        Ok(stmt.execute(params![aadhaar_hmac, uri])? == 1)
+    pub fn delete(&mut self, aadhaar_hmac: &[u8], uri: &str) -> DbResult<bool> {
+        Ok(self.delete.execute(params![aadhaar_hmac, uri])? == 1)
+    }
+}
+
+/// Starts a batch for `task_id`.
+pub fn begin(conn: &mut Connection, task_id: i64, now: UnixTime) -> DbResult<Batch<'_>> {
+    // IMMEDIATE takes the write lock now rather than failing half-way.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    Ok(Batch { tx, task_id, now })
+}
+
+impl Batch<'_> {
+    /// The prepared statements that write rows, prepared once per batch
+    /// (the importer's hot path: no per-row statement look-up).
+    pub fn writer(&self) -> DbResult<Writer<'_>> {
+        Ok(Writer {
+            add: self.tx.prepare(
+                "INSERT INTO issued_docs (aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id,
+                     issued_on, valid_from, valid_to, time_stamp, task_id, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (aadhaar_hmac, uri) DO NOTHING",
+            )?,
+            update: self.tx.prepare(
+                "UPDATE issued_docs SET doc_name = ?3, issued_on = ?4, valid_from = ?5, valid_to = ?6,
+                     time_stamp = ?7, task_id = ?8, updated_at = ?9
+                 WHERE aadhaar_hmac = ?1 AND uri = ?2",
+            )?,
+            delete: self
+                .tx
+                .prepare("DELETE FROM issued_docs WHERE aadhaar_hmac = ?1 AND uri = ?2")?,
+            task_id: self.task_id,
+            now: self.now,
+        })
     }
 
     /// Records a refused row.

@@ -62,7 +62,8 @@ impl Db {
         conn.execute_batch(&format!(
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -{};",
+             PRAGMA cache_size = -{};
+             PRAGMA wal_autocheckpoint = 10000;",
             u64::from(cache_mib) * 1024
         ))?;
         Ok(conn)

@@ -28,15 +28,13 @@ pub async fn run(app: App) -> Result<(), Error> {
             .wrap(middleware::Logger::new("%r %s %b %Dms").exclude("/healthz"))
             .configure(routes::configure)
     })
-    .bind(&bind)
-    .map_err(|e| Error::Invalid(format!("cannot listen on {bind}: {e}")))?;
-    for addr in server.addrs() {
-        // Printed on stdout so scripts and tests can find the port (bind :0).
-        println!(
-            "openlocker listening on http://{addr} (public URL {})",
-            app.settings.public_url()
-        );
-    }
+    .listen(listener)
+    .map_err(|e| Error::Internal(format!("cannot serve on {addr}: {e}")))?;
+    // Printed on stdout so scripts and tests can find the port (bind :0).
+    println!(
+        "openlocker listening on http://{addr} (public URL {})",
+        app.settings.public_url()
+    );
     tracing::info!(bind, public_url = app.settings.public_url(), "serving");
     server.run().await.map_err(|e| Error::Internal(format!("server: {e}")))
 }

@@ -48,8 +48,8 @@ impl Default for Settings {
             key_grace_hours: 24,
             ts_window_minutes: 30,
             session_hours: 12,
-            import_batch_rows: 20_000,
-            import_cache_mib: 64,
+            import_batch_rows: 50_000,
+            import_cache_mib: 128,
         }
     }
 }

@@ -4,6 +4,7 @@
 //! the crypto costs little wall time.
 
 use std::collections::HashSet;
+use std::fmt::Write as _;
 use std::fs::File;
 use std::io::{BufReader, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
@@ -12,38 +13,139 @@ use openlocker_db::import::{self as store, DocRow};
 use openlocker_db::tasks::{Position, Rejection, Task};
 use openlocker_db::{Connection, issuers};
 
-use super::row::{self, Action, RowRules};
+use super::row::{self, Action, RowRules, ValidRow};
 use crate::app::App;
-use crate::crypto::{Keys, Purpose};
+use crate::crypto::{AADHAAR_HMAC_LEN, Keys, SEALED_AADHAAR_LEN};
 use crate::dates;
 use crate::error::Error;
 use crate::sealed_file::SealedReader;
 
-/// A validated row with its Aadhaar number already HMAC'd and sealed.
-struct Prepared {
+/// Where a text field of a row sits in its chunk's `text`.
+#[derive(Clone, Copy)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+const ABSENT: Span = Span {
+    start: u32::MAX,
+    len: 0,
+};
+
+/// A validated row with its Aadhaar number already HMAC'd and sealed. Its
+/// text lives in the chunk, so a batch of rows costs a few allocations,
+/// not several per row.
+struct PreparedRow {
     line: u64,
     action: Action,
-    hmac: [u8; 32],
-    sealed: Vec<u8>,
-    uri: String,
-    doc_type: String,
-    doc_name: String,
-    doc_id: String,
-    issued_on: String,
-    valid_from: Option<String>,
-    valid_to: Option<String>,
-    time_stamp: String,
+    hmac: [u8; AADHAAR_HMAC_LEN],
+    sealed: [u8; SEALED_AADHAAR_LEN],
+    /// uri, doc_type, doc_name, doc_id, issued_on, valid_from, valid_to, time_stamp.
+    fields: [Span; 8],
 }
 
-enum Item {
-    Row(Box<Prepared>),
-    Rejected(Rejection),
-}
-
-/// One batch of items and the reader position just after it.
+/// One batch of rows and the reader position just after it.
 struct Chunk {
-    items: Vec<Item>,
+    text: String,
+    rows: Vec<PreparedRow>,
+    rejections: Vec<Rejection>,
     end: Position,
+}
+
+impl Chunk {
+    fn new(capacity: usize) -> Chunk {
+        Chunk {
+            text: String::with_capacity(capacity * 96),
+            rows: Vec::with_capacity(capacity),
+            rejections: Vec::new(),
+            end: Position {
+                byte: 0,
+                line: 0,
+                record: 0,
+            },
+        }
+    }
+
+    fn put(&mut self, value: &str) -> Span {
+        let start = self.text.len() as u32;
+        self.text.push_str(value);
+        Span {
+            start,
+            len: value.len() as u32,
+        }
+    }
+
+    fn put_with(&mut self, write: impl FnOnce(&mut String)) -> Span {
+        let start = self.text.len();
+        write(&mut self.text);
+        Span {
+            start: start as u32,
+            len: (self.text.len() - start) as u32,
+        }
+    }
+
+    fn get(&self, span: Span) -> Option<&str> {
+        (span.start != u32::MAX).then(|| &self.text[span.start as usize..(span.start + span.len) as usize])
+    }
+
+    fn get_or_empty(&self, span: Span) -> &str {
+        self.get(span).unwrap_or("")
+    }
+
+    /// Adds a validated row, doing its crypto.
+    fn push_row(&mut self, keys: &Keys, line: u64, valid: &ValidRow<'_>) {
+        let date = |d: Option<time::Date>| {
+            move |text: &mut String| {
+                if let Some(d) = d {
+                    let _ = write!(text, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+                }
+            }
+        };
+        let uri = self.put(valid.uri);
+        let doc_type = self.put(valid.doc_type);
+        let doc_name = self.put(valid.doc_name);
+        let doc_id = self.put(valid.doc_id);
+        let issued_on = self.put_with(date(valid.issued_on));
+        let valid_from = if valid.valid_from.is_some() {
+            self.put_with(date(valid.valid_from))
+        } else {
+            ABSENT
+        };
+        let valid_to = if valid.valid_to.is_some() {
+            self.put_with(date(valid.valid_to))
+        } else {
+            ABSENT
+        };
+        let time_stamp = self.put_with(|text| {
+            if let Some(t) = valid.time_stamp {
+                let _ = write!(
+                    text,
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                    t.year(),
+                    u8::from(t.month()),
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                );
+            }
+        });
+        let digits: &[u8; 12] = valid.aadhaar.as_bytes().try_into().unwrap_or(&[b'0'; 12]);
+        self.rows.push(PreparedRow {
+            line,
+            action: valid.action,
+            hmac: keys.aadhaar_hmac(valid.aadhaar),
+            // Only an added row stores the number; updates and deletes find it by HMAC.
+            sealed: if valid.action == Action::Add {
+                keys.seal_aadhaar(digits)
+            } else {
+                [0; SEALED_AADHAAR_LEN]
+            },
+            fields: [
+                uri, doc_type, doc_name, doc_id, issued_on, valid_from, valid_to, time_stamp,
+            ],
+        });
+    }
 }
 
 /// Imports the rest of `task` from its committed position; returns the rows
@@ -54,14 +156,17 @@ pub fn import_rows(app: &App, conn: &mut Connection, task: &Task, file: File) ->
         .map(|t| t.code.to_ascii_uppercase())
         .collect();
     let plain = SealedReader::new(file, app.keys.file_cipher())?;
-    let (sender, receiver) = sync_channel::<Chunk>(2);
+    // One chunk in the channel, one being read, one being written.
+    let (sender, receiver) = sync_channel::<Chunk>(1);
     let rules = RowRules {
         issuer_id: &task.issuer_id,
         doc_types: &doc_types,
     };
+    let batch_rows = app.settings.import_batch_rows;
     std::thread::scope(|scope| {
-        let producer =
-            scope.spawn(|| read_rows(plain, task, &rules, &app.keys, app.settings.import_batch_rows, sender));
+        let producer = std::thread::Builder::new()
+            .name("csv-reader".into())
+            .spawn_scoped(scope, || read_rows(plain, task, &rules, &app.keys, batch_rows, sender))?;
         let written = write_chunks(conn, task, receiver);
         let read = producer
             .join()
@@ -96,9 +201,9 @@ fn read_rows(
     }
     let mut record = csv::ByteRecord::new();
     loop {
-        let mut items = Vec::with_capacity(batch_rows);
+        let mut chunk = Chunk::new(batch_rows);
         let mut more = true;
-        while items.len() < batch_rows {
+        while chunk.rows.len() + chunk.rejections.len() < batch_rows {
             if !read_record(&mut reader, &mut record)? {
                 more = false;
                 break;
@@ -109,45 +214,83 @@ fn read_rows(
             if position.record() == 0 && is_header(&record) {
                 continue;
             }
-            items.push(match prepare(keys, rules, &record, position.line()) {
-                Ok(prepared) => Item::Row(Box::new(prepared)),
-                Err(row::RowError { field, reason }) => Item::Rejected(Rejection {
-                    line: position.line(),
+            let line = position.line();
+            let checked = split_fields(&record).and_then(|fields| row::validate(&fields, rules));
+            match checked {
+                Ok(valid) => chunk.push_row(keys, line, &valid),
+                Err(row::RowError { field, reason }) => chunk.rejections.push(Rejection {
+                    line,
                     field: field.into(),
                     reason,
                 }),
-            });
+            }
         }
         let next = reader.position();
-        let end = Position {
+        chunk.end = Position {
             byte: next.byte(),
             line: next.line(),
             record: next.record(),
         };
-        if sender.send(Chunk { items, end }).is_err() || !more {
+        // Rows in index order touch each B-tree page once per batch instead of
+        // once per row (HMACs are random). The sort is stable, so rows of one
+        // Aadhaar number keep their file order (A, then U, then D).
+        chunk.rows.sort_by_key(|row| row.hmac);
+        if sender.send(chunk).is_err() || !more {
             return Ok(());
         }
     }
 }
 
+/// Splits a record into its ten trimmed UTF-8 fields (a BOM before the first
+/// is dropped).
+fn split_fields(record: &csv::ByteRecord) -> Result<[&str; row::COLUMNS.len()], row::RowError> {
+    let mut fields = [""; row::COLUMNS.len()];
+    if record.len() != fields.len() {
+        return Err(row::RowError {
+            field: "row",
+            reason: format!("expected {} columns, found {}", fields.len(), record.len()),
+        });
+    }
+    for (i, raw) in record.iter().enumerate() {
+        let raw = if i == 0 {
+            raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
+        } else {
+            raw
+        };
+        fields[i] = std::str::from_utf8(raw)
+            .map_err(|_| row::RowError {
+                field: row::COLUMNS[i],
+                reason: "is not valid UTF-8 text".into(),
+            })?
+            .trim();
+    }
+    Ok(fields)
+}
+
 fn write_chunks(conn: &mut Connection, task: &Task, receiver: Receiver<Chunk>) -> Result<(u64, u64), Error> {
     let (mut total_imported, mut total_rejected) = (0u64, 0u64);
-    for chunk in receiver {
+    for mut chunk in receiver {
         let batch = store::begin(conn, task.id, dates::unix_now())?;
-        let (mut imported, mut rejected) = (0u64, 0u64);
-        for item in &chunk.items {
-            let refusal = match item {
-                Item::Row(row) => apply(&batch, &task.issuer_id, row)?,
-                Item::Rejected(rejection) => Some(rejection.clone()),
-            };
-            match refusal {
-                None => imported += 1,
-                Some(rejection) => {
-                    rejected += 1;
-                    batch.reject(&rejection)?;
-                }
+        let mut writer = batch.writer()?;
+        let mut imported = 0u64;
+        let mut missing = Vec::new();
+        for row in &chunk.rows {
+            if apply(&mut writer, &task.issuer_id, &chunk, row)? {
+                imported += 1;
+            } else {
+                missing.push(Rejection {
+                    line: row.line,
+                    field: "Uri".into(),
+                    reason: "this Aadhaar number has no such URI in its locker (push it with Action A first)".into(),
+                });
             }
         }
+        drop(writer);
+        chunk.rejections.append(&mut missing);
+        for rejection in &chunk.rejections {
+            batch.reject(rejection)?;
+        }
+        let rejected = chunk.rejections.len() as u64;
         batch.commit(chunk.end, imported, rejected)?;
         total_imported += imported;
         total_rejected += rejected;
@@ -155,32 +298,37 @@ fn write_chunks(conn: &mut Connection, task: &Task, receiver: Receiver<Chunk>) -
     Ok((total_imported, total_rejected))
 }
 
-/// Applies one row; `Some` when the locker has nothing for it to act on.
-fn apply(batch: &store::Batch<'_>, issuer_id: &str, row: &Prepared) -> Result<Option<Rejection>, Error> {
+/// Applies one row; `false` when the locker has nothing for it to act on.
+fn apply(writer: &mut store::Writer<'_>, issuer_id: &str, chunk: &Chunk, row: &PreparedRow) -> Result<bool, Error> {
+    let [
+        uri,
+        doc_type,
+        doc_name,
+        doc_id,
+        issued_on,
+        valid_from,
+        valid_to,
+        time_stamp,
+    ] = row.fields;
     let doc = DocRow {
         aadhaar_hmac: &row.hmac,
         aadhaar_enc: &row.sealed,
-        uri: &row.uri,
+        uri: chunk.get_or_empty(uri),
         issuer_id,
-        doc_type: &row.doc_type,
-        doc_name: &row.doc_name,
-        doc_id: &row.doc_id,
-        issued_on: &row.issued_on,
-        valid_from: row.valid_from.as_deref(),
-        valid_to: row.valid_to.as_deref(),
-        time_stamp: &row.time_stamp,
+        doc_type: chunk.get_or_empty(doc_type),
+        doc_name: chunk.get_or_empty(doc_name),
+        doc_id: chunk.get_or_empty(doc_id),
+        issued_on: chunk.get_or_empty(issued_on),
+        valid_from: chunk.get(valid_from),
+        valid_to: chunk.get(valid_to),
+        time_stamp: chunk.get_or_empty(time_stamp),
     };
-    let applied = match row.action {
+    Ok(match row.action {
         // Adding a pair that is already there is a no-op: imports are idempotent.
-        Action::Add => batch.add(&doc).map(|_| true)?,
-        Action::Update => batch.update(&doc)?,
-        Action::Delete => batch.delete(&row.hmac, &row.uri)?,
-    };
-    Ok((!applied).then(|| Rejection {
-        line: row.line,
-        field: "Uri".into(),
-        reason: "this Aadhaar number has no such URI in its locker (push it with Action A first)".into(),
-    }))
+        Action::Add => writer.add(&doc).map(|_| true)?,
+        Action::Update => writer.update(&doc)?,
+        Action::Delete => writer.delete(&row.hmac, doc.uri)?,
+    })
 }
 
 fn read_record<R: Read>(reader: &mut csv::Reader<R>, record: &mut csv::ByteRecord) -> Result<bool, Error> {
@@ -195,42 +343,5 @@ pub(super) fn is_header(record: &csv::ByteRecord) -> bool {
     record.get(0).is_some_and(|first| {
         let first = first.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(first);
         first.trim_ascii().eq_ignore_ascii_case(b"aadhaar")
-    })
-}
-
-/// Validates one record and does its crypto.
-fn prepare(keys: &Keys, rules: &RowRules<'_>, record: &csv::ByteRecord, line: u64) -> Result<Prepared, row::RowError> {
-    let mut fields = Vec::with_capacity(row::COLUMNS.len());
-    for (i, raw) in record.iter().enumerate() {
-        let raw = if i == 0 {
-            raw.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(raw)
-        } else {
-            raw
-        };
-        let text = std::str::from_utf8(raw).map_err(|_| row::RowError {
-            field: row::COLUMNS.get(i).copied().unwrap_or("row"),
-            reason: "is not valid UTF-8 text".into(),
-        })?;
-        fields.push(text.trim());
-    }
-    let valid = row::validate(&fields, rules)?;
-    Ok(Prepared {
-        line,
-        action: valid.action,
-        hmac: keys.aadhaar_hmac(valid.aadhaar),
-        // Only an added row stores the number; updates and deletes find it by HMAC.
-        sealed: if valid.action == Action::Add {
-            keys.seal(Purpose::Aadhaar, valid.aadhaar.as_bytes())
-        } else {
-            Vec::new()
-        },
-        uri: valid.uri.to_owned(),
-        doc_type: valid.doc_type.to_owned(),
-        doc_name: valid.doc_name.to_owned(),
-        doc_id: valid.doc_id.to_owned(),
-        issued_on: valid.issued_on,
-        valid_from: valid.valid_from,
-        valid_to: valid.valid_to,
-        time_stamp: valid.time_stamp,
     })
 }

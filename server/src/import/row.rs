@@ -3,6 +3,8 @@
 
 use std::collections::HashSet;
 
+use time::{Date, PrimitiveDateTime};
+
 use crate::aadhaar::Aadhaar;
 use crate::dates;
 use crate::ids::DocUri;
@@ -15,7 +17,8 @@ pub enum Action {
     Delete,
 }
 
-/// A row that passed every check; dates are ISO.
+/// A row that passed every check. Dates are optional only for deletions
+/// (and `valid_from`/`valid_to`, which may always be blank).
 #[derive(Debug)]
 pub struct ValidRow<'a> {
     pub aadhaar: &'a str,
@@ -23,10 +26,10 @@ pub struct ValidRow<'a> {
     pub doc_type: &'a str,
     pub doc_name: &'a str,
     pub doc_id: &'a str,
-    pub issued_on: String,
-    pub valid_from: Option<String>,
-    pub valid_to: Option<String>,
-    pub time_stamp: String,
+    pub issued_on: Option<Date>,
+    pub valid_from: Option<Date>,
+    pub valid_to: Option<Date>,
+    pub time_stamp: Option<PrimitiveDateTime>,
     pub action: Action,
 }
 
@@ -157,15 +160,15 @@ pub fn validate<'a>(fields: &[&'a str], rules: &RowRules<'_>) -> Result<ValidRow
         doc_type,
         doc_name,
         doc_id,
-        issued_on: issued.map(dates::iso_date).unwrap_or_default(),
-        valid_from: from.map(dates::iso_date),
-        valid_to: to.map(dates::iso_date),
-        time_stamp: stamp.map(dates::iso_date_time).unwrap_or_default(),
+        issued_on: issued,
+        valid_from: from,
+        valid_to: to,
+        time_stamp: stamp,
         action,
     })
 }
 
-fn optional_date(field: &'static str, value: &str) -> Result<Option<time::Date>, RowError> {
+fn optional_date(field: &'static str, value: &str) -> Result<Option<Date>, RowError> {
     if value.is_empty() {
         return Ok(None);
     }
@@ -216,9 +219,12 @@ mod tests {
         assert!(crate::aadhaar::verhoeff_valid(AADHAAR.as_bytes()));
         let types: HashSet<String> = ["MSTN".to_string()].into();
         let v = validate(&row(&[]), &rules(&types)).unwrap();
-        assert_eq!(v.issued_on, "2024-05-01");
+        assert_eq!(v.issued_on.map(dates::iso_date).as_deref(), Some("2024-05-01"));
         assert_eq!(v.valid_to, None);
-        assert_eq!(v.time_stamp, "2024-05-01T10:00:00");
+        assert_eq!(
+            v.time_stamp.map(dates::iso_date_time).as_deref(),
+            Some("2024-05-01T10:00:00")
+        );
     }
 
     #[test]

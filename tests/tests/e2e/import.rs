@@ -253,7 +253,9 @@ fn the_scheduler_and_the_cli_importing_at_once_count_every_row_once() {
     const ROWS: u64 = 20_000;
     let mut ids = Vec::new();
     for f in 0..FILES {
-        let csv: String = (0..ROWS).map(|n| row(&aadhaar(f * ROWS + n), "cbse.nic.in", "MSTN", &format!("F{f}R{n}"), "A")).collect();
+        let csv: String = (0..ROWS)
+            .map(|n| row(&aadhaar(f * ROWS + n), "cbse.nic.in", "MSTN", &format!("F{f}R{n}"), "A"))
+            .collect();
         ids.push(server.push(&issuer, &csv).task_id());
     }
     let http = server.login_issuer(&issuer);
