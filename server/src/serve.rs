@@ -19,6 +19,7 @@ pub async fn run(app: App) -> Result<(), Error> {
     } else {
         app
     };
+    remove_stale_spools(&app);
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
     let server = HttpServer::new(move || {
@@ -37,4 +38,20 @@ pub async fn run(app: App) -> Result<(), Error> {
     );
     tracing::info!(bind, public_url = app.settings.public_url(), "serving");
     server.run().await.map_err(|e| Error::Internal(format!("server: {e}")))
+}
+
+/// Removes request bodies left in the spool folder by a server that died
+/// mid-request (an hour old at least, so a second server on the same data
+/// folder keeps its own).
+fn remove_stale_spools(app: &App) {
+    let Ok(entries) = std::fs::read_dir(app.incoming_dir()) else {
+        return;
+    };
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for entry in entries.flatten() {
+        let stale = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
+        if stale && std::fs::remove_file(entry.path()).is_ok() {
+            tracing::info!(file = %entry.path().display(), "removed a stale spooled body");
+        }
+    }
 }

@@ -9,7 +9,8 @@ use crate::{Result, cargo, status};
 
 /// The workspace root (where Cargo.lock is).
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+    let xtask = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
 }
 
 /// The shared target folder, as cargo sees it (honours CARGO_TARGET_DIR).

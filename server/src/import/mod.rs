@@ -86,6 +86,11 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, Error> {
     );
     let counts = pipeline::import_rows(app, &mut conn, &task, File::open(&path)?)?;
     tasks::finish(&conn, task.id, None, dates::unix_now())?;
+    // The rows are in the locker now; keep no extra copy of Aadhaar data
+    // (sealed or not) longer than needed.
+    if let Err(e) = std::fs::remove_file(&path) {
+        tracing::warn!(task_id = task.id, error = %e, "could not remove an imported file");
+    }
     drop(lock);
     tracing::info!(
         task_id = task.id,
