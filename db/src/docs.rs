@@ -1,5 +1,6 @@
-//! Reading issued documents: a resident's Issued Documents, and the held
-//! (unopened-locker) rows.
+//! Reading issued documents: a resident's Issued Documents. Rows whose
+//! Aadhaar number has no locker yet (the unopened-locker state) join no
+//! resident, so they appear the moment the locker opens.
 
 use rusqlite::{Connection, params};
 
@@ -7,7 +8,7 @@ use crate::DbResult;
 use crate::error::OptionalRow;
 
 /// An issued document as a resident sees it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct IssuedDoc {
     pub uri: String,
     pub issuer_id: String,
@@ -64,17 +65,6 @@ pub fn for_resident_by_uri(conn: &Connection, resident_id: i64, uri: &str) -> Db
         from_row,
     )
     .optional_row()
-}
-
-/// How many rows are held for Aadhaar numbers that have no locker yet.
-pub fn held_count(conn: &Connection) -> DbResult<u64> {
-    let n: i64 = conn.query_row(
-        "SELECT count(*) FROM issued_docs d WHERE NOT EXISTS
-            (SELECT 1 FROM residents r WHERE r.aadhaar_hmac = d.aadhaar_hmac)",
-        [],
-        |r| r.get(0),
-    )?;
-    Ok(n as u64)
 }
 
 /// How many issued-document rows there are in all.

@@ -138,3 +138,34 @@ pub fn rejections(app: &App, issuer_id: &str, task_id: i64, after: u64, limit: u
         limit.clamp(1, 10_000),
     )?)
 }
+
+/// Rows per page of the rejections CSV download.
+const CSV_PAGE: u32 = 5_000;
+
+/// A page of a task's rejections as CSV (with the header on the first page,
+/// `after` = 0), and the line to continue after, `None` at the end.
+pub fn rejections_csv_page(
+    app: &App,
+    issuer_id: &str,
+    task_id: i64,
+    after: u64,
+) -> Result<(Vec<u8>, Option<u64>), Error> {
+    let rows = rejections(app, issuer_id, task_id, after, CSV_PAGE)?;
+    let csv_error = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    if after == 0 {
+        writer.write_record(["line", "field", "reason"]).map_err(csv_error)?;
+    }
+    for r in &rows {
+        writer
+            .write_record([r.line.to_string().as_str(), &r.field, &r.reason])
+            .map_err(csv_error)?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
+    let next = rows.last().filter(|_| rows.len() == CSV_PAGE as usize).map(|r| r.line);
+    Ok((bytes, next))
+}

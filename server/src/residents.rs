@@ -114,16 +114,8 @@ pub fn profile(app: &App, resident_id: i64) -> Result<Profile, Error> {
 /// One entry of Issued Documents.
 #[derive(Debug, Serialize)]
 pub struct IssuedDoc {
-    pub uri: String,
-    pub issuer_id: String,
-    pub issuer_name: Option<String>,
-    pub doc_type: String,
-    pub doc_type_name: Option<String>,
-    pub doc_name: String,
-    pub doc_id: String,
-    pub issued_on: String,
-    pub valid_from: Option<String>,
-    pub valid_to: Option<String>,
+    #[serde(flatten)]
+    pub doc: docs::IssuedDoc,
     /// `valid`, `expired` or `not_yet_valid`.
     pub validity: &'static str,
 }
@@ -134,25 +126,13 @@ pub fn issued(app: &App, resident_id: i64) -> Result<Vec<IssuedDoc>, Error> {
     let docs = docs::for_resident(&*app.db.conn()?, resident_id)?;
     Ok(docs
         .into_iter()
-        .map(|d| {
-            let validity = match (&d.valid_from, &d.valid_to) {
+        .map(|doc| {
+            let validity = match (&doc.valid_from, &doc.valid_to) {
                 (Some(from), _) if *from > today => "not_yet_valid",
                 (_, Some(to)) if *to < today => "expired",
                 _ => "valid",
             };
-            IssuedDoc {
-                uri: d.uri,
-                issuer_id: d.issuer_id,
-                issuer_name: d.issuer_name,
-                doc_type: d.doc_type,
-                doc_type_name: d.doc_type_name,
-                doc_name: d.doc_name,
-                doc_id: d.doc_id,
-                issued_on: d.issued_on,
-                valid_from: d.valid_from,
-                valid_to: d.valid_to,
-                validity,
-            }
+            IssuedDoc { doc, validity }
         })
         .collect())
 }

@@ -5,7 +5,6 @@
   const api = "/issuer/api";
   let csrf = sessionStorage.getItem("ol_issuer_csrf") || "";
   let pollTimer = null;
-  let shownTask = null;
   const $ = (id) => document.getElementById(id);
 
   function say(text, isError) {
@@ -84,7 +83,6 @@
   }
 
   async function showRejections(task) {
-    shownTask = task.id;
     const rows = await call("GET", "/tasks/" + task.id + "/rejections?limit=200");
     $("task-title").textContent = "Task " + task.id + ": " + task.file_name + " (" + task.rows_rejected + " rejected)";
     $("rejections-csv").href = api + "/tasks/" + task.id + "/rejections.csv";
@@ -105,6 +103,19 @@
     for (const t of types) {
       const tr = document.createElement("tr");
       cell(tr, t.code); cell(tr, t.name); cell(tr, t.udfs.join(", "));
+      const edit = document.createElement("button");
+      edit.className = "secondary";
+      edit.textContent = "Edit";
+      edit.setAttribute("aria-label", "Edit doc type " + t.code);
+      edit.addEventListener("click", async () => {
+        const name = prompt("Name of " + t.code, t.name);
+        if (name === null) return;
+        const fields = prompt("Search fields, comma-separated", t.udfs.join(", "));
+        if (fields === null) return;
+        const udfs = fields.split(",").map((f) => f.trim()).filter(Boolean);
+        try { await call("PUT", "/doctypes/" + encodeURIComponent(t.code), { name, udfs }); say("Saved " + t.code); await loadDocTypes(); }
+        catch (e) { say(e.message, true); }
+      });
       const del = document.createElement("button");
       del.className = "secondary";
       del.textContent = "Remove";
@@ -114,7 +125,10 @@
         try { await call("DELETE", "/doctypes/" + encodeURIComponent(t.code)); say("Removed " + t.code); await loadDocTypes(); }
         catch (e) { say(e.message, true); }
       });
-      cell(tr, "").appendChild(del);
+      const actions = cell(tr, "");
+      actions.appendChild(edit);
+      actions.appendChild(document.createTextNode(" "));
+      actions.appendChild(del);
       body.appendChild(tr);
     }
   }
@@ -210,6 +224,5 @@
       } catch (err) { say(err.message, true); }
     });
     if (csrf) showPortal().catch(() => showLogin()); else showLogin();
-    void shownTask;
   });
 })();

@@ -7,7 +7,7 @@ use std::pin::Pin;
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::Method;
-use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use openlocker_db::sessions::SessionKind;
 
 use crate::app::App;
@@ -89,6 +89,25 @@ pub fn session_cookie(app: &App, name: &'static str, value: String, max_age_seco
         .secure(app.settings.is_https())
         .max_age(Duration::seconds(max_age_seconds))
         .finish()
+}
+
+/// The answer to a successful sign-in: the session cookie, and `body` with
+/// the CSRF token added.
+pub fn signed_in(
+    app: &App,
+    cookie: &'static str,
+    session: sessions::NewSession,
+    mut body: serde_json::Value,
+) -> HttpResponse {
+    body["csrf_token"] = serde_json::Value::String(session.csrf_token);
+    HttpResponse::Ok()
+        .cookie(session_cookie(app, cookie, session.token, session.max_age_seconds))
+        .json(body)
+}
+
+/// The answer to a sign-out: the cookie is cleared.
+pub fn signed_out(app: &App, cookie: &'static str) -> HttpResponse {
+    HttpResponse::NoContent().cookie(cleared_cookie(app, cookie)).finish()
 }
 
 /// A cookie that tells the browser to forget the session.

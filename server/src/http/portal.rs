@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use crate::app::App;
 use crate::error::Error;
-use crate::http::auth::{IssuerSession, cleared_cookie, session_cookie};
+use crate::http::auth::{IssuerSession, signed_in, signed_out};
 use crate::http::{blocking, body};
 use crate::sessions::{self, ISSUER_COOKIE};
 use crate::{issuers, portal};
@@ -29,22 +29,18 @@ pub async fn login(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpRe
         ))
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .cookie(session_cookie(
-            &app,
-            ISSUER_COOKIE,
-            session.token,
-            session.max_age_seconds,
-        ))
-        .json(serde_json::json!({ "user": overview, "csrf_token": session.csrf_token })))
+    Ok(signed_in(
+        &app,
+        ISSUER_COOKIE,
+        session,
+        serde_json::json!({ "user": overview }),
+    ))
 }
 
 /// `POST /issuer/api/logout`.
 pub async fn logout(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
     blocking(&app, move |app| sessions::end(app, &session.token)).await?;
-    Ok(HttpResponse::NoContent()
-        .cookie(cleared_cookie(&app, ISSUER_COOKIE))
-        .finish())
+    Ok(signed_out(&app, ISSUER_COOKIE))
 }
 
 /// `GET /issuer/api/me`.
@@ -223,32 +219,20 @@ pub async fn rejections_csv(
         Ok(issuer_id)
     })
     .await?;
-    let header =
-        futures_util::stream::once(async { Ok::<_, Error>(web::Bytes::from_static(b"line,field,reason\r\n")) });
     let pages = futures_util::stream::try_unfold(Some(0u64), move |after| {
         let (app, issuer_id) = (app.clone(), issuer_id.clone());
         async move {
             let Some(after) = after else { return Ok(None) };
-            let rows = blocking(&app, move |app| portal::rejections(app, &issuer_id, id, after, 5_000)).await?;
-            let Some(last) = rows.last().map(|r| r.line) else {
-                return Ok(None);
-            };
-            let mut writer = csv::Writer::from_writer(Vec::new());
-            for r in &rows {
-                writer
-                    .write_record([r.line.to_string().as_str(), &r.field, &r.reason])
-                    .map_err(|e| Error::Internal(format!("csv: {e}")))?;
-            }
-            let bytes = writer.into_inner().map_err(|e| Error::Internal(format!("csv: {e}")))?;
-            Ok(Some((web::Bytes::from(bytes), (rows.len() == 5_000).then_some(last))))
+            let (bytes, next) =
+                blocking(&app, move |app| portal::rejections_csv_page(app, &issuer_id, id, after)).await?;
+            Ok::<_, Error>(Some((web::Bytes::from(bytes), next)))
         }
     });
-    use futures_util::StreamExt;
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
             parameters: vec![DispositionParam::Filename(format!("task-{id}-rejections.csv"))],
         })
-        .streaming(header.chain(pages)))
+        .streaming(pages))
 }

@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 use crate::app::App;
 use crate::error::Error;
-use crate::http::auth::{ResidentSession, cleared_cookie, session_cookie};
+use crate::http::auth::{ResidentSession, signed_in, signed_out};
 use crate::http::blocking;
 use crate::residents;
 use crate::sessions::{self, RESIDENT_COOKIE};
@@ -26,22 +26,18 @@ pub async fn login(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpRe
         Ok((resident.id, sessions::start(app, SessionKind::Resident, resident.id)?))
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .cookie(session_cookie(
-            &app,
-            RESIDENT_COOKIE,
-            session.token,
-            session.max_age_seconds,
-        ))
-        .json(serde_json::json!({ "resident_id": resident_id, "csrf_token": session.csrf_token })))
+    Ok(signed_in(
+        &app,
+        RESIDENT_COOKIE,
+        session,
+        serde_json::json!({ "resident_id": resident_id }),
+    ))
 }
 
 /// `POST /api/logout`.
 pub async fn logout(app: web::Data<App>, session: ResidentSession) -> Result<HttpResponse, Error> {
     blocking(&app, move |app| sessions::end(app, &session.token)).await?;
-    Ok(HttpResponse::NoContent()
-        .cookie(cleared_cookie(&app, RESIDENT_COOKIE))
-        .finish())
+    Ok(signed_out(&app, RESIDENT_COOKIE))
 }
 
 /// `GET /api/me`: who is signed in, with the Aadhaar number masked.

@@ -68,14 +68,8 @@ pub struct RowRules<'a> {
     pub doc_types: &'a HashSet<String>,
 }
 
-/// Checks one row of trimmed fields.
-pub fn validate<'a>(fields: &[&'a str], rules: &RowRules<'_>) -> Result<ValidRow<'a>, RowError> {
-    if fields.len() != COLUMNS.len() {
-        return Err(err(
-            "row",
-            format!("expected {} columns, found {}", COLUMNS.len(), fields.len()),
-        ));
-    }
+/// Checks one row of trimmed fields (the caller has checked the count).
+pub fn validate<'a>(fields: &[&'a str; COLUMNS.len()], rules: &RowRules<'_>) -> Result<ValidRow<'a>, RowError> {
     let [
         aadhaar,
         uri,
@@ -87,7 +81,7 @@ pub fn validate<'a>(fields: &[&'a str], rules: &RowRules<'_>) -> Result<ValidRow
         valid_to,
         time_stamp,
         action,
-    ] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(|i| fields[i]);
+    ] = *fields;
 
     let action = match action {
         "A" | "a" => Action::Add,
@@ -190,8 +184,8 @@ mod tests {
         }
     }
 
-    fn row(over: &[(usize, &'static str)]) -> Vec<&'static str> {
-        let mut r = vec![
+    fn row(over: &[(usize, &'static str)]) -> [&'static str; 10] {
+        let mut r = [
             AADHAAR,
             "cbse.nic.in-MSTN-AB12",
             "MSTN",

@@ -53,7 +53,7 @@ fn an_upload_by_hand_becomes_a_task_with_its_rejections_downloadable() {
     );
     assert_eq!(
         download.text(),
-        "line,field,reason\r\n2,Aadhaar,an Aadhaar number has 12 digits\n"
+        "line,field,reason\r\n2,Aadhaar,an Aadhaar number has 12 digits\r\n"
     );
 
     // A file that is not CSV is refused at upload.
@@ -236,4 +236,28 @@ fn the_portal_pages_are_served() {
     );
     assert_eq!(http.get(&server.url("/issuer/portal.js")).status, 200);
     assert_eq!(http.get(&server.url("/healthz")).json()["status"], "ok");
+}
+
+#[test]
+fn the_rejections_download_pages_through_every_rejected_row() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    const BAD: u64 = 12_345;
+    let csv: String = (0..BAD)
+        .map(|n| row("1", "cbse.nic.in", "MSTN", &format!("X{n}"), "A"))
+        .collect();
+    let task = server.push(&issuer, &csv).task_id();
+    assert_eq!(server.import_run()["rows_rejected"], BAD);
+    let http = server.login_issuer(&issuer);
+    let text = http
+        .get(&server.url(&format!("/issuer/api/tasks/{task}/rejections.csv")))
+        .text();
+    let lines: Vec<&str> = text.split_terminator("\r\n").collect();
+    assert_eq!(lines.len() as u64, BAD + 1);
+    assert_eq!(lines[0], "line,field,reason");
+    let numbers: Vec<u64> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(numbers, (1..=BAD).collect::<Vec<_>>());
 }
