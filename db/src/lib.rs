@@ -12,6 +12,7 @@ mod pool;
 pub mod docs;
 pub mod import;
 pub mod issuers;
+pub mod repo;
 pub mod residents;
 pub mod sessions;
 pub mod tasks;

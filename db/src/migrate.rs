@@ -6,7 +6,10 @@ use rusqlite::Connection;
 use crate::{DbError, DbResult};
 
 /// Every migration in order; the schema version is the index plus one.
-const MIGRATIONS: &[(&str, &str)] = &[("0001-init", include_str!("../migrations/0001-init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001-init", include_str!("../migrations/0001-init.sql")),
+    ("0002-repository", include_str!("../migrations/0002-repository.sql")),
+];
 
 /// Brings the database up to the newest schema, one transaction per step.
 pub(crate) fn run(conn: &mut Connection) -> DbResult<()> {

@@ -4,9 +4,12 @@
 use serde_json::{Value, json};
 
 use crate::app::App;
-use crate::cli::{Command, DoctypeCommand, ImportCommand, IssuerCommand, KeyCommand, ResidentCommand, UserCommand};
+use crate::cli::{
+    Command, DoctypeCommand, ImportCommand, IssuerCommand, KeyCommand, RepoClientCommand, RepoCommand, RepoDocCommand,
+    ResidentCommand, UserCommand,
+};
 use crate::error::Error;
-use crate::{import, issuers, residents};
+use crate::{import, issuers, repo, residents};
 
 /// What a subcommand prints: a JSON object and its plain-text form.
 pub struct Output {
@@ -39,6 +42,7 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
                 text: format!("opened locker {id}"),
             })
         }
+        Command::Repo(cmd) => repository(app, cmd),
         Command::Import(ImportCommand::Run) => {
             let summary = import::run_pending(app)?;
             Ok(Output {
@@ -145,4 +149,75 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             })
         }
     }
+}
+
+fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
+    let client_creds = |creds: repo::ClientCredentials, what: &str| Output {
+        text: format!(
+            "{what}\norgId:   {}\nAPI key: {}\n(the API key is shown only now)",
+            creds.org_id, creds.api_key
+        ),
+        json: serde_json::to_value(&creds).unwrap_or_default(),
+    };
+    match command {
+        RepoCommand::Client(RepoClientCommand::Add { name }) => Ok(client_creds(
+            repo::add_client(app, &name)?,
+            &format!("added repository client {name}"),
+        )),
+        RepoCommand::Client(RepoClientCommand::Rotate { org_id }) => Ok(client_creds(
+            repo::rotate_client_key(app, &org_id)?,
+            "rotated the client's key",
+        )),
+        RepoCommand::Client(RepoClientCommand::Disable { org_id }) => {
+            repo::set_client_disabled(app, &org_id, true)?;
+            Ok(Output {
+                json: json!({ "org_id": org_id, "disabled": true }),
+                text: format!("disabled {org_id}"),
+            })
+        }
+        RepoCommand::Client(RepoClientCommand::Enable { org_id }) => {
+            repo::set_client_disabled(app, &org_id, false)?;
+            Ok(Output {
+                json: json!({ "org_id": org_id, "disabled": false }),
+                text: format!("enabled {org_id}"),
+            })
+        }
+        RepoCommand::Doc(doc) => add_document(app, *doc),
+    }
+}
+
+fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
+    let RepoDocCommand::Add {
+        issuer,
+        doctype,
+        file,
+        owners,
+        udfs,
+        doc_name,
+        issued_on,
+        valid_from,
+        valid_to,
+        owner_name,
+        owner_dob,
+        owner_gender,
+    } = command;
+    let new = repo::NewDocument {
+        issuer_id: &issuer,
+        doc_type: &doctype,
+        file: &file,
+        owners: &owners,
+        udfs: &udfs,
+        doc_name: doc_name.as_deref(),
+        issued_on: issued_on.as_deref(),
+        valid_from: valid_from.as_deref(),
+        valid_to: valid_to.as_deref(),
+        owner_name: owner_name.as_deref(),
+        owner_dob: owner_dob.as_deref(),
+        owner_gender: owner_gender.as_deref(),
+    };
+    let uri = repo::add_doc(app, &new)?;
+    Ok(Output {
+        json: json!({ "uri": uri }),
+        text: uri,
+    })
 }

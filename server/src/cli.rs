@@ -73,6 +73,84 @@ pub enum Command {
     /// The CSV import job.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// The dedicated repository: a department's e-documents and the lockers that pull them.
+    #[command(subcommand)]
+    Repo(RepoCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepoCommand {
+    /// Lockers allowed to call this repository's Pull APIs.
+    #[command(subcommand)]
+    Client(RepoClientCommand),
+    /// E-documents.
+    #[command(subcommand)]
+    Doc(Box<RepoDocCommand>),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepoClientCommand {
+    /// Make an orgId and API key for a locker (the key is shown once).
+    Add {
+        #[arg(long)]
+        name: String,
+    },
+    /// Replace a client's API key; the old one stops working at once.
+    Rotate {
+        #[arg(long)]
+        org_id: String,
+    },
+    /// Refuse a client's requests until it is enabled again.
+    Disable {
+        #[arg(long)]
+        org_id: String,
+    },
+    /// Accept a disabled client's requests again.
+    Enable {
+        #[arg(long)]
+        org_id: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RepoDocCommand {
+    /// Store a PDF or XML e-document and mint its URI ISSUER-DOCTYPE-DOCID.
+    Add {
+        #[arg(long)]
+        issuer: String,
+        #[arg(long)]
+        doctype: String,
+        /// The PDF or XML file (its type is checked by content).
+        #[arg(long)]
+        file: PathBuf,
+        /// An owner's Aadhaar number (repeatable: a marriage certificate has two).
+        #[arg(long = "owner", value_name = "AADHAAR", required = true)]
+        owners: Vec<String>,
+        /// A search field of the doc type (repeatable), e.g. RollNo=1234567.
+        #[arg(long = "udf", value_name = "FIELD=VALUE")]
+        udfs: Vec<String>,
+        /// The document's name [default: the doc type's name].
+        #[arg(long)]
+        doc_name: Option<String>,
+        /// Issue date, YYYY-MM-DD [default: today].
+        #[arg(long)]
+        issued_on: Option<String>,
+        /// Valid from, YYYY-MM-DD.
+        #[arg(long)]
+        valid_from: Option<String>,
+        /// Valid to, YYYY-MM-DD.
+        #[arg(long)]
+        valid_to: Option<String>,
+        /// The owner's name as on the document.
+        #[arg(long)]
+        owner_name: Option<String>,
+        /// The owner's date of birth, YYYY-MM-DD.
+        #[arg(long)]
+        owner_dob: Option<String>,
+        /// The owner's gender as on the document (M, F, T).
+        #[arg(long)]
+        owner_gender: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]

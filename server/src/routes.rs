@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{health, portal, push, residents};
+use crate::http::{health, portal, push, repository, residents};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|err, _| Error::NotFound(format!("bad path: {err}")).into()))
     .route("/healthz", web::get().to(health::healthz))
     .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
+    .route("/repository/api/pulldoc/1/xml", web::post().to(repository::pull_doc))
     .service(
         web::scope("/api")
             .route("/login", web::post().to(residents::login))

@@ -73,3 +73,20 @@ pub async fn spool(
     writer.flush().await?;
     Ok(spooled)
 }
+
+/// Reads a small body (an XML request) into memory, refusing it as soon as
+/// it passes `limit` bytes.
+pub async fn read_small(req: &HttpRequest, mut payload: web::Payload, limit: u64) -> Result<web::Bytes, Error> {
+    if declared_length(req).is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| Error::Invalid(format!("the request body could not be read: {e}")))?;
+        if (body.len() + chunk.len()) as u64 > limit {
+            return Err(too_large(limit));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
+}

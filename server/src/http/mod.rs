@@ -6,6 +6,7 @@ pub mod body;
 pub mod health;
 pub mod portal;
 pub mod push;
+pub mod repository;
 pub mod residents;
 pub mod xml;
 

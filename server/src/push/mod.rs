@@ -5,7 +5,7 @@ pub mod request;
 
 use std::path::Path;
 
-use openlocker_db::{issuers, tasks, txns};
+use openlocker_db::{issuers, tasks};
 use serde::Serialize;
 
 use crate::app::App;
@@ -13,6 +13,7 @@ use crate::crypto::{self, Purpose};
 use crate::dates;
 use crate::error::Error;
 use crate::import;
+use crate::wire_auth;
 
 /// The `PushCSVResponse` document.
 #[derive(Debug, Serialize)]
@@ -99,15 +100,7 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     let keyhash = required(&req.keyhash, "keyhash")?;
     let issuer = authenticate(app, org_id, ts, keyhash)?;
 
-    let now = dates::unix_now();
-    let window = app.settings.ts_window_minutes as i64 * 60;
-    let conn = app.db.conn().map_err(Error::from)?;
-    if !txns::record(&conn, &issuer.org_id, txn, now, now - window).map_err(Error::from)? {
-        return Err(Refusal(format!(
-            "txn {txn} was already used by orgId {org_id} in the last {} minutes (replay)",
-            app.settings.ts_window_minutes
-        )));
-    }
+    wire_auth::record_txn(app, &issuer.org_id, txn)?.map_err(Refusal)?;
     if let Some(problem) = &req.content_problem {
         return Err(Refusal(problem.clone()));
     }
@@ -133,42 +126,30 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
         )),
         Err(err) => {
             // Not the sender's fault: let them retry with the same txn.
-            let _ = txns::forget(&conn, &issuer.org_id, txn);
+            wire_auth::forget_txn(app, &issuer.org_id, txn);
             Err(err.into())
         }
     }
 }
 
-/// Finds the issuer of `org_id` and checks `keyhash = sha256(key + ts)`
-/// against each of its valid keys, and the `ts` window.
+/// Finds the issuer of `org_id` and checks the `ts` window and
+/// `keyhash = sha256(key + ts)` against each of its valid keys.
 fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issuers::Issuer, Refusal> {
     let conn = app.db.conn().map_err(Error::from)?;
     let issuer = issuers::get_by_org_id(&conn, org_id)
         .map_err(Error::from)?
         .ok_or_else(|| Refusal(format!("unknown orgId {org_id}")))?;
-    let sent_at =
-        dates::parse_ts(ts).ok_or_else(|| Refusal(format!("ts {ts} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm")))?;
-    let skew = (dates::unix_now() - sent_at.unix_timestamp()).abs();
-    let window = app.settings.ts_window_minutes as i64 * 60;
-    if skew > window {
-        return Err(Refusal(format!(
-            "ts {ts} is {} minutes away from the server clock; at most {} are allowed",
-            skew / 60,
-            app.settings.ts_window_minutes
-        )));
+    wire_auth::check_ts(app, ts).map_err(Refusal)?;
+    let keys = issuers::valid_keys(&conn, &issuer.id, dates::unix_now())
+        .map_err(Error::from)?
+        .iter()
+        .map(|sealed| app.keys.open(Purpose::ApiKey, sealed))
+        .collect::<Result<Vec<_>, _>>()?;
+    if wire_auth::keyhash_matches(&keys, ts, keyhash) {
+        Ok(issuer)
+    } else {
+        Err(Refusal(wire_auth::KEYHASH_MISMATCH.into()))
     }
-    let keys = issuers::valid_keys(&conn, &issuer.id, dates::unix_now()).map_err(Error::from)?;
-    let sent = keyhash.to_ascii_lowercase();
-    for sealed in keys {
-        let key = app.keys.open(Purpose::ApiKey, &sealed)?;
-        let expected = crypto::sha256_hex(&[&key, ts.as_bytes()]);
-        if crypto::constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
-            return Ok(issuer);
-        }
-    }
-    Err(Refusal(
-        "keyhash does not match: it must be the lowercase hex sha256 of the API key followed by ts".into(),
-    ))
 }
 
 /// Moves a checked CSV file into the imports folder and queues a task for it.

@@ -12,5 +12,6 @@ mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
 mod push_api; // the Push CSV API: tolerant reading and every refusal
+mod repository; // the dedicated repository: URI minting, clients, Pull Doc
 mod residents; // sign-in, sessions and Issued Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs

@@ -462,6 +462,14 @@ impl Http {
         )
     }
 
+    /// A POST with one extra header.
+    pub fn post_with_header(&self, url: &str, content_type: &str, body: &[u8], header: (&str, &str)) -> Resp {
+        let req = self
+            .with_session(self.agent.post(url), true)
+            .header("Content-Type", content_type);
+        Http::finish(req.header(header.0, header.1).send(body))
+    }
+
     /// A POST without the CSRF header, as a forged cross-site request would be.
     pub fn post_without_csrf(&self, url: &str, content_type: &str, body: &[u8]) -> Resp {
         Http::finish(

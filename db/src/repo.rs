@@ -1,0 +1,196 @@
+//! The dedicated repository: lockers allowed to pull (clients) and the
+//! department's e-documents with their owners and search fields.
+
+use rusqlite::{Connection, params};
+
+use crate::error::OptionalRow;
+use crate::{DbError, DbResult, UnixTime};
+
+/// A locker allowed to call the Pull APIs.
+#[derive(Debug, Clone)]
+pub struct Client {
+    pub org_id: String,
+    pub name: String,
+    pub key_enc: Vec<u8>,
+    pub disabled: bool,
+}
+
+/// Adds a client; `Conflict` when the orgId is taken.
+pub fn insert_client(conn: &Connection, org_id: &str, name: &str, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
+    conn.execute(
+        "INSERT INTO repo_clients (org_id, name, key_enc, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![org_id, name, key_enc, now],
+    )?;
+    Ok(())
+}
+
+/// Looks a client up by orgId, case-insensitively.
+pub fn client(conn: &Connection, org_id: &str) -> DbResult<Option<Client>> {
+    conn.query_row(
+        "SELECT org_id, name, key_enc, disabled FROM repo_clients WHERE org_id = ?1",
+        [org_id],
+        |r| {
+            Ok(Client {
+                org_id: r.get(0)?,
+                name: r.get(1)?,
+                key_enc: r.get(2)?,
+                disabled: r.get(3)?,
+            })
+        },
+    )
+    .optional_row()
+}
+
+/// Enables or disables a client.
+pub fn set_client_disabled(conn: &Connection, org_id: &str, disabled: bool) -> DbResult<()> {
+    let changed = conn.execute(
+        "UPDATE repo_clients SET disabled = ?2 WHERE org_id = ?1",
+        params![org_id, disabled],
+    )?;
+    if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Replaces a client's key.
+pub fn set_client_key(conn: &Connection, org_id: &str, key_enc: &[u8]) -> DbResult<()> {
+    let changed = conn.execute(
+        "UPDATE repo_clients SET key_enc = ?2 WHERE org_id = ?1",
+        params![org_id, key_enc],
+    )?;
+    if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// An e-document as stored.
+#[derive(Debug, Clone)]
+pub struct Doc {
+    pub id: i64,
+    pub uri: String,
+    pub issuer_id: String,
+    pub doc_type: String,
+    pub doc_id: String,
+    pub doc_name: String,
+    pub content_sha256: String,
+    pub content_type: String,
+    pub size: i64,
+    pub issued_on: String,
+    pub valid_from: Option<String>,
+    pub valid_to: Option<String>,
+    pub owner_name: Option<String>,
+    pub owner_dob: Option<String>,
+    pub owner_gender: Option<String>,
+}
+
+/// What `insert_doc` stores.
+pub struct NewDoc<'a> {
+    pub uri: &'a str,
+    pub issuer_id: &'a str,
+    pub doc_type: &'a str,
+    pub doc_id: &'a str,
+    pub doc_name: &'a str,
+    pub content_sha256: &'a str,
+    pub content_type: &'a str,
+    pub size: u64,
+    pub issued_on: &'a str,
+    pub valid_from: Option<&'a str>,
+    pub valid_to: Option<&'a str>,
+    pub owner_name: Option<&'a str>,
+    pub owner_dob: Option<&'a str>,
+    pub owner_gender: Option<&'a str>,
+    /// `(hmac, sealed)` of each owner's Aadhaar number.
+    pub owners: &'a [(Vec<u8>, Vec<u8>)],
+    /// `(name, value)` search fields.
+    pub udfs: &'a [(String, String)],
+    pub now: UnixTime,
+}
+
+/// Stores a document with its owners and search fields, atomically.
+/// `Conflict` when the URI (or the doc id within its type) is taken.
+pub fn insert_doc(conn: &mut Connection, doc: &NewDoc<'_>) -> DbResult<i64> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO repo_docs (uri, issuer_id, doc_type, doc_id, doc_name, content_sha256, content_type, size,
+             issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+        params![
+            doc.uri,
+            doc.issuer_id,
+            doc.doc_type,
+            doc.doc_id,
+            doc.doc_name,
+            doc.content_sha256,
+            doc.content_type,
+            doc.size as i64,
+            doc.issued_on,
+            doc.valid_from,
+            doc.valid_to,
+            doc.owner_name,
+            doc.owner_dob,
+            doc.owner_gender,
+            doc.now
+        ],
+    )?;
+    let id = tx.last_insert_rowid();
+    for (hmac, sealed) in doc.owners {
+        tx.execute(
+            "INSERT OR IGNORE INTO repo_doc_owners (doc, aadhaar_hmac, aadhaar_enc) VALUES (?1, ?2, ?3)",
+            params![id, hmac, sealed],
+        )?;
+    }
+    for (name, value) in doc.udfs {
+        tx.execute(
+            "INSERT INTO repo_doc_udfs (doc, name, value) VALUES (?1, ?2, ?3)",
+            params![id, name, value],
+        )?;
+    }
+    tx.commit()?;
+    Ok(id)
+}
+
+/// How many documents a doc type has, for the size of its DocId space.
+pub fn count_docs(conn: &Connection, issuer_id: &str, doc_type: &str) -> DbResult<u64> {
+    let n: i64 = conn.query_row(
+        "SELECT count(*) FROM repo_docs WHERE issuer_id = ?1 AND doc_type = ?2",
+        params![issuer_id, doc_type],
+        |r| r.get(0),
+    )?;
+    Ok(n as u64)
+}
+
+const DOC_COLUMNS: &str = "id, uri, issuer_id, doc_type, doc_id, doc_name, content_sha256, content_type, size,
+    issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender";
+
+fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
+    Ok(Doc {
+        id: r.get(0)?,
+        uri: r.get(1)?,
+        issuer_id: r.get(2)?,
+        doc_type: r.get(3)?,
+        doc_id: r.get(4)?,
+        doc_name: r.get(5)?,
+        content_sha256: r.get(6)?,
+        content_type: r.get(7)?,
+        size: r.get(8)?,
+        issued_on: r.get(9)?,
+        valid_from: r.get(10)?,
+        valid_to: r.get(11)?,
+        owner_name: r.get(12)?,
+        owner_dob: r.get(13)?,
+        owner_gender: r.get(14)?,
+    })
+}
+
+/// A document by URI, case-insensitively.
+pub fn doc_by_uri(conn: &Connection, uri: &str) -> DbResult<Option<Doc>> {
+    conn.query_row(
+        &format!("SELECT {DOC_COLUMNS} FROM repo_docs WHERE uri = ?1"),
+        [uri],
+        doc_from_row,
+    )
+    .optional_row()
+}
+
+/// The sealed Aadhaar numbers of a document's owners.
+pub fn owners(conn: &Connection, doc: i64) -> DbResult<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached("SELECT aadhaar_enc FROM repo_doc_owners WHERE doc = ?1")?;
+    let rows = stmt.query_map([doc], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,386 @@
+//! The dedicated repository: minting URIs for stored documents, client
+//! credentials, and the Pull Doc API with each of its refusals.
+
+use base64::Engine;
+
+use crate::support::*;
+
+const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n";
+
+/// A repository with one client, one doc type (RollNo, Year) and one document.
+struct Repo {
+    server: Server,
+    org_id: String,
+    api_key: String,
+    uri: String,
+    _dir: tempfile::TempDir,
+}
+
+fn repo() -> Repo {
+    let server = Server::start(&[]);
+    server
+        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
+        .json();
+    server
+        .cli(&[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--code",
+            "HSCER",
+            "--name",
+            "Class XII",
+            "--udf",
+            "RollNo",
+            "--udf",
+            "Year",
+        ])
+        .json();
+    let client = server.cli(&["repo", "client", "add", "--name", "Test locker"]).json();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("marks.pdf");
+    std::fs::write(&file, PDF).unwrap();
+    let owner = aadhaar(1);
+    let uri = server
+        .cli(&[
+            "repo",
+            "doc",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--doctype",
+            "hscer",
+            "--file",
+            file.to_str().unwrap(),
+            "--owner",
+            &owner,
+            "--udf",
+            "rollno=1234567",
+            "--udf",
+            "Year=2024",
+            "--doc-name",
+            "Marksheet 2024",
+        ])
+        .json()["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    Repo {
+        server,
+        org_id: client["org_id"].as_str().unwrap().to_owned(),
+        api_key: client["api_key"].as_str().unwrap().to_owned(),
+        uri,
+        _dir: dir,
+    }
+}
+
+fn pull_doc_xml(org_id: &str, key: &str, ts: &str, txn: &str, uri: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="utf-8" standalone="yes"?>
+<PullDocRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="{ts}" txn="{txn}" orgId="{org_id}" keyhash="{}">
+  <DocDetails><URI>{uri}</URI></DocDetails>
+</PullDocRequest>"#,
+        keyhash(key, ts)
+    )
+}
+
+impl Repo {
+    fn pull(&self, body: &str, hmac: Option<&str>) -> Resp {
+        let http = Http::new();
+        let url = self.server.url("/repository/api/pulldoc/1/xml");
+        match hmac {
+            None => http.post(&url, "application/xml", body.as_bytes()),
+            Some(h) => http.post_with_header(&url, "application/xml", body.as_bytes(), ("x-digilocker-hmac", h)),
+        }
+    }
+
+    fn pull_uri(&self, uri: &str) -> Resp {
+        self.pull(
+            &pull_doc_xml(&self.org_id, &self.api_key, &now_ts(), &new_txn(), uri),
+            None,
+        )
+    }
+}
+
+fn status(xml: &str) -> String {
+    let at = xml.find("Status=\"").unwrap_or_else(|| panic!("no Status in {xml}")) + 8;
+    xml[at..at + 1].to_owned()
+}
+
+fn assert_refused(resp: &Resp, needle: &str) {
+    let xml = resp.text();
+    assert_eq!(resp.status, 200, "{xml}");
+    assert_eq!(status(&xml), "0", "{xml}");
+    assert!(
+        element(&xml, "ResponseMessage").contains(needle),
+        "{xml} should mention {needle}"
+    );
+    assert!(!xml.contains("<DocContent>"));
+}
+
+#[test]
+fn stored_documents_get_minted_uris_and_are_kept_by_content_hash() {
+    let repo = repo();
+    let (prefix, doc_id) = repo.uri.rsplit_once('-').unwrap();
+    assert_eq!(prefix, "cbse.nic.in-HSCER");
+    assert_eq!(doc_id.len(), 6, "{}", repo.uri);
+    assert!(
+        doc_id.chars().all(|c| "0123456789ABCDEFGHJKMNPQRSTVWXYZ".contains(c)),
+        "{doc_id}"
+    );
+    let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(PDF));
+    assert_eq!(
+        std::fs::read(repo.server.data.join("repo").join(&hash[..2]).join(&hash)).unwrap(),
+        PDF
+    );
+    // Many more documents: every URI differs.
+    let dir = tempfile::tempdir().unwrap();
+    let mut uris = std::collections::HashSet::from([repo.uri.clone()]);
+    for n in 0..20 {
+        let file = dir.path().join(format!("{n}.xml"));
+        std::fs::write(&file, format!("<Certificate><No>{n}</No></Certificate>")).unwrap();
+        let out = repo.server.cli(&[
+            "repo",
+            "doc",
+            "add",
+            "--issuer",
+            "CBSE.NIC.IN",
+            "--doctype",
+            "HSCER",
+            "--file",
+            file.to_str().unwrap(),
+            "--owner",
+            &aadhaar(n),
+            "--owner",
+            &aadhaar(n + 100),
+        ]);
+        assert!(uris.insert(out.json()["uri"].as_str().unwrap().to_owned()));
+    }
+}
+
+#[test]
+fn bad_documents_owners_and_search_fields_are_refused_with_exit_2() {
+    let repo = repo();
+    let dir = tempfile::tempdir().unwrap();
+    let text = dir.path().join("note.txt");
+    std::fs::write(&text, "just text").unwrap();
+    let pdf = dir.path().join("ok.pdf");
+    std::fs::write(&pdf, PDF).unwrap();
+    let (text, pdf) = (text.to_str().unwrap(), pdf.to_str().unwrap());
+    let a = aadhaar(2);
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--doctype", "HSCER", "--file", text, "--owner", &a],
+            "neither a PDF nor well-formed XML",
+        ),
+        (
+            &["--doctype", "HSCER", "--file", pdf, "--owner", "234123412345"],
+            "check digit",
+        ),
+        (&["--doctype", "NOPE", "--file", pdf, "--owner", &a], "no doc type NOPE"),
+        (
+            &[
+                "--doctype",
+                "HSCER",
+                "--file",
+                pdf,
+                "--owner",
+                &a,
+                "--udf",
+                "Colour=red",
+            ],
+            "not a search field",
+        ),
+        (
+            &["--doctype", "HSCER", "--file", pdf, "--owner", &a, "--udf", "RollNo"],
+            "FIELD=VALUE",
+        ),
+        (
+            &[
+                "--doctype",
+                "HSCER",
+                "--file",
+                pdf,
+                "--owner",
+                &a,
+                "--valid-from",
+                "2024-02-30",
+            ],
+            "real YYYY-MM-DD",
+        ),
+        (
+            &["--doctype", "HSCER", "--file", "/no/such/file.pdf", "--owner", &a],
+            "cannot read",
+        ),
+    ];
+    for (args, reason) in cases {
+        let mut all = vec!["repo", "doc", "add", "--issuer", "cbse.nic.in"];
+        all.extend_from_slice(args);
+        let out = repo.server.cli(&all);
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(reason), "{args:?}: {}", out.stderr);
+    }
+    assert_eq!(
+        repo.server
+            .cli(&[
+                "repo",
+                "doc",
+                "add",
+                "--issuer",
+                "cbse.nic.in",
+                "--doctype",
+                "HSCER",
+                "--file",
+                pdf
+            ])
+            .code,
+        2,
+        "an owner is required"
+    );
+}
+
+#[test]
+fn pull_doc_returns_the_stored_bytes_and_echoes_the_request() {
+    let repo = repo();
+    let ts = now_ts();
+    let resp = repo.pull(
+        &pull_doc_xml(&repo.org_id, &repo.api_key, &ts, "pd-1", &repo.uri.to_lowercase()),
+        None,
+    );
+    let xml = resp.text();
+    assert_eq!(resp.status, 200);
+    assert!(xml.contains("<PullDocResponse"), "{xml}");
+    assert!(
+        xml.contains(&format!(
+            r#"<ResponseStatus Status="1" ts="{ts}" txn="pd-1">1</ResponseStatus>"#
+        )),
+        "{xml}"
+    );
+    let content = base64::engine::general_purpose::STANDARD
+        .decode(element(&xml, "DocContent"))
+        .unwrap();
+    assert_eq!(content, PDF);
+}
+
+#[test]
+fn pull_doc_accepts_prefixed_forms_and_both_hmac_header_variants() {
+    use hmac::Mac;
+    let repo = repo();
+    let ts = now_ts();
+    let prefixed = format!(
+        r#"<ns2:PullDocRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="{ts}" txn="{}" orgId="{}" keyHash="{}"><ns2:DocDetails><ns2:URI> {} </ns2:URI></ns2:DocDetails></ns2:PullDocRequest>"#,
+        new_txn(),
+        repo.org_id,
+        keyhash(&repo.api_key, &ts),
+        repo.uri
+    );
+    assert_eq!(status(&repo.pull(&prefixed, None).text()), "1");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    for hex_variant in [false, true] {
+        let body = pull_doc_xml(&repo.org_id, &repo.api_key, &now_ts(), &new_txn(), &repo.uri);
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(repo.api_key.as_bytes()).unwrap();
+        mac.update(body.as_bytes());
+        let digest = mac.finalize().into_bytes();
+        let header = if hex_variant {
+            b64.encode(hex::encode(digest))
+        } else {
+            b64.encode(digest)
+        };
+        assert_eq!(
+            status(&repo.pull(&body, Some(&header)).text()),
+            "1",
+            "hex variant: {hex_variant}"
+        );
+        let tampered = body.replace("</URI>", " </URI>");
+        assert_refused(&repo.pull(&tampered, Some(&header)), "x-digilocker-hmac does not match");
+    }
+}
+
+#[test]
+fn pull_doc_refuses_wrong_credentials_stale_ts_replays_and_unknown_uris() {
+    let repo = repo();
+    assert_refused(
+        &repo.pull(
+            &pull_doc_xml("RCNOSUCH", &repo.api_key, &now_ts(), &new_txn(), &repo.uri),
+            None,
+        ),
+        "unknown orgId",
+    );
+    assert_refused(
+        &repo.pull(
+            &pull_doc_xml(&repo.org_id, "wrong-key", &now_ts(), &new_txn(), &repo.uri),
+            None,
+        ),
+        "keyhash does not match",
+    );
+    let stale = ts_at(time::OffsetDateTime::now_utc() - time::Duration::minutes(45));
+    assert_refused(
+        &repo.pull(
+            &pull_doc_xml(&repo.org_id, &repo.api_key, &stale, &new_txn(), &repo.uri),
+            None,
+        ),
+        "minutes away",
+    );
+    let first = repo.pull(
+        &pull_doc_xml(&repo.org_id, &repo.api_key, &now_ts(), "same", &repo.uri),
+        None,
+    );
+    assert_eq!(status(&first.text()), "1");
+    assert_refused(
+        &repo.pull(
+            &pull_doc_xml(&repo.org_id, &repo.api_key, &now_ts(), "same", &repo.uri),
+            None,
+        ),
+        "replay",
+    );
+    assert_refused(&repo.pull_uri("cbse.nic.in-HSCER-ZZZZZZ"), "no document has the URI");
+    let no_txn = pull_doc_xml(&repo.org_id, &repo.api_key, &now_ts(), "", &repo.uri);
+    assert_refused(&repo.pull(&no_txn, None), "txn attribute is missing");
+
+    // A disabled client is refused until enabled; a rotated key replaces the old one.
+    repo.server
+        .cli(&["repo", "client", "disable", "--org-id", &repo.org_id])
+        .json();
+    assert_refused(&repo.pull_uri(&repo.uri), "disabled");
+    repo.server
+        .cli(&["repo", "client", "enable", "--org-id", &repo.org_id])
+        .json();
+    assert_eq!(status(&repo.pull_uri(&repo.uri).text()), "1");
+    let rotated = repo
+        .server
+        .cli(&["repo", "client", "rotate", "--org-id", &repo.org_id])
+        .json();
+    assert_refused(&repo.pull_uri(&repo.uri), "keyhash does not match");
+    let new_key = rotated["api_key"].as_str().unwrap();
+    let resp = repo.pull(
+        &pull_doc_xml(&repo.org_id, new_key, &now_ts(), &new_txn(), &repo.uri),
+        None,
+    );
+    assert_eq!(status(&resp.text()), "1");
+    assert_eq!(
+        repo.server
+            .cli(&["repo", "client", "disable", "--org-id", "RCNOSUCH"])
+            .code,
+        2
+    );
+}
+
+#[test]
+fn pull_doc_bodies_that_are_not_acceptable_xml_get_a_4xx_with_an_xml_error() {
+    let repo = repo();
+    for body in [
+        "not xml",
+        "<PullDocRequest>",
+        "<!DOCTYPE x [<!ENTITY a \"b\">]><PullDocRequest>&a;</PullDocRequest>",
+    ] {
+        let resp = repo.pull(body, None);
+        assert_eq!(resp.status, 400, "{body}");
+        assert!(resp.text().contains("<Error><Code>invalid</Code>"), "{}", resp.text());
+    }
+    let huge = format!("<PullDocRequest>{}</PullDocRequest>", "x".repeat(100_000));
+    let resp = repo.pull(&huge, None);
+    assert_eq!(resp.status, 413);
+    assert!(resp.text().contains("<Code>too_large</Code>"));
+}
