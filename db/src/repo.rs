@@ -194,3 +194,25 @@ pub fn owners(conn: &Connection, doc: i64) -> DbResult<Vec<Vec<u8>>> {
     let rows = stmt.query_map([doc], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// An issuer's documents not yet pushed to a locker, oldest first.
+pub fn unpushed_docs(conn: &Connection, issuer_id: &str) -> DbResult<Vec<Doc>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {DOC_COLUMNS} FROM repo_docs WHERE issuer_id = ?1 AND pushed_at IS NULL ORDER BY id"
+    ))?;
+    let rows = stmt.query_map([issuer_id], doc_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Records that these documents reached a locker.
+pub fn mark_pushed(conn: &mut Connection, ids: &[i64], now: UnixTime) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut stmt = tx.prepare("UPDATE repo_docs SET pushed_at = ?2 WHERE id = ?1")?;
+        for id in ids {
+            stmt.execute(params![id, now])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}

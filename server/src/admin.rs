@@ -183,6 +183,21 @@ fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
             })
         }
         RepoCommand::Doc(doc) => add_document(app, *doc),
+        RepoCommand::Push {
+            issuer,
+            locker,
+            org_id,
+            api_key,
+        } => {
+            let outcome = repo::push::push(app, &issuer, &locker, &org_id, &api_key)?;
+            Ok(Output {
+                text: format!(
+                    "pushed {} row(s); the locker answered {}: {}",
+                    outcome.rows, outcome.status, outcome.message
+                ),
+                json: serde_json::to_value(&outcome).unwrap_or_default(),
+            })
+        }
     }
 }
 

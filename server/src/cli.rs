@@ -86,6 +86,20 @@ pub enum RepoCommand {
     /// E-documents.
     #[command(subcommand)]
     Doc(Box<RepoDocCommand>),
+    /// Send every not-yet-pushed document of an issuer to a locker's Push CSV API.
+    Push {
+        #[arg(long)]
+        issuer: String,
+        /// The locker's base URL (or its full Push CSV API URL).
+        #[arg(long)]
+        locker: String,
+        /// The orgId the locker gave this issuer.
+        #[arg(long)]
+        org_id: String,
+        /// The Push API key the locker gave this issuer.
+        #[arg(long)]
+        api_key: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -28,6 +28,12 @@ pub enum Error {
     /// A request body over the configured limit.
     #[error("{0}")]
     TooLarge(String),
+    /// An issuer's repository (or a locker) failed or refused; the text says how.
+    #[error("{0}")]
+    Upstream(String),
+    /// An issuer's repository (or a locker) did not answer in time.
+    #[error("{0}")]
+    UpstreamTimeout(String),
     /// Something broke on our side; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -65,6 +71,8 @@ impl Error {
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
             Error::TooLarge(_) => "too_large",
+            Error::Upstream(_) => "upstream",
+            Error::UpstreamTimeout(_) => "upstream_timeout",
             Error::Internal(_) => "internal",
             Error::Xml(inner) => inner.code(),
         }
@@ -127,6 +135,8 @@ impl ResponseError for Error {
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            Error::Upstream(_) => StatusCode::BAD_GATEWAY,
+            Error::UpstreamTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Xml(inner) => inner.status_code(),
         }

@@ -136,3 +136,23 @@ pub fn issued(app: &App, resident_id: i64) -> Result<Vec<IssuedDoc>, Error> {
         })
         .collect())
 }
+
+/// One of the resident's issued documents, fetched live from its issuer.
+/// A URI that is not in this resident's locker is "not found", so no
+/// resident can fetch another's document.
+pub fn issued_file(app: &App, resident_id: i64, uri: &str) -> Result<(String, crate::issuer_client::Fetched), Error> {
+    let conn = app.db.conn()?;
+    let doc = docs::for_resident_by_uri(&conn, resident_id, uri)?
+        .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))?;
+    let issuer = openlocker_db::issuers::get(&conn, &doc.issuer_id)?
+        .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))?;
+    drop(conn);
+    let fetched = crate::issuer_client::pull_doc(app, &issuer, &doc.uri)?;
+    tracing::info!(
+        resident_id,
+        uri = doc.uri,
+        bytes = fetched.bytes.len(),
+        "served an issued document"
+    );
+    Ok((doc.uri, fetched))
+}

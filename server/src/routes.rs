@@ -23,7 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/login", web::post().to(residents::login))
             .route("/logout", web::post().to(residents::logout))
             .route("/me", web::get().to(residents::me))
-            .route("/issued", web::get().to(residents::issued)),
+            .route("/issued", web::get().to(residents::issued))
+            .route("/issued/{uri}/file", web::get().to(residents::issued_file)),
     )
     .service(
         web::scope("/issuer/api")

@@ -34,6 +34,8 @@ pub struct Settings {
     pub import_batch_rows: usize,
     /// SQLite page cache of the importer, in MiB.
     pub import_cache_mib: u32,
+    /// How long a call to an issuer's repository (or a locker) may take, in seconds.
+    pub upstream_timeout_seconds: u64,
 }
 
 impl Default for Settings {
@@ -50,6 +52,7 @@ impl Default for Settings {
             session_hours: 12,
             import_batch_rows: 50_000,
             import_cache_mib: 128,
+            upstream_timeout_seconds: 20,
         }
     }
 }
@@ -144,6 +147,7 @@ fn coerce_numbers(table: &mut toml::Table) {
         "session_hours",
         "import_batch_rows",
         "import_cache_mib",
+        "upstream_timeout_seconds",
     ];
     for key in NUMERIC {
         if let Some(toml::Value::String(s)) = table.get(*key)

@@ -1,5 +1,6 @@
 //! The resident JSON API: sign-in, sign-out, profile and Issued Documents.
 
+use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
@@ -50,4 +51,28 @@ pub async fn me(app: web::Data<App>, session: ResidentSession) -> Result<HttpRes
 pub async fn issued(app: web::Data<App>, session: ResidentSession) -> Result<HttpResponse, Error> {
     let docs = blocking(&app, move |app| residents::issued(app, session.resident_id)).await?;
     Ok(HttpResponse::Ok().json(docs))
+}
+
+/// `GET /api/issued/{uri}/file`: the document, pulled live from its issuer.
+pub async fn issued_file(
+    app: web::Data<App>,
+    session: ResidentSession,
+    uri: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let uri = uri.into_inner();
+    let (uri, file) = blocking(&app, move |app| residents::issued_file(app, session.resident_id, &uri)).await?;
+    let extension = if file.content_type == "application/pdf" {
+        "pdf"
+    } else {
+        "xml"
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(file.content_type)
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Inline,
+            parameters: vec![DispositionParam::Filename(format!("{uri}.{extension}"))],
+        })
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(file.bytes))
 }

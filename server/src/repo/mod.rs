@@ -3,6 +3,7 @@
 
 pub mod mint;
 pub mod pull_doc;
+pub mod push;
 pub mod store;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,272 @@
+//! Two servers on loopback: a department's repository and a locker. The
+//! repository pushes its URIs to the locker; a resident opens a document,
+//! which the locker pulls live from the repository. Plus each failure:
+//! a refused or failed push, an issuer that is down, slow, or refuses.
+
+use std::time::Duration;
+
+use crate::support::*;
+
+const PDF: &[u8] = b"%PDF-1.7\n% a mark sheet\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+
+/// A repository with one document for `owner`, and a locker that knows the
+/// repository as issuer cbse.nic.in (Pull Doc URL and credentials).
+struct Pair {
+    repository: Server,
+    locker: Server,
+    /// The locker's Push credentials for the issuer.
+    push: Issuer,
+    /// The repository's client credentials for the locker.
+    client_org_id: String,
+    uri: String,
+    _dir: tempfile::TempDir,
+}
+
+fn pair(pull_doc_url: Option<&str>, locker_flags: &[&str]) -> Pair {
+    let repository = Server::start(&[]);
+    repository
+        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
+        .json();
+    repository
+        .cli(&[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--code",
+            "MSTN",
+            "--name",
+            "Marks",
+        ])
+        .json();
+    let client = repository.cli(&["repo", "client", "add", "--name", "locker"]).json();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("m.pdf");
+    std::fs::write(&file, PDF).unwrap();
+    let uri = repository
+        .cli(&[
+            "repo",
+            "doc",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--doctype",
+            "MSTN",
+            "--file",
+            file.to_str().unwrap(),
+            "--owner",
+            &aadhaar(1),
+            "--owner",
+            &aadhaar(2),
+            "--issued-on",
+            "2024-05-01",
+        ])
+        .json()["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let locker = Server::start(locker_flags);
+    let default_url = repository.url("/repository/api/pulldoc/1/xml");
+    let creds = locker
+        .cli(&[
+            "issuer",
+            "add",
+            "--id",
+            "cbse.nic.in",
+            "--name",
+            "CBSE",
+            "--pull-doc-url",
+            pull_doc_url.unwrap_or(&default_url),
+            "--pull-org-id",
+            client["org_id"].as_str().unwrap(),
+            "--pull-api-key",
+            client["api_key"].as_str().unwrap(),
+        ])
+        .json();
+    locker
+        .cli(&[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--code",
+            "MSTN",
+            "--name",
+            "Marks",
+        ])
+        .json();
+    let push = Issuer {
+        id: "cbse.nic.in".into(),
+        org_id: creds["org_id"].as_str().unwrap().into(),
+        api_key: creds["api_key"].as_str().unwrap().into(),
+        username: String::new(),
+    };
+    Pair {
+        repository,
+        locker,
+        push,
+        client_org_id: client["org_id"].as_str().unwrap().into(),
+        uri,
+        _dir: dir,
+    }
+}
+
+impl Pair {
+    fn push_with(&self, key: &str) -> CliOutput {
+        self.repository.cli(&[
+            "repo",
+            "push",
+            "--issuer",
+            "cbse.nic.in",
+            "--locker",
+            &self.locker.base,
+            "--org-id",
+            &self.push.org_id,
+            "--api-key",
+            key,
+        ])
+    }
+
+    /// Pushes, imports, and signs the first owner in.
+    fn deliver(&self) -> Http {
+        let pushed = self.push_with(&self.push.api_key).json();
+        assert_eq!(pushed["status"], 1, "{pushed}");
+        self.locker.import_run();
+        self.locker.resident(&aadhaar(1), "9000000001");
+        self.locker.login_resident("9000000001")
+    }
+
+    fn file_url(&self) -> String {
+        self.locker.url(&format!("/api/issued/{}/file", self.uri))
+    }
+}
+
+#[test]
+fn a_document_goes_from_repository_to_locker_and_opens_with_identical_bytes() {
+    let pair = pair(None, &[]);
+    let pushed = pair.push_with(&pair.push.api_key).json();
+    assert_eq!(pushed["rows"], 2, "one row per owner: {pushed}");
+    assert_eq!(pushed["status"], 1);
+    // Nothing is pushed twice.
+    assert_eq!(pair.push_with(&pair.push.api_key).json()["rows"], 0);
+    assert_eq!(pair.locker.import_run()["rows_imported"], 2);
+    pair.locker.resident(&aadhaar(2), "9000000002");
+    let http = pair.locker.login_resident("9000000002");
+    let issued = http.get(&pair.locker.url("/api/issued")).json();
+    assert_eq!(issued[0]["uri"], pair.uri.as_str());
+    assert_eq!(issued[0]["issued_on"], "2024-05-01");
+    let file = http.get(&pair.file_url());
+    assert_eq!(file.status, 200, "{}", file.text());
+    assert_eq!(file.body, PDF);
+    assert_eq!(file.header("content-type"), Some("application/pdf"));
+    assert!(
+        file.header("content-disposition")
+            .unwrap()
+            .contains(&format!("{}.pdf", pair.uri))
+    );
+}
+
+#[test]
+fn a_refused_or_failed_push_loses_nothing() {
+    let pair = pair(None, &[]);
+    let refused = pair.push_with("not-the-key").json();
+    assert_eq!(refused["status"], 0);
+    assert!(refused["message"].as_str().unwrap().contains("keyhash"), "{refused}");
+    // The locker is down: exit 1 with the reason, and still nothing lost.
+    let down = pair.repository.cli(&[
+        "repo",
+        "push",
+        "--issuer",
+        "cbse.nic.in",
+        "--locker",
+        "http://127.0.0.1:9",
+        "--org-id",
+        "x",
+        "--api-key",
+        "y",
+    ]);
+    assert_eq!(down.code, 1, "{}", down.stderr);
+    assert!(down.stderr.contains("unavailable"), "{}", down.stderr);
+    let pushed = pair.push_with(&pair.push.api_key).json();
+    assert_eq!(
+        (pushed["rows"].as_u64(), pushed["status"].as_u64()),
+        (Some(2), Some(1)),
+        "{pushed}"
+    );
+}
+
+#[test]
+fn only_the_documents_own_resident_can_open_it() {
+    let pair = pair(None, &[]);
+    pair.deliver();
+    pair.locker.resident(&aadhaar(3), "9000000003");
+    let stranger = pair.locker.login_resident("9000000003");
+    let resp = stranger.get(&pair.file_url());
+    assert_eq!(resp.status, 404);
+    assert!(!resp.body.windows(4).any(|w| w == b"%PDF"));
+    assert_eq!(Http::new().get(&pair.file_url()).status, 401);
+}
+
+#[test]
+fn an_issuer_that_is_down_gives_502() {
+    let pair = pair(Some("http://127.0.0.1:9/repository/api/pulldoc/1/xml"), &[]);
+    let http = pair.deliver();
+    let resp = http.get(&pair.file_url());
+    assert_eq!(resp.status, 502, "{}", resp.text());
+    let body = resp.json();
+    assert_eq!(body["error"], "upstream");
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("issuer cbse.nic.in is unavailable"),
+        "{body}"
+    );
+}
+
+#[test]
+fn an_issuer_that_refuses_gives_502_with_its_reason() {
+    let pair = pair(None, &[]);
+    let http = pair.deliver();
+    pair.repository
+        .cli(&["repo", "client", "disable", "--org-id", &pair.client_org_id])
+        .json();
+    let resp = http.get(&pair.file_url());
+    assert_eq!(resp.status, 502);
+    assert!(
+        resp.json()["message"].as_str().unwrap().contains("disabled"),
+        "{}",
+        resp.text()
+    );
+}
+
+#[test]
+fn a_slow_issuer_gives_504_within_the_time_limit() {
+    // A repository that accepts connections and never answers.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/repository/api/pulldoc/1/xml", silent.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in silent.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("openlocker.toml");
+    std::fs::write(&config, "upstream_timeout_seconds = 2\n").unwrap();
+    let pair = pair(Some(&url), &["--config", config.to_str().unwrap()]);
+    let http = pair.deliver();
+    let started = std::time::Instant::now();
+    let resp = http.get(&pair.file_url());
+    assert_eq!(resp.status, 504, "{}", resp.text());
+    assert!(
+        resp.json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("did not answer within 2 seconds")
+    );
+    assert!(started.elapsed() < Duration::from_secs(30), "the request must not hang");
+}
