@@ -31,6 +31,9 @@ CREATE TABLE repo_docs (
     owner_name     TEXT,
     owner_dob      TEXT,
     owner_gender   TEXT,
+    -- Set when a person approves a document of a "verify by hand" doc type;
+    -- until then Pull URI answers Status 9 (pending) and it is not pushed.
+    approved_at    INTEGER,
     pushed_at      INTEGER,
     created_at     INTEGER NOT NULL,
     UNIQUE (issuer_id, doc_type, doc_id)

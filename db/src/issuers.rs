@@ -153,17 +153,22 @@ pub struct DocType {
     pub name: String,
     /// Pull URI search fields, in order.
     pub udfs: Vec<String>,
+    /// Whether documents of this type wait for a person's approval
+    /// (Pull URI answers Status 9 until then).
+    pub verify_by_hand: bool,
 }
 
 /// Adds a doc type; `Conflict` when the issuer already has that code.
 pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> DbResult<()> {
     conn.execute(
-        "INSERT INTO doc_types (issuer_id, code, name, udfs, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO doc_types (issuer_id, code, name, udfs, verify_by_hand, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![
             doc_type.issuer_id,
             doc_type.code,
             doc_type.name,
             doc_type.udfs.join("\n"),
+            doc_type.verify_by_hand,
             now
         ],
     )
@@ -180,12 +185,13 @@ pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> 
 /// Renames a doc type and replaces its search fields.
 pub fn update_doc_type(conn: &Connection, doc_type: &DocType) -> DbResult<()> {
     let changed = conn.execute(
-        "UPDATE doc_types SET name = ?3, udfs = ?4 WHERE issuer_id = ?1 AND code = ?2",
+        "UPDATE doc_types SET name = ?3, udfs = ?4, verify_by_hand = ?5 WHERE issuer_id = ?1 AND code = ?2",
         params![
             doc_type.issuer_id,
             doc_type.code,
             doc_type.name,
-            doc_type.udfs.join("\n")
+            doc_type.udfs.join("\n"),
+            doc_type.verify_by_hand
         ],
     )?;
     if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
@@ -202,8 +208,9 @@ pub fn delete_doc_type(conn: &Connection, issuer_id: &str, code: &str) -> DbResu
 
 /// The doc types of an issuer, by code.
 pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
-    let mut stmt =
-        conn.prepare_cached("SELECT issuer_id, code, name, udfs FROM doc_types WHERE issuer_id = ?1 ORDER BY code")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT issuer_id, code, name, udfs, verify_by_hand FROM doc_types WHERE issuer_id = ?1 ORDER BY code",
+    )?;
     let rows = stmt.query_map([issuer_id], |r| {
         let udfs: String = r.get(3)?;
         Ok(DocType {
@@ -211,6 +218,7 @@ pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
             code: r.get(1)?,
             name: r.get(2)?,
             udfs: udfs.lines().map(str::to_owned).filter(|s| !s.is_empty()).collect(),
+            verify_by_hand: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

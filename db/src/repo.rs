@@ -77,6 +77,9 @@ pub struct Doc {
     pub owner_name: Option<String>,
     pub owner_dob: Option<String>,
     pub owner_gender: Option<String>,
+    pub approved_at: Option<UnixTime>,
+    /// Whether its doc type wants a person's approval first.
+    pub verify_by_hand: bool,
 }
 
 /// What `insert_doc` stores.
@@ -155,8 +158,11 @@ pub fn count_docs(conn: &Connection, issuer_id: &str, doc_type: &str) -> DbResul
     Ok(n as u64)
 }
 
-const DOC_COLUMNS: &str = "id, uri, issuer_id, doc_type, doc_id, doc_name, content_sha256, content_type, size,
-    issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender";
+const DOC_COLUMNS: &str = "d.id, d.uri, d.issuer_id, d.doc_type, d.doc_id, d.doc_name, d.content_sha256,
+    d.content_type, d.size, d.issued_on, d.valid_from, d.valid_to, d.owner_name, d.owner_dob, d.owner_gender,
+    d.approved_at, COALESCE(t.verify_by_hand, 0)";
+
+const DOC_FROM: &str = "repo_docs d LEFT JOIN doc_types t ON t.issuer_id = d.issuer_id AND t.code = d.doc_type";
 
 fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
     Ok(Doc {
@@ -175,13 +181,15 @@ fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
         owner_name: r.get(12)?,
         owner_dob: r.get(13)?,
         owner_gender: r.get(14)?,
+        approved_at: r.get(15)?,
+        verify_by_hand: r.get(16)?,
     })
 }
 
 /// A document by URI, case-insensitively.
 pub fn doc_by_uri(conn: &Connection, uri: &str) -> DbResult<Option<Doc>> {
     conn.query_row(
-        &format!("SELECT {DOC_COLUMNS} FROM repo_docs WHERE uri = ?1"),
+        &format!("SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.uri = ?1"),
         [uri],
         doc_from_row,
     )
@@ -195,10 +203,12 @@ pub fn owners(conn: &Connection, doc: i64) -> DbResult<Vec<Vec<u8>>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// An issuer's documents not yet pushed to a locker, oldest first.
+/// An issuer's documents not yet pushed to a locker, oldest first (those
+/// waiting for approval are left out).
 pub fn unpushed_docs(conn: &Connection, issuer_id: &str) -> DbResult<Vec<Doc>> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {DOC_COLUMNS} FROM repo_docs WHERE issuer_id = ?1 AND pushed_at IS NULL ORDER BY id"
+        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.issuer_id = ?1 AND d.pushed_at IS NULL
+             AND (d.approved_at IS NOT NULL OR COALESCE(t.verify_by_hand, 0) = 0) ORDER BY d.id"
     ))?;
     let rows = stmt.query_map([issuer_id], doc_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -215,4 +225,67 @@ pub fn mark_pushed(conn: &mut Connection, ids: &[i64], now: UnixTime) -> DbResul
     }
     tx.commit()?;
     Ok(())
+}
+
+/// Approves a document of a "verify by hand" doc type.
+pub fn approve(conn: &Connection, uri: &str, now: UnixTime) -> DbResult<()> {
+    let changed = conn.execute(
+        "UPDATE repo_docs SET approved_at = COALESCE(approved_at, ?2) WHERE uri = ?1",
+        params![uri, now],
+    )?;
+    if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
+/// Documents whose search fields hold every `(name, value)` pair (compared
+/// case-insensitively), optionally of one doc type. At most `limit`.
+pub fn find_by_udfs(
+    conn: &Connection,
+    issuer_id: Option<&str>,
+    doc_type: Option<&str>,
+    udfs: &[(String, String)],
+    limit: u32,
+) -> DbResult<Vec<Doc>> {
+    if udfs.is_empty() {
+        return Ok(Vec::new());
+    }
+    let matches: Vec<String> = (0..udfs.len())
+        .map(|i| {
+            format!(
+                "SELECT doc FROM repo_doc_udfs WHERE name = ?{} AND value = ?{}",
+                2 * i + 4,
+                2 * i + 5
+            )
+        })
+        .collect();
+    let sql = format!(
+        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE (?1 IS NULL OR d.issuer_id = ?1)
+             AND (?2 IS NULL OR d.doc_type = ?2) AND d.id IN ({}) LIMIT ?3",
+        matches.join(" INTERSECT ")
+    );
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&issuer_id, &doc_type, &limit];
+    for (name, value) in udfs {
+        values.push(name);
+        values.push(value);
+    }
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt.query_map(values.as_slice(), doc_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Documents owned by the holder of this Aadhaar HMAC, optionally of one
+/// doc type. At most `limit`.
+pub fn find_by_owner(
+    conn: &Connection,
+    issuer_id: Option<&str>,
+    doc_type: Option<&str>,
+    aadhaar_hmac: &[u8],
+    limit: u32,
+) -> DbResult<Vec<Doc>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE (?1 IS NULL OR d.issuer_id = ?1)
+             AND (?2 IS NULL OR d.doc_type = ?2)
+             AND d.id IN (SELECT doc FROM repo_doc_owners WHERE aadhaar_hmac = ?3) LIMIT ?4"
+    ))?;
+    let rows = stmt.query_map(params![issuer_id, doc_type, aadhaar_hmac, limit], doc_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -103,8 +103,9 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             code,
             name,
             udfs,
+            verify_by_hand,
         }) => {
-            let t = issuers::add_doc_type(app, &issuer, &code, &name, &udfs)?;
+            let t = issuers::add_doc_type(app, &issuer, &code, &name, &udfs, verify_by_hand)?;
             Ok(Output {
                 json: json!({ "issuer_id": t.issuer_id, "code": t.code }),
                 text: format!("added doc type {} to {}", t.code, t.issuer_id),
@@ -183,6 +184,13 @@ fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
             })
         }
         RepoCommand::Doc(doc) => add_document(app, *doc),
+        RepoCommand::Approve { uri } => {
+            repo::approve(app, &uri)?;
+            Ok(Output {
+                json: json!({ "uri": uri, "approved": true }),
+                text: format!("approved {uri}"),
+            })
+        }
         RepoCommand::Push {
             issuer,
             locker,

@@ -86,6 +86,11 @@ pub enum RepoCommand {
     /// E-documents.
     #[command(subcommand)]
     Doc(Box<RepoDocCommand>),
+    /// Approve a document of a "verify by hand" doc type.
+    Approve {
+        #[arg(long)]
+        uri: String,
+    },
     /// Send every not-yet-pushed document of an issuer to a locker's Push CSV API.
     Push {
         #[arg(long)]
@@ -216,6 +221,10 @@ pub enum DoctypeCommand {
         /// A Pull URI search field of this doc type (repeatable), e.g. RollNo.
         #[arg(long = "udf", value_name = "FIELD")]
         udfs: Vec<String>,
+        /// Documents of this type wait for a person's approval (`repo doc approve`);
+        /// until then Pull URI answers Status 9 (pending) and they are not pushed.
+        #[arg(long)]
+        verify_by_hand: bool,
     },
     /// List an issuer's doc types.
     List {

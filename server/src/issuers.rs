@@ -105,7 +105,7 @@ pub struct RotatedKey {
 }
 
 /// Checks a doc type's name and search fields.
-fn doc_type(issuer_id: &str, code: &str, name: &str, udfs: &[String]) -> Result<DocType, Error> {
+fn doc_type(issuer_id: &str, code: &str, name: &str, udfs: &[String], verify_by_hand: bool) -> Result<DocType, Error> {
     let code = DocTypeCode::parse(code)?;
     let name = name.trim();
     if name.is_empty() {
@@ -133,20 +133,35 @@ fn doc_type(issuer_id: &str, code: &str, name: &str, udfs: &[String]) -> Result<
         code: code.to_string(),
         name: name.to_owned(),
         udfs: fields,
+        verify_by_hand,
     })
 }
 
 /// Adds a doc type to an issuer.
-pub fn add_doc_type(app: &App, issuer_id: &str, code: &str, name: &str, udfs: &[String]) -> Result<DocType, Error> {
+pub fn add_doc_type(
+    app: &App,
+    issuer_id: &str,
+    code: &str,
+    name: &str,
+    udfs: &[String],
+    verify_by_hand: bool,
+) -> Result<DocType, Error> {
     let issuer = existing(app, issuer_id)?;
-    let doc_type = doc_type(&issuer.id, code, name, udfs)?;
+    let doc_type = doc_type(&issuer.id, code, name, udfs, verify_by_hand)?;
     issuers::insert_doc_type(&*app.db.conn()?, &doc_type, dates::unix_now())?;
     Ok(doc_type)
 }
 
 /// Renames a doc type and replaces its search fields.
-pub fn update_doc_type(app: &App, issuer_id: &str, code: &str, name: &str, udfs: &[String]) -> Result<DocType, Error> {
-    let doc_type = doc_type(issuer_id, code, name, udfs)?;
+pub fn update_doc_type(
+    app: &App,
+    issuer_id: &str,
+    code: &str,
+    name: &str,
+    udfs: &[String],
+    verify_by_hand: bool,
+) -> Result<DocType, Error> {
+    let doc_type = doc_type(issuer_id, code, name, udfs, verify_by_hand)?;
     issuers::update_doc_type(&*app.db.conn()?, &doc_type)
         .map_err(|e| not_found_as(e, format!("no doc type {code} for issuer {issuer_id}")))?;
     Ok(doc_type)

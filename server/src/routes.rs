@@ -18,6 +18,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(health::healthz))
     .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
     .route("/repository/api/pulldoc/1/xml", web::post().to(repository::pull_doc))
+    .route("/repository/api/pulluri/1/xml", web::post().to(repository::pull_uri))
     .service(
         web::scope("/api")
             .route("/login", web::post().to(residents::login))

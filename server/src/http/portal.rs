@@ -72,7 +72,7 @@ pub async fn doc_types(app: web::Data<App>, session: IssuerSession) -> Result<Ht
 }
 
 fn doc_type_json(t: openlocker_db::issuers::DocType) -> serde_json::Value {
-    serde_json::json!({ "code": t.code, "name": t.name, "udfs": t.udfs })
+    serde_json::json!({ "code": t.code, "name": t.name, "udfs": t.udfs, "verify_by_hand": t.verify_by_hand })
 }
 
 #[derive(Deserialize)]
@@ -81,6 +81,9 @@ pub struct DocTypeBody {
     name: String,
     #[serde(default)]
     udfs: Vec<String>,
+    /// Documents of this type wait for a person's approval.
+    #[serde(default)]
+    verify_by_hand: bool,
 }
 
 /// `POST /issuer/api/doctypes`.
@@ -93,7 +96,7 @@ pub async fn add_doc_type(
     let created = blocking(&app, move |app| {
         let issuer_id = portal::user(app, session.user_id)?.issuer_id;
         let code = body.code.unwrap_or_default();
-        issuers::add_doc_type(app, &issuer_id, &code, &body.name, &body.udfs)
+        issuers::add_doc_type(app, &issuer_id, &code, &body.name, &body.udfs, body.verify_by_hand)
     })
     .await?;
     Ok(HttpResponse::Created().json(doc_type_json(created)))
@@ -109,7 +112,7 @@ pub async fn update_doc_type(
     let body = body.into_inner();
     let updated = blocking(&app, move |app| {
         let issuer_id = portal::user(app, session.user_id)?.issuer_id;
-        issuers::update_doc_type(app, &issuer_id, &code, &body.name, &body.udfs)
+        issuers::update_doc_type(app, &issuer_id, &code, &body.name, &body.udfs, body.verify_by_hand)
     })
     .await?;
     Ok(HttpResponse::Ok().json(doc_type_json(updated)))

@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::http::xml::Xml;
 use crate::http::{blocking, body};
 use crate::repo::pull_doc::{self, PullDocResponse};
+use crate::repo::pull_uri::{self, PullUriResponse};
 
 /// Largest Pull request body: these requests carry a URI or a few fields.
 const MAX_PULL_REQUEST: u64 = 64 * 1024;
@@ -29,6 +30,26 @@ pub async fn pull_doc(
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
     let response = blocking(&app, move |app| pull_doc::handle(app, &body, hmac.as_deref()))
+        .await
+        .map_err(Error::in_xml)?;
+    Ok(Xml(response))
+}
+
+/// `POST /repository/api/pulluri/1/xml`.
+pub async fn pull_uri(
+    app: web::Data<App>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<Xml<PullUriResponse>, Error> {
+    let body = body::read_small(&req, payload, MAX_PULL_REQUEST)
+        .await
+        .map_err(Error::in_xml)?;
+    let hmac = req
+        .headers()
+        .get(HMAC_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = blocking(&app, move |app| pull_uri::handle(app, &body, hmac.as_deref()))
         .await
         .map_err(Error::in_xml)?;
     Ok(Xml(response))

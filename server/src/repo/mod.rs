@@ -3,6 +3,7 @@
 
 pub mod mint;
 pub mod pull_doc;
+pub mod pull_uri;
 pub mod push;
 pub mod store;
 
@@ -86,6 +87,15 @@ pub struct NewDocument<'a> {
     pub owner_name: Option<&'a str>,
     pub owner_dob: Option<&'a str>,
     pub owner_gender: Option<&'a str>,
+}
+
+/// Approves a document of a "verify by hand" doc type: Pull URI answers it
+/// from now on, and the next push sends it.
+pub fn approve(app: &App, uri: &str) -> Result<(), Error> {
+    db::approve(&*app.db.conn()?, uri, dates::unix_now()).map_err(|e| match e {
+        DbError::NotFound => Error::NotFound(format!("no document {uri}")),
+        other => other.into(),
+    })
 }
 
 /// Stores an e-document and mints its URI.

@@ -384,3 +384,202 @@ fn pull_doc_bodies_that_are_not_acceptable_xml_get_a_4xx_with_an_xml_error() {
     assert_eq!(resp.status, 413);
     assert!(resp.text().contains("<Code>too_large</Code>"));
 }
+
+fn pull_uri_xml(repo: &Repo, ver: &str, format: Option<&str>, details: &str) -> String {
+    let ts = now_ts();
+    format!(
+        r#"<PullURIRequest xmlns="http://tempuri.org/" ver="{ver}" ts="{ts}" txn="{}" orgId="{}" keyhash="{}"{}><DocDetails>{details}</DocDetails></PullURIRequest>"#,
+        new_txn(),
+        repo.org_id,
+        keyhash(&repo.api_key, &ts),
+        format.map(|f| format!(r#" format="{f}""#)).unwrap_or_default()
+    )
+}
+
+impl Repo {
+    fn search(&self, ver: &str, format: Option<&str>, details: &str) -> String {
+        let resp = Http::new().post(
+            &self.server.url("/repository/api/pulluri/1/xml"),
+            "application/xml",
+            pull_uri_xml(self, ver, format, details).as_bytes(),
+        );
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        resp.text()
+    }
+}
+
+#[test]
+fn pull_uri_finds_the_document_by_named_or_numbered_search_fields() {
+    let repo = repo();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    // The original form: fields by name, DocContent only.
+    let xml = repo.search("1.0", None, "<RollNo>1234567</RollNo><Year>2024</Year>");
+    assert_eq!(status(&xml), "1", "{xml}");
+    assert_eq!(element(&xml, "URI"), repo.uri);
+    assert_eq!(b64.decode(element(&xml, "DocContent")).unwrap(), PDF);
+    assert!(!xml.contains("<DataContent>"));
+    // The current form: UDF1..n by the doc type's order, UID as the raw number
+    // and as its MD5, format="both" with DataContent.
+    let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(aadhaar(1).as_bytes()));
+    for uid in [aadhaar(1), md5] {
+        let details = format!(
+            "<DocType>HSCER</DocType><DigiLockerId>1234-5678</DigiLockerId><UID>{uid}</UID><UDF1>1234567</UDF1><UDF2>2024</UDF2>"
+        );
+        let xml = repo.search("3.0", Some("both"), &details);
+        assert_eq!(status(&xml), "1", "{xml}");
+        let data = String::from_utf8(b64.decode(element(&xml, "DataContent")).unwrap()).unwrap();
+        assert!(data.contains(&repo.uri) && data.contains("Marksheet 2024"), "{data}");
+        assert_eq!(b64.decode(element(&xml, "DocContent")).unwrap(), PDF);
+    }
+    let xml = repo.search(
+        "3.0",
+        Some("xml"),
+        "<DocType>HSCER</DocType><UDF1>1234567</UDF1><UDF2>2024</UDF2>",
+    );
+    assert!(xml.contains("<DataContent>") && !xml.contains("<DocContent>"), "{xml}");
+}
+
+#[test]
+fn pull_uri_refuses_no_match_several_matches_and_someone_elses_uid() {
+    let repo = repo();
+    assert!(
+        element(&repo.search("1.0", None, "<RollNo>999</RollNo>"), "ResponseMessage").contains("no document matches")
+    );
+    let other = aadhaar(9);
+    let refused = repo.search(
+        "3.0",
+        None,
+        &format!("<DocType>HSCER</DocType><UID>{other}</UID><UDF1>1234567</UDF1><UDF2>2024</UDF2>"),
+    );
+    assert_eq!(status(&refused), "0");
+    assert!(element(&refused, "ResponseMessage").contains("does not belong to the UID"));
+    assert!(element(&repo.search("3.0", None, "<UDF1>1</UDF1>"), "ResponseMessage").contains("needs DocType"));
+    assert!(element(&repo.search("1.0", None, ""), "ResponseMessage").contains("no search fields"));
+    // A second document with the same roll number (another year): the search is ambiguous.
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("b.pdf");
+    std::fs::write(&file, PDF).unwrap();
+    repo.server
+        .cli(&[
+            "repo",
+            "doc",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--doctype",
+            "HSCER",
+            "--file",
+            file.to_str().unwrap(),
+            "--owner",
+            &aadhaar(3),
+            "--udf",
+            "RollNo=1234567",
+            "--udf",
+            "Year=2023",
+        ])
+        .json();
+    assert!(
+        element(&repo.search("1.0", None, "<RollNo>1234567</RollNo>"), "ResponseMessage").contains("more than one")
+    );
+    assert_eq!(
+        status(&repo.search("1.0", None, "<RollNo>1234567</RollNo><Year>2023</Year>")),
+        "1"
+    );
+}
+
+#[test]
+fn a_verify_by_hand_doc_type_answers_pending_until_approved_and_is_pushed_only_then() {
+    let repo = repo();
+    repo.server
+        .cli(&[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--code",
+            "CASTE",
+            "--name",
+            "Caste certificate",
+            "--udf",
+            "CertNo",
+            "--verify-by-hand",
+        ])
+        .json();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.xml");
+    std::fs::write(&file, "<Certificate><No>C-1</No></Certificate>").unwrap();
+    let uri = repo
+        .server
+        .cli(&[
+            "repo",
+            "doc",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--doctype",
+            "CASTE",
+            "--file",
+            file.to_str().unwrap(),
+            "--owner",
+            &aadhaar(4),
+            "--udf",
+            "CertNo=C-1",
+            "--owner-name",
+            "Ravi  Kumar",
+            "--owner-dob",
+            "1990-04-01",
+            "--owner-gender",
+            "M",
+        ])
+        .json()["uri"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let pending = repo.search("3.0", None, "<DocType>CASTE</DocType><UDF1>C-1</UDF1>");
+    assert_eq!(status(&pending), "9", "{pending}");
+    assert!(!pending.contains("<DocContent>"));
+    // Not pushed while pending (the locker is not even asked).
+    let creds = |server: &Server| {
+        server.cli(&[
+            "repo",
+            "push",
+            "--issuer",
+            "cbse.nic.in",
+            "--locker",
+            "http://127.0.0.1:9",
+            "--org-id",
+            "x",
+            "--api-key",
+            "y",
+        ])
+    };
+    assert_eq!(
+        creds(&repo.server).code,
+        1,
+        "the approved HSCER document is still to push"
+    );
+    repo.server.cli(&["repo", "approve", "--uri", &uri]).json();
+    let xml = repo.search(
+        "3.0",
+        None,
+        "<DocType>CASTE</DocType><UDF1>C-1</UDF1><FullName>ravi kumar</FullName><DOB>01-04-1990</DOB>",
+    );
+    assert_eq!(status(&xml), "1", "{xml}");
+    assert!(
+        xml.contains(r#"<Person name="Ravi  Kumar" dob="01-04-1990" gender="M"/>"#),
+        "{xml}"
+    );
+    let wrong_name = repo.search(
+        "3.0",
+        None,
+        "<DocType>CASTE</DocType><UDF1>C-1</UDF1><FullName>Someone Else</FullName>",
+    );
+    assert!(element(&wrong_name, "ResponseMessage").contains("name sent does not match"));
+    assert_eq!(
+        repo.server
+            .cli(&["repo", "approve", "--uri", "cbse.nic.in-CASTE-NOSUCH"])
+            .code,
+        2
+    );
+}
