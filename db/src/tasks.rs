@@ -146,10 +146,12 @@ pub fn mark_running(conn: &Connection, id: i64, now: UnixTime) -> DbResult<()> {
     if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 
-/// Marks a task finished: `done`, or `failed` with the reason.
+/// Marks a task finished: `done`, or `failed` with the reason. A task that
+/// is already finished is left as it is (another importer finished it).
 pub fn finish(conn: &Connection, id: i64, error: Option<&str>, now: UnixTime) -> DbResult<()> {
     conn.execute(
-        "UPDATE import_tasks SET status = ?2, error = ?3, finished_at = ?4, updated_at = ?4 WHERE id = ?1",
+        "UPDATE import_tasks SET status = ?2, error = ?3, finished_at = ?4, updated_at = ?4
+         WHERE id = ?1 AND status IN ('pending', 'running')",
         params![id, if error.is_some() { "failed" } else { "done" }, error, now],
     )?;
     Ok(())

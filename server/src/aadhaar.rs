@@ -65,6 +65,32 @@ pub fn mask(digits: &str) -> String {
     format!("XXXX XXXX {tail}")
 }
 
+/// Masks every run of 12 or more digits in free text (keeping the last
+/// four), so an Aadhaar number that turns up where it should not, such as
+/// a CSV cell quoted in a rejection reason, is never stored or shown whole.
+pub fn mask_digit_runs(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        if run.len() >= 12 {
+            out.push_str(&mask(run));
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
 impl fmt::Debug for Aadhaar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Aadhaar({})", self.masked())
@@ -145,6 +171,15 @@ mod tests {
         let wrong = (verhoeff_check_digit(body) + 1) % 10;
         let n = format!("{}{}", std::str::from_utf8(body).unwrap(), wrong);
         assert_eq!(Aadhaar::parse(&n), Err(AadhaarError::CheckDigit));
+    }
+
+    #[test]
+    fn digit_runs_in_free_text_are_masked() {
+        assert_eq!(
+            mask_digit_runs("\"234123412346\" is not A, U or D"),
+            "\"XXXX XXXX 2346\" is not A, U or D"
+        );
+        assert_eq!(mask_digit_runs("line 12345678901 ok"), "line 12345678901 ok");
     }
 
     #[test]

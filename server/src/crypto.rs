@@ -161,16 +161,24 @@ impl Keys {
 fn create_master_key(path: &Path) -> Result<Vec<u8>, Error> {
     let mut key = vec![0u8; 32];
     fill_random(&mut key);
-    // create_new: two processes starting at once must not both write a key.
-    let file = fs::OpenOptions::new()
+    // Written whole and synced under a temporary name, then linked into
+    // place: the link fails if another process made the key first, and a
+    // crash never leaves a half-written key behind.
+    let temp = path.with_extension(format!("tmp-{}", random_hex(8)));
+    let mut file = fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
-        .open(path);
-    match file {
-        Ok(mut f) => {
-            f.write_all(&key)?;
-            f.sync_all()?;
+        .open(&temp)?;
+    file.write_all(&key)?;
+    file.sync_all()?;
+    let linked = fs::hard_link(&temp, path);
+    let _ = fs::remove_file(&temp);
+    match linked {
+        Ok(()) => {
+            if let Some(dir) = path.parent() {
+                fs::File::open(dir)?.sync_all()?;
+            }
             tracing::info!(path = %path.display(), "created a new master key");
             Ok(key)
         }

@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
+use clap::error::ErrorKind;
 use openlocker::app::App;
 use openlocker::cli::{Cli, Command};
 use openlocker::error::Error;
@@ -11,7 +12,10 @@ use openlocker::settings::Settings;
 use openlocker::{admin, logging, serve};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return usage_error(err),
+    };
     let serving = matches!(cli.command, Command::Serve);
     logging::init(if serving { "info" } else { "warn" });
     match run(cli) {
@@ -37,4 +41,26 @@ fn run(cli: Cli) -> Result<(), Error> {
         println!("{}", output.text);
     }
     Ok(())
+}
+
+/// `--help` and `--version` print as usual; a usage error is one line on
+/// stderr and exit code 2, as the interface promises.
+fn usage_error(err: clap::Error) -> ExitCode {
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            ExitCode::from(if err.use_stderr() { 2 } else { 0 })
+        }
+        _ => {
+            // clap's message, without its usage block, folded into one line.
+            let text = err.to_string();
+            let message = text.split("\nUsage:").next().unwrap_or(&text);
+            let line = message.split_whitespace().collect::<Vec<_>>().join(" ");
+            eprintln!(
+                "openlocker: {} (see openlocker --help)",
+                line.trim_start_matches("error: ")
+            );
+            ExitCode::from(2)
+        }
+    }
 }

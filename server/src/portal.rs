@@ -67,7 +67,9 @@ pub fn upload(app: &App, issuer_id: &str, file_name: &str, spooled: &Path, bytes
     task(app, issuer_id, id)
 }
 
-fn sanitize_file_name(name: &str) -> String {
+/// A file name fit to list: its last path part, no control characters,
+/// at most 200 characters.
+pub(crate) fn sanitize_file_name(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
     let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
     if clean.is_empty() { "upload.csv".into() } else { clean }

@@ -97,8 +97,8 @@ impl Settings {
     }
 
     fn check(&self) -> Result<(), Error> {
-        if self.import_batch_rows == 0 {
-            return Err(Error::Invalid("import_batch_rows must be at least 1".into()));
+        if !(1..=1_000_000).contains(&self.import_batch_rows) {
+            return Err(Error::Invalid("import_batch_rows must be between 1 and 1000000".into()));
         }
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))

@@ -3,6 +3,8 @@
 //! replay protection. Each check returns the reason it refuses, for a
 //! Status 0 answer.
 
+use std::sync::atomic::{AtomicI64, Ordering};
+
 use openlocker_db::txns;
 
 use crate::app::App;
@@ -41,7 +43,16 @@ pub fn keyhash_matches<K: AsRef<[u8]>>(keys: &[K], ts: &str, keyhash: &str) -> b
 pub fn record_txn(app: &App, org_id: &str, txn: &str) -> Result<Result<(), String>, Error> {
     let now = dates::unix_now();
     let window = app.settings.ts_window_minutes as i64 * 60;
-    let fresh = txns::record(&*app.db.conn()?, org_id, txn, now, now - window)?;
+    let conn = app.db.conn()?;
+    // A request stays acceptable until its ts is a window behind the clock,
+    // and its ts may be a window ahead: remember txns for two windows. Old
+    // records are purged once a minute, not on every request.
+    static LAST_PURGE: AtomicI64 = AtomicI64::new(0);
+    if now - LAST_PURGE.load(Ordering::Relaxed) >= 60 {
+        LAST_PURGE.store(now, Ordering::Relaxed);
+        txns::purge(&conn, now - 2 * window)?;
+    }
+    let fresh = txns::record(&conn, org_id, txn, now)?;
     Ok(if fresh {
         Ok(())
     } else {

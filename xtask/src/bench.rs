@@ -25,7 +25,8 @@ pub fn run(args: &[String]) -> Result {
             };
             import(rows)
         }
-        _ => Err("usage: cargo xtask bench import [--rows N]".into()),
+        Some("pulldoc") => crate::bench_pulldoc::run(),
+        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc".into()),
     }
 }
 

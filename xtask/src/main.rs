@@ -4,12 +4,14 @@
 //!   on the embedded SQLite default (extra ARGS go to `openlocker serve`).
 //! - `cargo xtask test`: the whole suite, browser tests included.
 //! - `cargo xtask bench import [--rows N]`: the import benchmark.
+//! - `cargo xtask bench pulldoc`: Pull Doc against nginx serving the same file.
 //!
 //! Each installs what a fresh machine lacks: the wasm32 target, the
 //! wasm-bindgen CLI at the Cargo.lock version, and Debian's chromium and
 //! chromium-driver (and sqlite3 for the benchmark).
 
 mod bench;
+mod bench_pulldoc;
 mod tools;
 mod widget;
 
@@ -22,7 +24,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-widget") => widget::build(),
-        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N]".into()),
+        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

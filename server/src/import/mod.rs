@@ -29,10 +29,13 @@ pub struct Summary {
 }
 
 /// Imports every pending file now. A file that fails for a reason of ours
-/// (disk, database) is left queued and retried by the next run.
+/// (disk, database) is left queued and retried by the next run; a file that
+/// can never import (damaged) is marked failed with the reason. Either way
+/// the other files are still imported, and the run then reports the failure.
 pub fn run_pending(app: &App) -> Result<Summary, Error> {
     let open = tasks::open_tasks(&*app.db.conn()?)?;
     let mut summary = Summary::default();
+    let mut failures = Vec::new();
     for task in open {
         match import_task(app, &task) {
             Ok(Some((imported, rejected))) => {
@@ -41,10 +44,28 @@ pub fn run_pending(app: &App) -> Result<Summary, Error> {
                 summary.rows_rejected += rejected;
             }
             Ok(None) => {}
-            Err(err) => tracing::error!(task_id = task.id, error = %err, "import failed; it will be retried"),
+            Err(Error::Invalid(reason)) => {
+                tracing::error!(task_id = task.id, reason, "import failed for good");
+                tasks::finish(&*app.db.conn()?, task.id, Some(&reason), dates::unix_now())?;
+                failures.push(format!("task {}: {reason}", task.id));
+            }
+            Err(err) => {
+                tracing::error!(task_id = task.id, error = %err, "import failed; it will be retried");
+                failures.push(format!("task {} will be retried: {err}", task.id));
+            }
         }
     }
-    Ok(summary)
+    if failures.is_empty() {
+        Ok(summary)
+    } else {
+        Err(Error::Internal(format!(
+            "{} file(s) imported ({} rows, {} rejected), but {}",
+            summary.files,
+            summary.rows_imported,
+            summary.rows_rejected,
+            failures.join("; ")
+        )))
+    }
 }
 
 /// Imports one task from where it stopped. `None` when another importer holds

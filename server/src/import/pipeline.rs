@@ -130,7 +130,10 @@ impl Chunk {
                 );
             }
         });
-        let digits: &[u8; 12] = valid.aadhaar.as_bytes().try_into().unwrap_or(&[b'0'; 12]);
+        // `validate` has checked that the number is 12 digits.
+        let Ok(digits) = <&[u8; 12]>::try_from(valid.aadhaar.as_bytes()) else {
+            unreachable!("a validated Aadhaar number has 12 digits")
+        };
         self.rows.push(PreparedRow {
             line,
             action: valid.action,
@@ -155,7 +158,7 @@ pub fn import_rows(app: &App, conn: &mut Connection, task: &Task, file: File) ->
         .into_iter()
         .map(|t| t.code.to_ascii_uppercase())
         .collect();
-    let plain = SealedReader::new(file, app.keys.file_cipher())?;
+    let plain = SealedReader::new(file, app.keys.file_cipher()).map_err(damaged)?;
     // One chunk in the channel, one being read, one being written.
     let (sender, receiver) = sync_channel::<Chunk>(1);
     let rules = RowRules {
@@ -221,7 +224,8 @@ fn read_rows(
                 Err(row::RowError { field, reason }) => chunk.rejections.push(Rejection {
                     line,
                     field: field.into(),
-                    reason,
+                    // Reasons quote cells; an Aadhaar number in the wrong column stays masked.
+                    reason: crate::aadhaar::mask_digit_runs(&reason),
                 }),
             }
         }
@@ -331,9 +335,21 @@ fn apply(writer: &mut store::Writer<'_>, issuer_id: &str, chunk: &Chunk, row: &P
     })
 }
 
+/// A stored file that fails to decrypt or authenticate will never import:
+/// `Invalid`, so the task is failed with the reason instead of retried.
+fn damaged(err: std::io::Error) -> Error {
+    if err.kind() == std::io::ErrorKind::InvalidData {
+        Error::Invalid(format!(
+            "the stored file is damaged and cannot be imported ({err}); please upload it again"
+        ))
+    } else {
+        Error::from(err)
+    }
+}
+
 fn read_record<R: Read>(reader: &mut csv::Reader<R>, record: &mut csv::ByteRecord) -> Result<bool, Error> {
     reader.read_byte_record(record).map_err(|e| match e.into_kind() {
-        csv::ErrorKind::Io(io) => Error::from(io),
+        csv::ErrorKind::Io(io) => damaged(io),
         other => Error::Internal(format!("CSV reader: {other:?}")),
     })
 }

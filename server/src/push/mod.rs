@@ -109,7 +109,7 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     }
     import::check_csv_file(csv_path, app.keys.file_cipher())
         .map_err(|why| Refusal(format!("DocContent is not a CSV file: {why}")))?;
-    let file_name = req.file_name.clone().unwrap_or_else(|| format!("push-{txn}.csv"));
+    let file_name = crate::portal::sanitize_file_name(req.file_name.as_deref().unwrap_or(&format!("push-{txn}.csv")));
     let queued = queue_file(
         app,
         &issuer.id,

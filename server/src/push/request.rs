@@ -98,10 +98,10 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
                         return Err(ReadError::Malformed("text outside the root element".into()));
                     }
                 } else {
-                    on_text(&path, bytes, &mut out, &mut file_name, &mut req);
+                    on_text(&path, bytes, &mut out, &mut file_name, &mut req)?;
                 }
             }
-            Event::CData(ref data) => on_text(&path, data.as_ref(), &mut out, &mut file_name, &mut req),
+            Event::CData(ref data) => on_text(&path, data.as_ref(), &mut out, &mut file_name, &mut req)?,
             Event::GeneralRef(ref reference) => {
                 let resolved = match reference.resolve_char_ref() {
                     Ok(Some(ch)) => ch.to_string(),
@@ -113,7 +113,7 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
                         }
                     }
                 };
-                on_text(&path, resolved.as_bytes(), &mut out, &mut file_name, &mut req);
+                on_text(&path, resolved.as_bytes(), &mut out, &mut file_name, &mut req)?;
             }
             Event::Eof => break,
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
@@ -179,21 +179,24 @@ fn on_text<W: Write>(
     out: &mut Base64ToFile<W>,
     file_name: &mut String,
     req: &mut PushRequest,
-) {
+) -> Result<(), ReadError> {
     match path.last().map(String::as_str) {
-        Some(name) if name.eq_ignore_ascii_case("DocContent") => {
-            if let Err(e) = out.push(bytes) {
-                req.content_problem.get_or_insert(match e {
-                    Base64Error::Invalid(why) => format!("DocContent is not valid base64: {why}"),
-                    Base64Error::Io(io) => format!("could not store DocContent: {io}"),
-                });
+        Some(name) if name.eq_ignore_ascii_case("DocContent") => match out.push(bytes) {
+            Ok(()) => {}
+            Err(Base64Error::Invalid(why)) => {
+                req.content_problem
+                    .get_or_insert(format!("DocContent is not valid base64: {why}"));
             }
-        }
-        Some(name) if name.eq_ignore_ascii_case("FileName") => {
+            // Our disk failed, not the sender: a 500, and its txn is not used up.
+            Err(Base64Error::Io(e)) => return Err(ReadError::Io(e)),
+        },
+        // A file name is a name: anything past 1 KiB is not kept.
+        Some(name) if name.eq_ignore_ascii_case("FileName") && file_name.len() < 1024 => {
             file_name.push_str(&String::from_utf8_lossy(bytes));
         }
         _ => {}
     }
+    Ok(())
 }
 
 /// Decodes base64 text that arrives in pieces, skipping whitespace.
@@ -228,7 +231,8 @@ impl<W: Write> Base64ToFile<W> {
         if self.failed {
             return Ok(());
         }
-        // Piece by piece, so a large text node is never copied whole.
+        // Piece by piece, so the decoder never holds a second copy of a large
+        // text node (the XML reader holds one while it hands the node over).
         for piece in text.chunks(64 * 1024) {
             self.pending
                 .extend(piece.iter().copied().filter(|b| !b.is_ascii_whitespace()));

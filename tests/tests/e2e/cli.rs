@@ -274,7 +274,16 @@ fn help_documents_every_subcommand() {
             .stdout
             .contains("pending CSV")
     );
-    assert_eq!(cli(dir.path(), &["no-such-command"]).code, 2);
+    let unknown = cli(dir.path(), &["no-such-command"]);
+    assert_eq!(unknown.code, 2);
+    assert_eq!(unknown.stderr.trim().lines().count(), 1, "{}", unknown.stderr);
+    let missing = cli(dir.path(), &["issuer", "add", "--id", "x"]);
+    assert_eq!(
+        (missing.code, missing.stderr.trim().lines().count()),
+        (2, 1),
+        "{}",
+        missing.stderr
+    );
 }
 
 #[test]

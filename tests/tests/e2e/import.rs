@@ -284,3 +284,50 @@ fn the_scheduler_and_the_cli_importing_at_once_count_every_row_once() {
         assert_eq!(t["rows_rejected"], 0, "task {id}: {t}");
     }
 }
+
+#[test]
+fn a_damaged_stored_file_fails_its_task_with_the_reason_and_the_others_still_import() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let damaged = server
+        .push(&issuer, &row(&aadhaar(1), "cbse.nic.in", "MSTN", "D1", "A"))
+        .task_id();
+    // Flip one byte of the sealed file the push queued.
+    let stored: Vec<_> = std::fs::read_dir(server.data.join("imports"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(stored.len(), 1);
+    let mut bytes = std::fs::read(&stored[0]).unwrap();
+    let last = bytes.len() - 20;
+    bytes[last] ^= 0x55;
+    std::fs::write(&stored[0], bytes).unwrap();
+    let healthy = server
+        .push(&issuer, &row(&aadhaar(2), "cbse.nic.in", "MSTN", "D2", "A"))
+        .task_id();
+
+    let out = cli(&server.data, &["--json", "import", "run"]);
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains(&format!("task {damaged}")) && out.stderr.contains("damaged"),
+        "{}",
+        out.stderr
+    );
+    let http = server.login_issuer(&issuer);
+    let failed = http.get(&server.url(&format!("/issuer/api/tasks/{damaged}"))).json();
+    assert_eq!(failed["status"], "failed");
+    assert!(
+        failed["error"].as_str().unwrap().contains("upload it again"),
+        "{failed}"
+    );
+    assert_eq!(
+        http.get(&server.url(&format!("/issuer/api/tasks/{healthy}"))).json()["status"],
+        "done"
+    );
+    // It is not retried.
+    assert_eq!(
+        server.import_run(),
+        serde_json::json!({ "files": 0, "rows_imported": 0, "rows_rejected": 0 })
+    );
+}

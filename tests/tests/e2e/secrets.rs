@@ -28,10 +28,12 @@ fn the_data_folder_and_the_logs_hold_no_aadhaar_number_or_api_key() {
         .enumerate()
         .map(|(i, a)| row(a, "cbse.nic.in", "MSTN", &format!("S{i}"), "A"))
         .collect();
-    // Both paths in: the API and the portal upload; bad rows too.
-    let task = server
-        .push(&issuer, &(csv.clone() + "999999999999,bad-row\n"))
-        .task_id();
+    // Both paths in: the API and the portal upload. Bad rows too, one with
+    // its columns in the wrong order (Aadhaar last), whose refusal quotes
+    // the cell that holds the number.
+    let reordered = format!("A,x,MSTN,Marks,S0,01/05/2024,,,01/05/2024 10:00:00 AM,{}\n", numbers[1]);
+    let bad = format!("999999999999,bad-row\n{reordered}");
+    let task = server.push(&issuer, &(csv.clone() + &bad)).task_id();
     let http = server.login_issuer(&issuer);
     http.post(
         &server.url("/issuer/api/uploads?name=b.csv"),

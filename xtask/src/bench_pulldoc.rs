@@ -1,0 +1,271 @@
+//! `cargo xtask bench pulldoc`: Pull Doc requests per second for a 100 KB
+//! PDF, every keyhash checked and every txn fresh, against Debian's nginx
+//! serving the same file statically; both driven by wrk on loopback.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+
+use crate::tools::{ensure_debian_packages, target_dir, which};
+use crate::{Result, cargo, status};
+
+const SECONDS: u32 = 10;
+const CONNECTIONS: u32 = 16;
+/// More request bodies than the run can use, so no txn repeats.
+const BODIES: u32 = 400_000;
+
+/// Runs the benchmark and prints both rates and their ratio.
+pub fn run() -> Result {
+    ensure_debian_packages(&["nginx", "wrk"], &["nginx", "wrk"])?;
+    status(cargo().args(["build", "--release", "--package", "openlocker"]))?;
+    let bin = target_dir()?.join("release/openlocker");
+    let work = std::env::temp_dir().join(format!("openlocker-bench-pulldoc-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work).map_err(|e| e.to_string())?;
+    let result = measure(&bin, &work);
+    let _ = std::fs::remove_dir_all(&work);
+    result
+}
+
+fn pdf_of_100_kb() -> Vec<u8> {
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    let mut state = 12345u32;
+    while pdf.len() < 100 * 1024 - 6 {
+        state = state.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        pdf.push(b'!' + (state >> 16) as u8 % 90);
+    }
+    pdf.extend_from_slice(b"\n%%EOF");
+    pdf
+}
+
+fn json_of(bin: &Path, data: &Path, args: &[&str]) -> Result<serde_json::Value> {
+    let out = Command::new(bin)
+        .arg("--data-dir")
+        .arg(data)
+        .arg("--json")
+        .args(args)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(format!("openlocker {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())
+}
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn measure(bin: &Path, work: &Path) -> Result {
+    let data = work.join("data");
+    let pdf_path = work.join("doc.pdf");
+    std::fs::write(&pdf_path, pdf_of_100_kb()).map_err(|e| e.to_string())?;
+    json_of(
+        bin,
+        &data,
+        &["issuer", "add", "--id", "bench.gov.in", "--name", "Bench"],
+    )?;
+    json_of(
+        bin,
+        &data,
+        &[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "bench.gov.in",
+            "--code",
+            "MARKS",
+            "--name",
+            "Marks",
+        ],
+    )?;
+    let client = json_of(bin, &data, &["repo", "client", "add", "--name", "bench"])?;
+    let owner = "234123412346";
+    let uri = json_of(
+        bin,
+        &data,
+        &[
+            "repo",
+            "doc",
+            "add",
+            "--issuer",
+            "bench.gov.in",
+            "--doctype",
+            "MARKS",
+            "--file",
+            &pdf_path.to_string_lossy(),
+            "--owner",
+            owner,
+        ],
+    )?;
+    let uri = uri["uri"].as_str().ok_or("no uri")?.to_owned();
+
+    // Fresh txn per request, keyhash computed for the shared ts.
+    let ts = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| e.to_string())?;
+    let org = client["org_id"].as_str().unwrap_or_default();
+    let keyhash = hex::encode(Sha256::digest(format!(
+        "{}{ts}",
+        client["api_key"].as_str().unwrap_or_default()
+    )));
+    let bodies = work.join("bodies.txt");
+    let mut out = std::io::BufWriter::new(std::fs::File::create(&bodies).map_err(|e| e.to_string())?);
+    for n in 0..BODIES {
+        writeln!(out, r#"<PullDocRequest ver="1.0" ts="{ts}" txn="b{n}" orgId="{org}" keyhash="{keyhash}"><DocDetails><URI>{uri}</URI></DocDetails></PullDocRequest>"#)
+            .map_err(|e| e.to_string())?;
+    }
+    out.flush().map_err(|e| e.to_string())?;
+    drop(out);
+    let script = work.join("pulldoc.lua");
+    std::fs::write(&script, LUA.replace("BODIES_FILE", &bodies.to_string_lossy())).map_err(|e| e.to_string())?;
+
+    let mut server = Command::new(bin)
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--bind", "127.0.0.1:0", "serve"])
+        .env("OPENLOCKER_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().ok_or("no stdout")?)
+        .read_line(&mut line)
+        .map_err(|e| e.to_string())?;
+    let server = Killed(server);
+    let base = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .ok_or("no server URL")?
+        .to_owned();
+    let wrk_out = wrk(&[
+        &format!("-s{}", script.display()),
+        &format!("{base}/repository/api/pulldoc/1/xml"),
+    ])?;
+    drop(server);
+    let openlocker_rps = requests_per_second(&wrk_out)?;
+    let ok_line = wrk_out
+        .lines()
+        .find(|l| l.starts_with("status1"))
+        .unwrap_or("status1 ?")
+        .to_owned();
+
+    let nginx_rps = nginx_rate(work, &pdf_path)?;
+    println!("bench pulldoc: one 100 KB PDF, {CONNECTIONS} connections, {SECONDS} s, wrk on loopback, 2 cores shared");
+    println!(
+        "  openlocker Pull Doc (keyhash, ts window, fresh txn recorded, base64 XML): {openlocker_rps:.0} requests/s ({ok_line})"
+    );
+    println!("  nginx static file: {nginx_rps:.0} requests/s");
+    println!(
+        "  ratio openlocker / nginx: {:.2} (target >= 0.5)",
+        openlocker_rps / nginx_rps
+    );
+    Ok(())
+}
+
+fn wrk(args: &[&str]) -> Result<String> {
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{CONNECTIONS}"),
+            &format!("-d{SECONDS}s"),
+            "--latency",
+        ])
+        .args(args)
+        .output()
+        .map_err(|e| format!("wrk: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("wrk failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn requests_per_second(wrk_out: &str) -> Result<f64> {
+    wrk_out
+        .lines()
+        .find_map(|l| l.strip_prefix("Requests/sec:"))
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| format!("no Requests/sec in wrk output:\n{wrk_out}"))
+}
+
+fn nginx_rate(work: &Path, pdf: &Path) -> Result<f64> {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
+    let root = pdf.parent().ok_or("no folder")?;
+    let conf = work.join("nginx.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "user root;\nworker_processes 2;\npid {pid};\nerror_log {err} warn;\nevents {{ worker_connections 1024; }}\n\
+             http {{ access_log off; sendfile on; tcp_nopush on; keepalive_requests 1000000;\n\
+             client_body_temp_path {tmp}; proxy_temp_path {tmp}; fastcgi_temp_path {tmp}; uwsgi_temp_path {tmp}; scgi_temp_path {tmp};\n\
+             types {{ application/pdf pdf; }}\n server {{ listen 127.0.0.1:{port}; root {root}; }} }}\n",
+            pid = work.join("nginx.pid").display(),
+            err = work.join("nginx.err").display(),
+            tmp = work.display(),
+            root = root.display(),
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let nginx = which("nginx").ok_or("nginx is not on PATH")?;
+    let child = Command::new(nginx)
+        .arg("-c")
+        .arg(&conf)
+        .args(["-g", "daemon off;"])
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let _nginx = Killed(child);
+    std::thread::sleep(Duration::from_millis(500));
+    let name = pdf.file_name().ok_or("no file name")?.to_string_lossy().into_owned();
+    let out = wrk(&[&format!("http://127.0.0.1:{port}/{name}")])?;
+    requests_per_second(&out)
+}
+
+/// wrk script: each thread takes every n-th body, so no txn is sent twice,
+/// and counts the answers with Status 1.
+const LUA: &str = r#"
+local threads = {}
+local counter = 0
+function setup(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
+function init(args)
+  bodies = {}
+  local i = 0
+  for line in io.lines("BODIES_FILE") do
+    if i % 2 == id then table.insert(bodies, line) end
+    i = i + 1
+  end
+  n = 0
+  ok = 0
+  wrk.method = "POST"
+  wrk.headers["Content-Type"] = "application/xml"
+end
+function request()
+  n = n + 1
+  return wrk.format(nil, nil, nil, bodies[((n - 1) % #bodies) + 1])
+end
+function response(status, headers, body)
+  if string.find(body, 'Status="1"', 1, true) then ok = ok + 1 end
+end
+function done(summary, latency, requests)
+  local total = 0
+  for _, t in ipairs(threads) do total = total + t:get("ok") end
+  io.write(string.format("status1 %d of %d answers\n", total, summary.requests))
+end
+"#;
