@@ -2,59 +2,72 @@
 //! Aadhaar numbers, so they are written encrypted and read back through a
 //! seekable decrypting reader.
 //!
-//! Format: `OLS1` magic, an 8-byte random file id, then segments of up to
-//! 64 KiB of plaintext, each AES-256-GCM sealed with the nonce
-//! `file id || segment number` and, as associated data, whether it is the
-//! last segment (so a truncated file is detected).
+//! Format: `OLS2` magic, a 12-byte random file nonce, then segments of up
+//! to 64 KiB of plaintext. Each file has a key of its own, derived from the
+//! files key and the file nonce (the AES-CTR keystream of the files key at
+//! that nonce), so segment nonces can simply count, and no nonce budget is
+//! shared between files. Each segment is AES-256-GCM sealed with its number
+//! as the nonce and, as associated data, whether it is the last segment (so
+//! a truncated file is detected).
 
 use std::io::{self, Read, Seek, SeekFrom, Write};
 
-use aes_gcm::aead::{Aead, Payload};
+use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 
-const MAGIC: &[u8; 4] = b"OLS1";
-const HEADER_LEN: u64 = 12;
+const MAGIC: &[u8; 4] = b"OLS2";
+const HEADER_LEN: u64 = 16;
 /// Plaintext bytes per segment.
 const SEGMENT: usize = 64 * 1024;
 const TAG: usize = 16;
 
-fn nonce(file_id: &[u8; 8], segment: u32) -> [u8; 12] {
+fn nonce(segment: u32) -> [u8; 12] {
     let mut n = [0u8; 12];
-    n[..8].copy_from_slice(file_id);
     n[8..].copy_from_slice(&segment.to_be_bytes());
     n
+}
+
+/// The key of one file: 32 bytes of the files key's keystream at the file's
+/// random nonce (GCM encrypts zeros to exactly that keystream).
+fn file_cipher(files: &Aes256Gcm, file_nonce: &[u8; 12]) -> io::Result<Aes256Gcm> {
+    let stream = files
+        .encrypt(Nonce::from_slice(file_nonce), [0u8; 32].as_slice())
+        .map_err(|_| io::Error::other("file key derivation failed"))?;
+    Aes256Gcm::new_from_slice(&stream[..32]).map_err(|_| io::Error::other("file key derivation failed"))
 }
 
 /// Turns plaintext into the sealed format, a segment at a time; the caller
 /// writes what it returns (so it serves sync and async writers alike).
 pub struct Encoder {
     cipher: Aes256Gcm,
-    file_id: [u8; 8],
+    file_nonce: [u8; 12],
     segment: u32,
     pending: Vec<u8>,
     header_done: bool,
 }
 
 impl Encoder {
-    pub fn new(cipher: Aes256Gcm) -> Encoder {
-        let mut file_id = [0u8; 8];
-        crate::crypto::fill_random(&mut file_id);
-        Encoder {
+    /// A new file sealed under a key derived from `files` (the files key).
+    pub fn new(files: Aes256Gcm) -> io::Result<Encoder> {
+        let mut file_nonce = [0u8; 12];
+        crate::crypto::fill_random(&mut file_nonce);
+        let cipher = file_cipher(&files, &file_nonce)?;
+        Ok(Encoder {
             cipher,
-            file_id,
+            file_nonce,
             segment: 0,
             pending: Vec::with_capacity(SEGMENT * 2),
             header_done: false,
-        }
+        })
     }
 
     fn seal(&mut self, plain: &[u8], last: bool, out: &mut Vec<u8>) -> io::Result<()> {
         if !self.header_done {
             out.extend_from_slice(MAGIC);
-            out.extend_from_slice(&self.file_id);
+            out.extend_from_slice(&self.file_nonce);
             self.header_done = true;
         }
-        let n = nonce(&self.file_id, self.segment);
+        let n = nonce(self.segment);
         let sealed = self
             .cipher
             .encrypt(
@@ -102,11 +115,11 @@ pub struct SealedWriter<W: Write> {
 }
 
 impl<W: Write> SealedWriter<W> {
-    pub fn new(inner: W, cipher: Aes256Gcm) -> Self {
-        SealedWriter {
+    pub fn new(inner: W, files: Aes256Gcm) -> io::Result<Self> {
+        Ok(SealedWriter {
             inner,
-            encoder: Encoder::new(cipher),
-        }
+            encoder: Encoder::new(files)?,
+        })
     }
 
     /// Writes the last segment and returns the inner writer.
@@ -135,7 +148,6 @@ impl<W: Write> Write for SealedWriter<W> {
 pub struct SealedReader<R: Read + Seek> {
     inner: R,
     cipher: Aes256Gcm,
-    file_id: [u8; 8],
     segments: u64,
     last_len: usize,
     plain_len: u64,
@@ -149,7 +161,8 @@ fn corrupt(what: &str) -> io::Error {
 }
 
 impl<R: Read + Seek> SealedReader<R> {
-    pub fn new(mut inner: R, cipher: Aes256Gcm) -> io::Result<Self> {
+    /// Opens a file sealed under a key derived from `files` (the files key).
+    pub fn new(mut inner: R, files: Aes256Gcm) -> io::Result<Self> {
         let file_len = inner.seek(SeekFrom::End(0))?;
         inner.seek(SeekFrom::Start(0))?;
         let mut header = [0u8; HEADER_LEN as usize];
@@ -157,8 +170,9 @@ impl<R: Read + Seek> SealedReader<R> {
         if &header[..4] != MAGIC {
             return Err(corrupt("not a sealed file"));
         }
-        let mut file_id = [0u8; 8];
-        file_id.copy_from_slice(&header[4..]);
+        let mut file_nonce = [0u8; 12];
+        file_nonce.copy_from_slice(&header[4..]);
+        let cipher = file_cipher(&files, &file_nonce)?;
         let body = file_len - HEADER_LEN;
         let full = (SEGMENT + TAG) as u64;
         let segments = body.div_ceil(full).max(1);
@@ -171,7 +185,6 @@ impl<R: Read + Seek> SealedReader<R> {
         Ok(SealedReader {
             inner,
             cipher,
-            file_id,
             segments,
             last_len,
             plain_len,
@@ -200,7 +213,7 @@ impl<R: Read + Seek> SealedReader<R> {
         self.inner
             .seek(SeekFrom::Start(HEADER_LEN + segment * (SEGMENT + TAG) as u64))?;
         self.inner.read_exact(&mut sealed)?;
-        let n = nonce(&self.file_id, segment as u32);
+        let n = nonce(segment as u32);
         self.plain = self
             .cipher
             .decrypt(
@@ -256,7 +269,7 @@ mod tests {
     }
 
     fn seal(data: &[u8]) -> Vec<u8> {
-        let mut w = SealedWriter::new(Vec::new(), cipher());
+        let mut w = SealedWriter::new(Vec::new(), cipher()).unwrap();
         // Odd write sizes, to cross segment borders mid-write.
         for chunk in data.chunks(7_777) {
             w.write_all(chunk).unwrap();
@@ -285,6 +298,24 @@ mod tests {
         let mut buf = [0u8; 10];
         r.read_exact(&mut buf).unwrap();
         assert_eq!(&buf, &data[131_070..131_080]);
+    }
+
+    #[test]
+    fn each_file_has_its_own_key() {
+        // The same plaintext sealed twice: the segment nonces repeat, the keys
+        // (and so the ciphertexts) do not, and one file's header cannot open
+        // another's segments.
+        let (a, b) = (seal(b"same content"), seal(b"same content"));
+        assert_ne!(a[HEADER_LEN as usize..], b[HEADER_LEN as usize..]);
+        let mut spliced = a[..HEADER_LEN as usize].to_vec();
+        spliced.extend_from_slice(&b[HEADER_LEN as usize..]);
+        let mut out = Vec::new();
+        assert!(
+            SealedReader::new(Cursor::new(spliced), cipher())
+                .unwrap()
+                .read_to_end(&mut out)
+                .is_err()
+        );
     }
 
     #[test]

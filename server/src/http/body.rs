@@ -60,7 +60,7 @@ pub async fn spool(
     };
     let file = tokio::fs::File::create(&spooled.path).await?;
     let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, file);
-    let mut encoder = Encoder::new(cipher);
+    let mut encoder = Encoder::new(cipher)?;
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| Error::Invalid(format!("the request body could not be read: {e}")))?;
         spooled.bytes += chunk.len() as u64;

@@ -88,7 +88,7 @@ mod tests {
         let cipher = Aes256Gcm::new(&[5u8; 32].into());
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("f.csv");
-        let mut w = crate::sealed_file::SealedWriter::new(File::create(&p).unwrap(), cipher.clone());
+        let mut w = crate::sealed_file::SealedWriter::new(File::create(&p).unwrap(), cipher.clone()).unwrap();
         w.write_all(content).unwrap();
         w.finish().unwrap();
         check_csv_file(&p, cipher)

@@ -54,7 +54,7 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
     let output = SealedWriter::new(
         BufWriter::with_capacity(256 * 1024, File::create(csv_path)?),
         cipher.clone(),
-    );
+    )?;
     let mut out = Base64ToFile::new(output);
     let mut req = PushRequest::default();
     let mut buf = Vec::new();
@@ -284,7 +284,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let xml_path = dir.path().join("r.xml");
         let csv_path = dir.path().join("r.csv");
-        let mut sealed = SealedWriter::new(File::create(&xml_path).unwrap(), cipher.clone());
+        let mut sealed = SealedWriter::new(File::create(&xml_path).unwrap(), cipher.clone()).unwrap();
         sealed.write_all(xml.as_bytes()).unwrap();
         sealed.finish().unwrap();
         let result = read(&xml_path, &csv_path, &cipher);
