@@ -63,7 +63,7 @@ impl Db {
             "PRAGMA synchronous = NORMAL;
              PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -{};
-             PRAGMA wal_autocheckpoint = 10000;",
+             PRAGMA wal_autocheckpoint = 40000;",
             u64::from(cache_mib) * 1024
         ))?;
         Ok(conn)

@@ -50,7 +50,7 @@ impl Default for Settings {
             key_grace_hours: 24,
             ts_window_minutes: 30,
             session_hours: 12,
-            import_batch_rows: 50_000,
+            import_batch_rows: 75_000,
             import_cache_mib: 128,
             upstream_timeout_seconds: 20,
         }
