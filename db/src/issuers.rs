@@ -105,6 +105,25 @@ pub fn list(conn: &Connection) -> DbResult<Vec<Issuer>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Sets how the locker reaches the issuer's repository. `api_key_enc` of
+/// `None` keeps the stored key.
+pub fn set_pull(
+    conn: &Connection,
+    id: &str,
+    uri_url: Option<&str>,
+    doc_url: Option<&str>,
+    org_id: Option<&str>,
+    api_key_enc: Option<&[u8]>,
+) -> DbResult<()> {
+    let changed = conn.execute(
+        "UPDATE issuers SET pull_uri_url = ?2, pull_doc_url = ?3, pull_org_id = ?4,
+             pull_api_key_enc = COALESCE(?5, pull_api_key_enc)
+         WHERE id = ?1",
+        params![id, uri_url, doc_url, org_id, api_key_enc],
+    )?;
+    if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
+}
+
 /// The sealed API keys that are valid at `now`: the current one and any still
 /// in their grace period, newest first.
 pub fn valid_keys(conn: &Connection, issuer_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {

@@ -23,7 +23,7 @@ pub struct Credentials {
 }
 
 /// How the locker reaches the issuer's repository (used by later features).
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Deserialize)]
 pub struct PullSettings {
     pub uri_url: Option<String>,
     pub doc_url: Option<String>,
@@ -76,6 +76,30 @@ pub fn add(app: &App, id: &str, name: &str, pull: &PullSettings) -> Result<Crede
 
 fn existing(app: &App, id: &str) -> Result<issuers::Issuer, Error> {
     issuers::get(&*app.db.conn()?, id)?.ok_or_else(|| Error::NotFound(format!("no issuer {id}")))
+}
+
+/// Sets where and how the locker calls the issuer's repository (Pull URI and
+/// Pull Doc). An absent API key keeps the one stored.
+pub fn set_pull(app: &App, issuer_id: &str, pull: &PullSettings) -> Result<(), Error> {
+    let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let (uri_url, doc_url, org_id) = (clean(&pull.uri_url), clean(&pull.doc_url), clean(&pull.org_id));
+    for url in [&uri_url, &doc_url].into_iter().flatten() {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(Error::Invalid(format!("{url} is not an http(s) URL")));
+        }
+    }
+    let key_enc = clean(&pull.api_key).map(|k| app.keys.seal(Purpose::ApiKey, k.as_bytes()));
+    issuers::set_pull(
+        &*app.db.conn()?,
+        issuer_id,
+        uri_url.as_deref(),
+        doc_url.as_deref(),
+        org_id.as_deref(),
+        key_enc.as_deref(),
+    )
+    .map_err(|e| not_found_as(e, format!("no issuer {issuer_id}")))?;
+    tracing::info!(issuer_id, "updated the repository (Pull API) settings");
+    Ok(())
 }
 
 /// Makes a new Push API key. The old one keeps working for the configured

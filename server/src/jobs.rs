@@ -1,37 +1,51 @@
 //! Registers the scheduled jobs; the work itself is in named service
 //! functions that log their failures and never panic.
 
+use std::future::Future;
+
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::app::App;
 use crate::error::Error;
-use crate::import;
+use crate::{import, repo};
 
-/// Starts the scheduler with the CSV import job on `import_schedule`.
+/// Starts the scheduler: the CSV import job on `import_schedule`, and the
+/// repository's push on `repo_push_schedule` when that is set.
 pub async fn start(app: App) -> Result<JobScheduler, Error> {
     let scheduler = JobScheduler::new()
         .await
         .map_err(|e| Error::Internal(format!("scheduler: {e}")))?;
-    let schedule = app.settings.import_schedule.clone();
-    let job = Job::new_async(schedule.as_str(), move |_id, _scheduler| {
-        let app = app.clone();
-        Box::pin(async move { run_import(app).await })
-    })
-    .map_err(|e| {
-        Error::Invalid(format!(
-            "import_schedule {schedule:?} is not a valid cron expression: {e}"
-        ))
-    })?;
-    scheduler
-        .add(job)
-        .await
-        .map_err(|e| Error::Internal(format!("scheduler: {e}")))?;
+    add(
+        &scheduler,
+        "import_schedule",
+        &app.settings.import_schedule.clone(),
+        app.clone(),
+        run_import,
+    )
+    .await?;
+    if let Some(schedule) = app.settings.repo_push_schedule.clone() {
+        add(&scheduler, "repo_push_schedule", &schedule, app.clone(), run_push).await?;
+    }
     scheduler
         .start()
         .await
         .map_err(|e| Error::Internal(format!("scheduler: {e}")))?;
-    tracing::info!(schedule, "import job scheduled");
     Ok(scheduler)
+}
+
+async fn add<F, Fut>(scheduler: &JobScheduler, setting: &str, schedule: &str, app: App, work: F) -> Result<(), Error>
+where
+    F: Fn(App) -> Fut + Send + Sync + Copy + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    let job = Job::new_async(schedule, move |_id, _scheduler| Box::pin(work(app.clone())))
+        .map_err(|e| Error::Invalid(format!("{setting} {schedule:?} is not a valid cron expression: {e}")))?;
+    scheduler
+        .add(job)
+        .await
+        .map_err(|e| Error::Internal(format!("scheduler: {e}")))?;
+    tracing::info!(setting, schedule, "job scheduled");
+    Ok(())
 }
 
 async fn run_import(app: App) {
@@ -40,5 +54,14 @@ async fn run_import(app: App) {
         Ok(Ok(_)) => {}
         Ok(Err(err)) => tracing::error!(error = %err, "scheduled import failed"),
         Err(join) => tracing::error!(error = %join, "scheduled import panicked"),
+    }
+}
+
+async fn run_push(app: App) {
+    match tokio::task::spawn_blocking(move || repo::push::push_scheduled(&app)).await {
+        Ok(Ok(outcome)) if outcome.rows > 0 => tracing::info!(?outcome, "scheduled push finished"),
+        Ok(Ok(_)) => {}
+        Ok(Err(err)) => tracing::error!(error = %err, "scheduled push failed; it will be retried"),
+        Err(join) => tracing::error!(error = %join, "scheduled push panicked"),
     }
 }

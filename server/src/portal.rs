@@ -52,6 +52,19 @@ pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
     })
 }
 
+/// The issuer's repository (Pull API) settings as the portal shows them:
+/// the key is never shown, only whether one is stored.
+pub fn pull_settings(app: &App, issuer_id: &str) -> Result<serde_json::Value, Error> {
+    let issuer =
+        issuers::get(&*app.db.conn()?, issuer_id)?.ok_or_else(|| Error::NotFound(format!("no issuer {issuer_id}")))?;
+    Ok(serde_json::json!({
+        "uri_url": issuer.pull_uri_url,
+        "doc_url": issuer.pull_doc_url,
+        "org_id": issuer.pull_org_id,
+        "has_api_key": issuer.pull_api_key_enc.is_some(),
+    }))
+}
+
 /// Queues a CSV uploaded by hand, after the same "is it CSV" check as the API.
 pub fn upload(app: &App, issuer_id: &str, file_name: &str, spooled: &Path, bytes: u64) -> Result<TaskView, Error> {
     let file_name = sanitize_file_name(file_name);

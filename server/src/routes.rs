@@ -33,6 +33,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(portal::logout))
             .route("/me", web::get().to(portal::me))
             .route("/key/rotate", web::post().to(portal::rotate_key))
+            .route("/pull", web::get().to(portal::pull_settings))
+            .route("/pull", web::put().to(portal::set_pull_settings))
             .route("/doctypes", web::get().to(portal::doc_types))
             .route("/doctypes", web::post().to(portal::add_doc_type))
             .route("/doctypes/{code}", web::put().to(portal::update_doc_type))

@@ -36,6 +36,19 @@ pub struct Settings {
     pub import_cache_mib: u32,
     /// How long a call to an issuer's repository (or a locker) may take, in seconds.
     pub upstream_timeout_seconds: u64,
+    /// When the repository pushes its new documents to a locker (cron with
+    /// seconds); no scheduled push when unset. The other `repo_push_*`
+    /// settings are then required.
+    pub repo_push_schedule: Option<String>,
+    /// The issuer whose documents are pushed.
+    pub repo_push_issuer: Option<String>,
+    /// The locker's base URL.
+    pub repo_push_locker: Option<String>,
+    /// The orgId the locker gave the issuer.
+    pub repo_push_org_id: Option<String>,
+    /// A file holding the Push API key the locker gave the issuer (kept out
+    /// of the settings file).
+    pub repo_push_api_key_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -53,6 +66,11 @@ impl Default for Settings {
             import_batch_rows: 75_000,
             import_cache_mib: 128,
             upstream_timeout_seconds: 20,
+            repo_push_schedule: None,
+            repo_push_issuer: None,
+            repo_push_locker: None,
+            repo_push_org_id: None,
+            repo_push_api_key_file: None,
         }
     }
 }
@@ -99,6 +117,17 @@ impl Settings {
     fn check(&self) -> Result<(), Error> {
         if !(1..=1_000_000).contains(&self.import_batch_rows) {
             return Err(Error::Invalid("import_batch_rows must be between 1 and 1000000".into()));
+        }
+        if self.repo_push_schedule.is_some()
+            && (self.repo_push_issuer.is_none()
+                || self.repo_push_locker.is_none()
+                || self.repo_push_org_id.is_none()
+                || self.repo_push_api_key_file.is_none())
+        {
+            return Err(Error::Invalid(
+                "repo_push_schedule needs repo_push_issuer, repo_push_locker, repo_push_org_id and repo_push_api_key_file"
+                    .into(),
+            ));
         }
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -156,7 +185,7 @@ fn coerce_numbers(table: &mut toml::Table) {
             table.insert((*key).to_owned(), toml::Value::Integer(n));
         }
     }
-    for key in ["bind", "public_url", "import_schedule", "data_dir"] {
+    for key in ["bind", "public_url", "import_schedule", "data_dir", "repo_push_org_id"] {
         if let Some(toml::Value::Integer(n)) = table.get(key) {
             let text = n.to_string();
             table.insert(key.to_owned(), toml::Value::String(text));

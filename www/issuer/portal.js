@@ -133,6 +133,14 @@
     }
   }
 
+  async function loadPull() {
+    const p = await call("GET", "/pull");
+    $("pull-doc-url").value = p.doc_url || "";
+    $("pull-uri-url").value = p.uri_url || "";
+    $("pull-org-id").value = p.org_id || "";
+    $("pull-key-state").textContent = p.has_api_key ? "(a key is stored)" : "(no key stored)";
+  }
+
   function uploadFile(file) {
     // XMLHttpRequest rather than fetch: it reports upload progress.
     return new Promise((resolve, reject) => {
@@ -170,7 +178,7 @@
     $("login-section").hidden = true;
     $("portal").hidden = false;
     $("logout").hidden = false;
-    await Promise.all([loadTasks(), loadDocTypes()]);
+    await Promise.all([loadTasks(), loadDocTypes(), loadPull()]);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -212,6 +220,15 @@
         e.target.reset();
         await loadDocTypes();
       } catch (err) { say(err.message, true); }
+    });
+    $("pull-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const body = {
+        doc_url: $("pull-doc-url").value, uri_url: $("pull-uri-url").value,
+        org_id: $("pull-org-id").value, api_key: $("pull-api-key").value || null,
+      };
+      try { await call("PUT", "/pull", body); $("pull-api-key").value = ""; say("Saved the repository settings."); await loadPull(); }
+      catch (err) { say(err.message, true); }
     });
     $("rotate").addEventListener("click", async () => {
       if (!confirm("Make a new API key? The current key keeps working only for the grace period.")) return;

@@ -239,3 +239,28 @@ pub async fn rejections_csv(
         })
         .streaming(pages))
 }
+
+/// `GET /issuer/api/pull`: where the locker reaches this issuer's repository.
+pub async fn pull_settings(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
+    let settings = blocking(&app, move |app| {
+        portal::pull_settings(app, &portal::user(app, session.user_id)?.issuer_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(settings))
+}
+
+/// `PUT /issuer/api/pull` `{uri_url, doc_url, org_id, api_key?}`.
+pub async fn set_pull_settings(
+    app: web::Data<App>,
+    session: IssuerSession,
+    body: web::Json<issuers::PullSettings>,
+) -> Result<HttpResponse, Error> {
+    let pull = body.into_inner();
+    let settings = blocking(&app, move |app| {
+        let issuer_id = portal::user(app, session.user_id)?.issuer_id;
+        issuers::set_pull(app, &issuer_id, &pull)?;
+        portal::pull_settings(app, &issuer_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(settings))
+}

@@ -21,18 +21,7 @@ pub async fn pull_doc(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<Xml<PullDocResponse>, Error> {
-    let body = body::read_small(&req, payload, MAX_PULL_REQUEST)
-        .await
-        .map_err(Error::in_xml)?;
-    let hmac = req
-        .headers()
-        .get(HMAC_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let response = blocking(&app, move |app| pull_doc::handle(app, &body, hmac.as_deref()))
-        .await
-        .map_err(Error::in_xml)?;
-    Ok(Xml(response))
+    answer(app, req, payload, pull_doc::handle).await
 }
 
 /// `POST /repository/api/pulluri/1/xml`.
@@ -41,6 +30,16 @@ pub async fn pull_uri(
     req: HttpRequest,
     payload: web::Payload,
 ) -> Result<Xml<PullUriResponse>, Error> {
+    answer(app, req, payload, pull_uri::handle).await
+}
+
+/// Reads a small XML request and its HMAC header, and answers it with
+/// `handle` on a blocking thread; failures get an XML error body.
+async fn answer<T, F>(app: web::Data<App>, req: HttpRequest, payload: web::Payload, handle: F) -> Result<Xml<T>, Error>
+where
+    F: FnOnce(&App, &[u8], Option<&str>) -> Result<T, Error> + Send + 'static,
+    T: Send + 'static,
+{
     let body = body::read_small(&req, payload, MAX_PULL_REQUEST)
         .await
         .map_err(Error::in_xml)?;
@@ -49,7 +48,7 @@ pub async fn pull_uri(
         .get(HMAC_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::to_owned);
-    let response = blocking(&app, move |app| pull_uri::handle(app, &body, hmac.as_deref()))
+    let response = blocking(&app, move |app| handle(app, &body, hmac.as_deref()))
         .await
         .map_err(Error::in_xml)?;
     Ok(Xml(response))

@@ -123,6 +123,26 @@ fn endpoint(locker: &str) -> String {
     }
 }
 
+/// The scheduled push, with the `repo_push_*` settings.
+pub fn push_scheduled(app: &App) -> Result<PushOutcome, Error> {
+    let s = &app.settings;
+    let (Some(issuer), Some(locker), Some(org_id), Some(key_file)) = (
+        &s.repo_push_issuer,
+        &s.repo_push_locker,
+        &s.repo_push_org_id,
+        &s.repo_push_api_key_file,
+    ) else {
+        return Err(Error::Invalid("the repo_push_* settings are incomplete".into()));
+    };
+    let api_key = std::fs::read_to_string(key_file).map_err(|e| {
+        Error::Invalid(format!(
+            "cannot read repo_push_api_key_file {}: {e}",
+            key_file.display()
+        ))
+    })?;
+    push(app, issuer, locker, org_id, api_key.trim())
+}
+
 /// Pushes every not-yet-pushed document of `issuer_id` to `locker`.
 pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &str) -> Result<PushOutcome, Error> {
     if !(locker.starts_with("http://") || locker.starts_with("https://")) {

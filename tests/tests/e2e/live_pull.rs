@@ -270,3 +270,125 @@ fn a_slow_issuer_gives_504_within_the_time_limit() {
     );
     assert!(started.elapsed() < Duration::from_secs(30), "the request must not hang");
 }
+
+#[test]
+fn the_repository_pushes_new_documents_on_its_schedule() {
+    let locker = Server::start(&[]);
+    let creds = locker
+        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
+        .json();
+    locker
+        .cli(&[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--code",
+            "MSTN",
+            "--name",
+            "Marks",
+        ])
+        .json();
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = dir.path().join("push.key");
+    std::fs::write(&key_file, format!("{}\n", creds["api_key"].as_str().unwrap())).unwrap();
+    let config = dir.path().join("openlocker.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "repo_push_schedule = \"* * * * * *\"\nrepo_push_issuer = \"cbse.nic.in\"\nrepo_push_locker = \"{}\"\nrepo_push_org_id = \"{}\"\nrepo_push_api_key_file = \"{}\"\n",
+            locker.base,
+            creds["org_id"].as_str().unwrap(),
+            key_file.display()
+        ),
+    )
+    .unwrap();
+    let repository = Server::start(&["--config", config.to_str().unwrap()]);
+    repository
+        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
+        .json();
+    repository
+        .cli(&[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--code",
+            "MSTN",
+            "--name",
+            "Marks",
+        ])
+        .json();
+    let file = dir.path().join("m.pdf");
+    std::fs::write(&file, PDF).unwrap();
+    repository
+        .cli(&[
+            "repo",
+            "doc",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--doctype",
+            "MSTN",
+            "--file",
+            file.to_str().unwrap(),
+            "--owner",
+            &aadhaar(1),
+        ])
+        .json();
+    let imported = wait_for(Duration::from_secs(30), "the scheduled push to arrive", || {
+        let summary = locker.import_run();
+        (summary["rows_imported"] == 1).then_some(summary)
+    });
+    assert_eq!(imported["files"], 1);
+    assert!(repository.logs().contains("scheduled push finished"));
+    // An incomplete push configuration is refused at start.
+    std::fs::write(&config, "repo_push_schedule = \"* * * * * *\"\n").unwrap();
+    let out = cli(
+        &repository.data,
+        &["--config", config.to_str().unwrap(), "import", "run"],
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("repo_push_issuer"), "{}", out.stderr);
+}
+
+#[test]
+fn the_issuer_portal_sets_where_the_locker_pulls_from() {
+    let pair = pair(Some("http://127.0.0.1:9/nowhere"), &[]);
+    let http = pair.deliver();
+    assert_eq!(http.get(&pair.file_url()).status, 502);
+    pair.locker
+        .cli(&[
+            "issuer",
+            "user",
+            "add",
+            "--issuer",
+            "cbse.nic.in",
+            "--username",
+            "clerk",
+            "--password",
+            PASSWORD,
+        ])
+        .json();
+    let portal = pair.locker.login_issuer(&Issuer {
+        username: "clerk".into(),
+        ..pair.push.clone()
+    });
+    let url = pair.locker.url("/issuer/api/pull");
+    let before = portal.get(&url).json();
+    assert_eq!(before["has_api_key"], true);
+    assert!(before.get("api_key").is_none(), "the key is never shown");
+    let bad = portal.put_json(&url, &serde_json::json!({ "doc_url": "ftp://x" }));
+    assert_eq!(bad.status, 400);
+    // The org id and key stay as they are; only the URL changes.
+    let doc_url = pair.repository.url("/repository/api/pulldoc/1/xml");
+    let saved = portal.put_json(
+        &url,
+        &serde_json::json!({ "doc_url": doc_url, "org_id": before["org_id"] }),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.text());
+    assert_eq!(saved.json()["doc_url"], doc_url.as_str());
+    assert_eq!(http.get(&pair.file_url()).body, PDF);
+}
