@@ -210,6 +210,24 @@ fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
 }
 
 fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
+    if let RepoDocCommand::Import {
+        issuer,
+        manifest,
+        report,
+    } = command
+    {
+        let done = repo::manifest::import(app, &issuer, &manifest, report.as_deref())?;
+        return Ok(Output {
+            text: format!(
+                "{} row(s): {} stored, {} refused; report in {}",
+                done.rows,
+                done.stored,
+                done.refused,
+                done.report.display()
+            ),
+            json: serde_json::to_value(&done).unwrap_or_default(),
+        });
+    }
     let RepoDocCommand::Add {
         issuer,
         doctype,
@@ -223,7 +241,10 @@ fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
         owner_name,
         owner_dob,
         owner_gender,
-    } = command;
+    } = command
+    else {
+        unreachable!("imports are handled above")
+    };
     let new = repo::NewDocument {
         issuer_id: &issuer,
         doc_type: &doctype,

@@ -132,6 +132,8 @@ pub enum RepoClientCommand {
 }
 
 #[derive(Debug, Subcommand)]
+// Parsed once per process: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum RepoDocCommand {
     /// Store a PDF or XML e-document and mint its URI ISSUER-DOCTYPE-DOCID.
     Add {
@@ -169,6 +171,21 @@ pub enum RepoDocCommand {
         /// The owner's gender as on the document (M, F, T).
         #[arg(long)]
         owner_gender: Option<String>,
+    },
+    /// Store many documents from a CSV manifest; writes a per-row report.
+    ///
+    /// Columns (header row, any order): file, doc_type, owners, and optionally
+    /// doc_name, issued_on, valid_from, valid_to, owner_name, owner_dob,
+    /// owner_gender, udfs. owners and udfs take several values separated by
+    /// ";" (udfs as FIELD=VALUE). File paths are relative to the manifest.
+    Import {
+        #[arg(long)]
+        issuer: String,
+        #[arg(long)]
+        manifest: PathBuf,
+        /// Where the report goes [default: MANIFEST.report.csv].
+        #[arg(long)]
+        report: Option<PathBuf>,
     },
 }
 

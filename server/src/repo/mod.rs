@@ -1,6 +1,7 @@
 //! The dedicated-repository role: a department's e-documents, the lockers
 //! (clients) allowed to pull them, and the Pull Doc API.
 
+pub mod manifest;
 pub mod mint;
 pub mod pull_doc;
 pub mod pull_uri;

@@ -583,3 +583,73 @@ fn a_verify_by_hand_doc_type_answers_pending_until_approved_and_is_pushed_only_t
         2
     );
 }
+
+#[test]
+fn a_manifest_stores_the_good_rows_and_reports_every_row() {
+    let repo = repo();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("docs")).unwrap();
+    std::fs::write(dir.path().join("docs/a.pdf"), PDF).unwrap();
+    std::fs::write(dir.path().join("docs/b.xml"), "<Certificate><No>7</No></Certificate>").unwrap();
+    std::fs::write(dir.path().join("docs/c.txt"), "not a document").unwrap();
+    let manifest = dir.path().join("batch.csv");
+    std::fs::write(
+        &manifest,
+        format!(
+            "file,doc_type,owners,doc_name,udfs,issued_on\n\
+             docs/a.pdf,HSCER,{a};{b},Marks A,RollNo=1;Year=2020,2020-05-01\n\
+             docs/b.xml,hscer,{a},,RollNo=2,\n\
+             docs/c.txt,HSCER,{a},,,\n\
+             docs/missing.pdf,HSCER,{a},,,\n\
+             docs/a.pdf,HSCER,234123412345,,,\n\
+             docs/a.pdf,NOPE,{a},,,\n",
+            a = aadhaar(20),
+            b = aadhaar(21)
+        ),
+    )
+    .unwrap();
+    let out = repo
+        .server
+        .cli(&[
+            "repo",
+            "doc",
+            "import",
+            "--issuer",
+            "cbse.nic.in",
+            "--manifest",
+            manifest.to_str().unwrap(),
+        ])
+        .json();
+    assert_eq!(
+        (out["rows"].as_u64(), out["stored"].as_u64(), out["refused"].as_u64()),
+        (Some(6), Some(2), Some(4)),
+        "{out}"
+    );
+    let report = std::fs::read_to_string(dir.path().join("batch.report.csv")).unwrap();
+    let lines: Vec<&str> = report.lines().collect();
+    assert_eq!(lines[0], "line,status,uri,reason");
+    assert!(lines[1].starts_with("2,stored,cbse.nic.in-HSCER-"), "{report}");
+    assert!(lines[2].starts_with("3,stored,cbse.nic.in-HSCER-"), "{report}");
+    assert!(
+        lines[3].starts_with("4,refused,,") && lines[3].contains("neither a PDF nor well-formed XML"),
+        "{report}"
+    );
+    assert!(lines[4].contains("cannot read"), "{report}");
+    assert!(lines[5].contains("check digit"), "{report}");
+    assert!(lines[6].contains("no doc type NOPE"), "{report}");
+    // The stored rows answer Pull URI.
+    assert_eq!(
+        status(&repo.search("1.0", None, "<RollNo>1</RollNo><Year>2020</Year>")),
+        "1"
+    );
+    let bad = repo.server.cli(&[
+        "repo",
+        "doc",
+        "import",
+        "--issuer",
+        "cbse.nic.in",
+        "--manifest",
+        "/no/such.csv",
+    ]);
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+}
