@@ -4,6 +4,14 @@ use rusqlite::{Connection, params};
 
 use crate::{DbError, DbResult, UnixTime};
 
+/// One use of a `txn` by an orgId.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeenTxn {
+    pub org_id: String,
+    pub txn: String,
+    pub seen_at: UnixTime,
+}
+
 /// Forgets the txns recorded before `keep_since`; returns how many.
 pub fn purge(conn: &Connection, keep_since: UnixTime) -> DbResult<usize> {
     Ok(conn.execute("DELETE FROM seen_txns WHERE seen_at < ?1", [keep_since])?)
@@ -22,6 +30,34 @@ pub fn record(conn: &Connection, org_id: &str, txn: &str, now: UnixTime) -> DbRe
             other => Err(other),
         },
     }
+}
+
+/// Records many txn uses in one transaction; those already recorded are
+/// left as they are.
+pub fn record_many(conn: &mut Connection, seen: &[SeenTxn]) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    {
+        let mut insert =
+            tx.prepare_cached("INSERT OR IGNORE INTO seen_txns (org_id, txn, seen_at) VALUES (?1, ?2, ?3)")?;
+        for s in seen {
+            insert.execute(params![s.org_id, s.txn, s.seen_at])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Every txn recorded at or after `since`.
+pub fn since(conn: &Connection, since: UnixTime) -> DbResult<Vec<SeenTxn>> {
+    let mut stmt = conn.prepare("SELECT org_id, txn, seen_at FROM seen_txns WHERE seen_at >= ?1")?;
+    let rows = stmt.query_map([since], |r| {
+        Ok(SeenTxn {
+            org_id: r.get(0)?,
+            txn: r.get(1)?,
+            seen_at: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Forgets a recorded `txn`, for a request that failed after recording it
@@ -55,5 +91,22 @@ mod tests {
             record(&conn, "ORG", "t1", 5000).unwrap(),
             "purged once older than keep_since"
         );
+    }
+
+    #[test]
+    fn many_are_recorded_at_once_and_read_back_by_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let mut conn = db.conn().unwrap();
+        let seen = |txn: &str, at| SeenTxn {
+            org_id: "ORG".into(),
+            txn: txn.into(),
+            seen_at: at,
+        };
+        record_many(&mut conn, &[seen("a", 10), seen("b", 20)]).unwrap();
+        record_many(&mut conn, &[seen("b", 30)]).unwrap();
+        let mut back = since(&conn, 15).unwrap();
+        back.sort_by(|x, y| x.txn.cmp(&y.txn));
+        assert_eq!(back, vec![seen("b", 20)], "a repeat keeps the first use");
     }
 }

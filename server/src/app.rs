@@ -8,6 +8,8 @@ use openlocker_db::Db;
 
 use crate::crypto::Keys;
 use crate::error::Error;
+use crate::replay::ReplayGuard;
+use crate::repo::cache::RepoCache;
 use crate::settings::Settings;
 
 /// Everything a service needs; cheap to clone.
@@ -16,6 +18,10 @@ pub struct App {
     pub db: Db,
     pub keys: Arc<Keys>,
     pub settings: Arc<Settings>,
+    /// The txns seen inside the window (one guard per process).
+    pub replay: Arc<ReplayGuard>,
+    /// The repository's clients, documents and contents most recently pulled.
+    pub repo_cache: Arc<RepoCache>,
 }
 
 impl App {
@@ -33,6 +39,11 @@ impl App {
         let app = App {
             db,
             keys: Arc::new(keys),
+            replay: Arc::new(ReplayGuard::new(settings.ts_window_minutes)),
+            repo_cache: Arc::new(RepoCache::new(
+                &settings.data_dir,
+                settings.repo_cache_mib as usize * 1024 * 1024,
+            )),
             settings: Arc::new(settings),
         };
         for dir in [app.imports_dir(), app.incoming_dir()] {

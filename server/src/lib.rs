@@ -20,6 +20,7 @@ pub mod logging;
 pub mod passwords;
 pub mod portal;
 pub mod push;
+pub mod replay;
 pub mod repo;
 pub mod residents;
 pub mod routes;

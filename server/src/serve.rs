@@ -37,7 +37,32 @@ pub async fn run(app: App) -> Result<(), Error> {
         app.settings.public_url()
     );
     tracing::info!(bind, public_url = app.settings.public_url(), "serving");
-    server.run().await.map_err(|e| Error::Internal(format!("server: {e}")))
+    flush_txns_every_second(&app)?;
+    let served = server.run().await.map_err(|e| Error::Internal(format!("server: {e}")));
+    flush_txns(&app);
+    served
+}
+
+/// Writes the Pull txns that are checked in memory to SQLite (see
+/// [`crate::replay`]).
+fn flush_txns_every_second(app: &App) -> Result<(), Error> {
+    let app = app.clone();
+    std::thread::Builder::new()
+        .name("txn-flush".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+                flush_txns(&app);
+            }
+        })
+        .map_err(|e| Error::Internal(format!("cannot start the txn writer: {e}")))?;
+    Ok(())
+}
+
+fn flush_txns(app: &App) {
+    if let Err(e) = app.replay.flush(&app.db) {
+        tracing::warn!(error = %e, "could not write recent txns; will retry");
+    }
 }
 
 /// Removes request bodies left in the spool folder by a server that died

@@ -36,6 +36,9 @@ pub struct Settings {
     pub import_cache_mib: u32,
     /// How long a call to an issuer's repository (or a locker) may take, in seconds.
     pub upstream_timeout_seconds: u64,
+    /// Memory for the repository's most pulled documents, kept base64-encoded
+    /// for Pull Doc answers, in MiB; 0 turns the cache off.
+    pub repo_cache_mib: u32,
     /// When the repository pushes its new documents to a locker (cron with
     /// seconds); no scheduled push when unset. The other `repo_push_*`
     /// settings are then required.
@@ -66,6 +69,7 @@ impl Default for Settings {
             import_batch_rows: 75_000,
             import_cache_mib: 128,
             upstream_timeout_seconds: 20,
+            repo_cache_mib: 64,
             repo_push_schedule: None,
             repo_push_issuer: None,
             repo_push_locker: None,
@@ -176,6 +180,7 @@ fn coerce_numbers(table: &mut toml::Table) {
         "session_hours",
         "import_batch_rows",
         "import_cache_mib",
+        "repo_cache_mib",
         "upstream_timeout_seconds",
     ];
     for key in NUMERIC {

@@ -3,14 +3,11 @@
 //! replay protection. Each check returns the reason it refuses, for a
 //! Status 0 answer.
 
-use std::sync::atomic::{AtomicI64, Ordering};
-
-use openlocker_db::txns;
-
 use crate::app::App;
 use crate::crypto;
 use crate::dates;
 use crate::error::Error;
+use crate::replay::Durability;
 
 /// The refusal for a keyhash that matches no key.
 pub const KEYHASH_MISMATCH: &str =
@@ -40,19 +37,8 @@ pub fn keyhash_matches<K: AsRef<[u8]>>(keys: &[K], ts: &str, keyhash: &str) -> b
 }
 
 /// Records that `org_id` used `txn`; the inner `Err` is the replay refusal.
-pub fn record_txn(app: &App, org_id: &str, txn: &str) -> Result<Result<(), String>, Error> {
-    let now = dates::unix_now();
-    let window = app.settings.ts_window_minutes as i64 * 60;
-    let conn = app.db.conn()?;
-    // A request stays acceptable until its ts is a window behind the clock,
-    // and its ts may be a window ahead: remember txns for two windows. Old
-    // records are purged once a minute, not on every request.
-    static LAST_PURGE: AtomicI64 = AtomicI64::new(0);
-    if now - LAST_PURGE.load(Ordering::Relaxed) >= 60 {
-        LAST_PURGE.store(now, Ordering::Relaxed);
-        txns::purge(&conn, now - 2 * window)?;
-    }
-    let fresh = txns::record(&conn, org_id, txn, now)?;
+pub fn record_txn(app: &App, org_id: &str, txn: &str, durability: Durability) -> Result<Result<(), String>, Error> {
+    let fresh = app.replay.record(&app.db, org_id, txn, dates::unix_now(), durability)?;
     Ok(if fresh {
         Ok(())
     } else {
@@ -65,8 +51,8 @@ pub fn record_txn(app: &App, org_id: &str, txn: &str) -> Result<Result<(), Strin
 
 /// Lets a `txn` be used again, after a failure that was not the sender's.
 pub fn forget_txn(app: &App, org_id: &str, txn: &str) {
-    if let Ok(conn) = app.db.conn() {
-        let _ = txns::forget(&conn, org_id, txn);
+    if let Err(e) = app.replay.forget(&app.db, org_id, txn) {
+        tracing::warn!(error = %e, org_id, "could not forget a txn");
     }
 }
 

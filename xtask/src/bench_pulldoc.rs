@@ -64,6 +64,17 @@ impl Drop for Killed {
     }
 }
 
+/// nginx stops its workers on SIGTERM; a SIGKILL to the master would
+/// leave them running.
+struct Terminated(Child);
+
+impl Drop for Terminated {
+    fn drop(&mut self) {
+        let _ = Command::new("kill").args(["-TERM", &self.0.id().to_string()]).status();
+        let _ = self.0.wait();
+    }
+}
+
 fn measure(bin: &Path, work: &Path) -> Result {
     let data = work.join("data");
     let pdf_path = work.join("doc.pdf");
@@ -224,10 +235,11 @@ fn nginx_rate(work: &Path, pdf: &Path) -> Result<f64> {
         .arg("-c")
         .arg(&conf)
         .args(["-g", "daemon off;"])
+        .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .map_err(|e| e.to_string())?;
-    let _nginx = Killed(child);
+    let _nginx = Terminated(child);
     std::thread::sleep(Duration::from_millis(500));
     let name = pdf.file_name().ok_or("no file name")?.to_string_lossy().into_owned();
     let out = wrk(&[&format!("http://127.0.0.1:{port}/{name}")])?;

@@ -1,7 +1,13 @@
 //! XML answers: serde DTOs serialised by quick-xml, never string-built.
 
-use actix_web::body::BoxBody;
+use std::collections::VecDeque;
+use std::convert::Infallible;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use actix_web::body::{BodySize, BoxBody, MessageBody};
 use actix_web::http::header::ContentType;
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, Responder};
 use serde::Serialize;
 
@@ -28,5 +34,32 @@ impl<T: Serialize> Responder for Xml<T> {
         HttpResponse::Ok()
             .content_type(ContentType::xml())
             .body(to_xml(&self.0))
+    }
+}
+
+/// A `200 OK` XML response sent as parts, so a large part (a cached base64
+/// document) is not copied into one string first.
+pub fn parts(parts: Vec<Bytes>) -> HttpResponse {
+    let size = parts.iter().map(|p| p.len() as u64).sum();
+    HttpResponse::Ok().content_type(ContentType::xml()).body(Parts {
+        parts: parts.into(),
+        size,
+    })
+}
+
+struct Parts {
+    parts: VecDeque<Bytes>,
+    size: u64,
+}
+
+impl MessageBody for Parts {
+    type Error = Infallible;
+
+    fn size(&self) -> BodySize {
+        BodySize::Sized(self.size)
+    }
+
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Result<Bytes, Infallible>>> {
+        Poll::Ready(self.parts.pop_front().map(Ok))
     }
 }

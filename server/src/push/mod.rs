@@ -13,6 +13,7 @@ use crate::crypto::{self, Purpose};
 use crate::dates;
 use crate::error::Error;
 use crate::import;
+use crate::replay::Durability;
 use crate::wire_auth;
 
 /// The `PushCSVResponse` document.
@@ -100,7 +101,7 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     let keyhash = required(&req.keyhash, "keyhash")?;
     let issuer = authenticate(app, org_id, ts, keyhash)?;
 
-    wire_auth::record_txn(app, &issuer.org_id, txn)?.map_err(Refusal)?;
+    wire_auth::record_txn(app, &issuer.org_id, txn, Durability::Now)?.map_err(Refusal)?;
     if let Some(problem) = &req.content_problem {
         return Err(Refusal(problem.clone()));
     }

@@ -1,6 +1,7 @@
 //! The dedicated-repository role: a department's e-documents, the lockers
 //! (clients) allowed to pull them, and the Pull Doc API.
 
+pub mod cache;
 pub mod manifest;
 pub mod mint;
 pub mod pull_doc;
@@ -54,6 +55,7 @@ pub fn rotate_client_key(app: &App, org_id: &str) -> Result<ClientCredentials, E
     let api_key = crypto::random_string(KEY_ALPHABET, 40);
     let sealed = app.keys.seal(Purpose::ApiKey, api_key.as_bytes());
     db::set_client_key(&*app.db.conn()?, org_id, &sealed).map_err(|e| no_client(e, org_id))?;
+    app.repo_cache.clients_changed()?;
     Ok(ClientCredentials {
         org_id: org_id.to_owned(),
         api_key,
@@ -62,7 +64,9 @@ pub fn rotate_client_key(app: &App, org_id: &str) -> Result<ClientCredentials, E
 
 /// Disables (or enables again) a client.
 pub fn set_client_disabled(app: &App, org_id: &str, disabled: bool) -> Result<(), Error> {
-    db::set_client_disabled(&*app.db.conn()?, org_id, disabled).map_err(|e| no_client(e, org_id))
+    db::set_client_disabled(&*app.db.conn()?, org_id, disabled).map_err(|e| no_client(e, org_id))?;
+    app.repo_cache.clients_changed()?;
+    Ok(())
 }
 
 fn no_client(err: DbError, org_id: &str) -> Error {

@@ -12,7 +12,7 @@ use openlocker_db::issuers;
 use openlocker_db::repo::{self as db, Doc};
 use serde::Serialize;
 
-use super::pull_doc::{ResponseStatus, status_of};
+use super::pull_doc::{self, Reach, ResponseStatus, Stop, status_of};
 use super::store;
 use crate::aadhaar::Aadhaar;
 use crate::app::App;
@@ -111,6 +111,16 @@ fn refused(message: impl Into<String>) -> Outcome {
     Outcome("0", message.into())
 }
 
+impl From<Stop> for Outcome {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::Refused(message) => refused(message),
+            // Storage is always within reach here.
+            Stop::NeedsStorage => refused("the repository could not complete the search; please retry later"),
+        }
+    }
+}
+
 impl From<Error> for Outcome {
     fn from(err: Error) -> Self {
         if let Error::Internal(cause) = &err {
@@ -136,7 +146,8 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
             request.name
         )));
     }
-    super::pull_doc::authenticate(app, request, body, hmac_header).map_err(refused)?;
+    let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(Outcome::from)?;
+    pull_doc::record_txn(app, &sender).map_err(Outcome::from)?;
     let details = request
         .child("DocDetails")
         .ok_or_else(|| refused("DocDetails is missing"))?;

@@ -121,6 +121,28 @@ fn assert_refused(resp: &Resp, needle: &str) {
 }
 
 #[test]
+fn a_pull_doc_txn_is_still_a_replay_after_the_server_crashes() {
+    let mut repo = repo();
+    let pull = |repo: &Repo| {
+        repo.pull(
+            &pull_doc_xml(&repo.org_id, &repo.api_key, &now_ts(), "kept-txn", &repo.uri),
+            None,
+        )
+    };
+    assert_eq!(status(&pull(&repo).text()), "1");
+    assert_refused(&pull(&repo), "replay");
+    // Pull txns are checked in memory and written to SQLite within a second.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    repo.server.crash_and_restart(&[]);
+    assert_refused(&pull(&repo), "replay");
+    let fresh = repo.pull(
+        &pull_doc_xml(&repo.org_id, &repo.api_key, &now_ts(), &new_txn(), &repo.uri),
+        None,
+    );
+    assert_eq!(status(&fresh.text()), "1", "the restarted server answers");
+}
+
+#[test]
 fn stored_documents_get_minted_uris_and_are_kept_by_content_hash() {
     let repo = repo();
     let (prefix, doc_id) = repo.uri.rsplit_once('-').unwrap();

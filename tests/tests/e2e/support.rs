@@ -130,6 +130,16 @@ impl Server {
         }
     }
 
+    /// Kills the server (`kill -9`) and starts a new one on the same data
+    /// folder, with the same flags.
+    pub fn crash_and_restart(&mut self, extra: &[&str]) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        let dir = self._dir.take();
+        *self = Server::start_in(&self.data, extra);
+        self._dir = dir;
+    }
+
     /// Everything the server wrote to stdout and stderr so far.
     pub fn logs(&self) -> String {
         self.logs.lock().unwrap().clone()
