@@ -4,8 +4,8 @@
 
 use rusqlite::{Connection, params};
 
-use crate::DbResult;
 use crate::error::OptionalRow;
+use crate::{DbResult, UnixTime};
 
 /// An issued document as a resident sees it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -21,10 +21,27 @@ pub struct IssuedDoc {
     pub valid_from: Option<String>,
     pub valid_to: Option<String>,
     pub time_stamp: String,
+    /// `push` (sent by the issuer) or `pull` (found by the resident).
+    pub source: String,
+}
+
+/// A document a resident found through a Pull URI search.
+pub struct PulledDoc<'a> {
+    pub aadhaar_hmac: &'a [u8],
+    pub aadhaar_enc: &'a [u8],
+    pub uri: &'a str,
+    pub issuer_id: &'a str,
+    pub doc_type: &'a str,
+    pub doc_name: &'a str,
+    pub doc_id: &'a str,
+    /// `YYYY-MM-DD`.
+    pub issued_on: &'a str,
+    pub time_stamp: &'a str,
+    pub now: UnixTime,
 }
 
 const COLUMNS: &str = "d.uri, d.issuer_id, i.name, d.doc_type, t.name, d.doc_name, d.doc_id,
-    d.issued_on, d.valid_from, d.valid_to, d.time_stamp";
+    d.issued_on, d.valid_from, d.valid_to, d.time_stamp, d.source";
 
 const JOINS: &str = "FROM issued_docs d
     JOIN residents r ON r.aadhaar_hmac = d.aadhaar_hmac
@@ -44,6 +61,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedDoc> {
         valid_from: r.get(8)?,
         valid_to: r.get(9)?,
         time_stamp: r.get(10)?,
+        source: r.get(11)?,
     })
 }
 
@@ -65,6 +83,31 @@ pub fn for_resident_by_uri(conn: &Connection, resident_id: i64, uri: &str) -> Db
         from_row,
     )
     .optional_row()
+}
+
+/// Saves a pulled document in the resident's locker. A URI already there
+/// (pushed earlier, or pulled before) is kept as it is; returns whether the
+/// document is new to the locker.
+pub fn save_pulled(conn: &Connection, doc: &PulledDoc<'_>) -> DbResult<bool> {
+    let added = conn.execute(
+        "INSERT INTO issued_docs (aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id,
+             issued_on, time_stamp, source, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pull', ?10)
+         ON CONFLICT (aadhaar_hmac, uri) DO NOTHING",
+        params![
+            doc.aadhaar_hmac,
+            doc.aadhaar_enc,
+            doc.uri,
+            doc.issuer_id,
+            doc.doc_type,
+            doc.doc_name,
+            doc.doc_id,
+            doc.issued_on,
+            doc.time_stamp,
+            doc.now
+        ],
+    )?;
+    Ok(added == 1)
 }
 
 /// How many issued-document rows there are in all.

@@ -175,19 +175,23 @@ pub struct DocType {
     /// Whether documents of this type wait for a person's approval
     /// (Pull URI answers Status 9 until then).
     pub verify_by_hand: bool,
+    /// Whether a resident's Pull URI search for this type carries their own
+    /// Aadhaar number (UID).
+    pub pull_sends_uid: bool,
 }
 
 /// Adds a doc type; `Conflict` when the issuer already has that code.
 pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> DbResult<()> {
     conn.execute(
-        "INSERT INTO doc_types (issuer_id, code, name, udfs, verify_by_hand, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO doc_types (issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             doc_type.issuer_id,
             doc_type.code,
             doc_type.name,
             doc_type.udfs.join("\n"),
             doc_type.verify_by_hand,
+            doc_type.pull_sends_uid,
             now
         ],
     )
@@ -204,13 +208,15 @@ pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> 
 /// Renames a doc type and replaces its search fields.
 pub fn update_doc_type(conn: &Connection, doc_type: &DocType) -> DbResult<()> {
     let changed = conn.execute(
-        "UPDATE doc_types SET name = ?3, udfs = ?4, verify_by_hand = ?5 WHERE issuer_id = ?1 AND code = ?2",
+        "UPDATE doc_types SET name = ?3, udfs = ?4, verify_by_hand = ?5, pull_sends_uid = ?6
+         WHERE issuer_id = ?1 AND code = ?2",
         params![
             doc_type.issuer_id,
             doc_type.code,
             doc_type.name,
             doc_type.udfs.join("\n"),
-            doc_type.verify_by_hand
+            doc_type.verify_by_hand,
+            doc_type.pull_sends_uid
         ],
     )?;
     if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
@@ -228,7 +234,8 @@ pub fn delete_doc_type(conn: &Connection, issuer_id: &str, code: &str) -> DbResu
 /// The doc types of an issuer, by code.
 pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT issuer_id, code, name, udfs, verify_by_hand FROM doc_types WHERE issuer_id = ?1 ORDER BY code",
+        "SELECT issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid FROM doc_types
+         WHERE issuer_id = ?1 ORDER BY code",
     )?;
     let rows = stmt.query_map([issuer_id], |r| {
         let udfs: String = r.get(3)?;
@@ -238,6 +245,7 @@ pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
             name: r.get(2)?,
             udfs: udfs.lines().map(str::to_owned).filter(|s| !s.is_empty()).collect(),
             verify_by_hand: r.get(4)?,
+            pull_sends_uid: r.get(5)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

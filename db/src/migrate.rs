@@ -9,6 +9,7 @@ use crate::{DbError, DbResult};
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001-init", include_str!("../migrations/0001-init.sql")),
     ("0002-repository", include_str!("../migrations/0002-repository.sql")),
+    ("0004-pull-search", include_str!("../migrations/0004-pull-search.sql")),
 ];
 
 /// Brings the database up to the newest schema, one transaction per step.

@@ -104,8 +104,16 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             name,
             udfs,
             verify_by_hand,
+            sends_uid,
         }) => {
-            let t = issuers::add_doc_type(app, &issuer, &code, &name, &udfs, verify_by_hand)?;
+            let input = issuers::DocTypeInput {
+                code: &code,
+                name: &name,
+                udfs: &udfs,
+                verify_by_hand,
+                pull_sends_uid: sends_uid,
+            };
+            let t = issuers::add_doc_type(app, &issuer, &input)?;
             Ok(Output {
                 json: json!({ "issuer_id": t.issuer_id, "code": t.code }),
                 text: format!("added doc type {} to {}", t.code, t.issuer_id),

@@ -242,6 +242,10 @@ pub enum DoctypeCommand {
         /// until then Pull URI answers Status 9 (pending) and they are not pushed.
         #[arg(long)]
         verify_by_hand: bool,
+        /// A resident's Pull URI search for this type also sends their own
+        /// Aadhaar number (UID), for repositories that match the owner.
+        #[arg(long)]
+        sends_uid: bool,
     },
     /// List an issuer's doc types.
     List {

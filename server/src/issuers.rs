@@ -128,15 +128,27 @@ pub struct RotatedKey {
     pub old_key_valid_until: i64,
 }
 
+/// A doc type as an admin or the issuer portal describes it.
+pub struct DocTypeInput<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    /// Pull URI search fields, in order.
+    pub udfs: &'a [String],
+    /// Documents wait for a person's approval (Pull URI Status 9).
+    pub verify_by_hand: bool,
+    /// A resident's Pull URI search carries their Aadhaar number (UID).
+    pub pull_sends_uid: bool,
+}
+
 /// Checks a doc type's name and search fields.
-fn doc_type(issuer_id: &str, code: &str, name: &str, udfs: &[String], verify_by_hand: bool) -> Result<DocType, Error> {
-    let code = DocTypeCode::parse(code)?;
-    let name = name.trim();
+fn doc_type(issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error> {
+    let code = DocTypeCode::parse(input.code)?;
+    let name = input.name.trim();
     if name.is_empty() {
         return Err(Error::Invalid("the doc type needs a name".into()));
     }
     let mut fields = Vec::new();
-    for udf in udfs {
+    for udf in input.udfs {
         let udf = udf.trim();
         let ok = !udf.is_empty()
             && udf.len() <= 40
@@ -157,37 +169,24 @@ fn doc_type(issuer_id: &str, code: &str, name: &str, udfs: &[String], verify_by_
         code: code.to_string(),
         name: name.to_owned(),
         udfs: fields,
-        verify_by_hand,
+        verify_by_hand: input.verify_by_hand,
+        pull_sends_uid: input.pull_sends_uid,
     })
 }
 
 /// Adds a doc type to an issuer.
-pub fn add_doc_type(
-    app: &App,
-    issuer_id: &str,
-    code: &str,
-    name: &str,
-    udfs: &[String],
-    verify_by_hand: bool,
-) -> Result<DocType, Error> {
+pub fn add_doc_type(app: &App, issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error> {
     let issuer = existing(app, issuer_id)?;
-    let doc_type = doc_type(&issuer.id, code, name, udfs, verify_by_hand)?;
+    let doc_type = doc_type(&issuer.id, input)?;
     issuers::insert_doc_type(&*app.db.conn()?, &doc_type, dates::unix_now())?;
     Ok(doc_type)
 }
 
-/// Renames a doc type and replaces its search fields.
-pub fn update_doc_type(
-    app: &App,
-    issuer_id: &str,
-    code: &str,
-    name: &str,
-    udfs: &[String],
-    verify_by_hand: bool,
-) -> Result<DocType, Error> {
-    let doc_type = doc_type(issuer_id, code, name, udfs, verify_by_hand)?;
+/// Renames a doc type and replaces its search fields and options.
+pub fn update_doc_type(app: &App, issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error> {
+    let doc_type = doc_type(issuer_id, input)?;
     issuers::update_doc_type(&*app.db.conn()?, &doc_type)
-        .map_err(|e| not_found_as(e, format!("no doc type {code} for issuer {issuer_id}")))?;
+        .map_err(|e| not_found_as(e, format!("no doc type {} for issuer {issuer_id}", input.code)))?;
     Ok(doc_type)
 }
 

@@ -113,7 +113,7 @@
         const fields = prompt("Search fields, comma-separated", t.udfs.join(", "));
         if (fields === null) return;
         const udfs = fields.split(",").map((f) => f.trim()).filter(Boolean);
-        try { await call("PUT", "/doctypes/" + encodeURIComponent(t.code), { name, udfs }); say("Saved " + t.code); await loadDocTypes(); }
+        try { await call("PUT", "/doctypes/" + encodeURIComponent(t.code), { name, udfs, verify_by_hand: t.verify_by_hand, pull_sends_uid: t.pull_sends_uid }); say("Saved " + t.code); await loadDocTypes(); }
         catch (e) { say(e.message, true); }
       });
       const del = document.createElement("button");
@@ -215,7 +215,10 @@
       e.preventDefault();
       const udfs = $("dt-udfs").value.split(",").map((s) => s.trim()).filter(Boolean);
       try {
-        await call("POST", "/doctypes", { code: $("dt-code").value, name: $("dt-name").value, udfs });
+        await call("POST", "/doctypes", {
+          code: $("dt-code").value, name: $("dt-name").value, udfs,
+          verify_by_hand: $("dt-verify").checked, pull_sends_uid: $("dt-sends-uid").checked,
+        });
         say("Added doc type " + $("dt-code").value.toUpperCase());
         e.target.reset();
         await loadDocTypes();

@@ -72,7 +72,13 @@ pub async fn doc_types(app: web::Data<App>, session: IssuerSession) -> Result<Ht
 }
 
 fn doc_type_json(t: openlocker_db::issuers::DocType) -> serde_json::Value {
-    serde_json::json!({ "code": t.code, "name": t.name, "udfs": t.udfs, "verify_by_hand": t.verify_by_hand })
+    serde_json::json!({
+        "code": t.code,
+        "name": t.name,
+        "udfs": t.udfs,
+        "verify_by_hand": t.verify_by_hand,
+        "pull_sends_uid": t.pull_sends_uid,
+    })
 }
 
 #[derive(Deserialize)]
@@ -84,6 +90,21 @@ pub struct DocTypeBody {
     /// Documents of this type wait for a person's approval.
     #[serde(default)]
     verify_by_hand: bool,
+    /// A resident's Pull URI search sends their Aadhaar number (UID).
+    #[serde(default)]
+    pull_sends_uid: bool,
+}
+
+impl DocTypeBody {
+    fn input<'a>(&'a self, code: &'a str) -> issuers::DocTypeInput<'a> {
+        issuers::DocTypeInput {
+            code,
+            name: &self.name,
+            udfs: &self.udfs,
+            verify_by_hand: self.verify_by_hand,
+            pull_sends_uid: self.pull_sends_uid,
+        }
+    }
 }
 
 /// `POST /issuer/api/doctypes`.
@@ -95,8 +116,8 @@ pub async fn add_doc_type(
     let body = body.into_inner();
     let created = blocking(&app, move |app| {
         let issuer_id = portal::user(app, session.user_id)?.issuer_id;
-        let code = body.code.unwrap_or_default();
-        issuers::add_doc_type(app, &issuer_id, &code, &body.name, &body.udfs, body.verify_by_hand)
+        let code = body.code.clone().unwrap_or_default();
+        issuers::add_doc_type(app, &issuer_id, &body.input(&code))
     })
     .await?;
     Ok(HttpResponse::Created().json(doc_type_json(created)))
@@ -112,7 +133,7 @@ pub async fn update_doc_type(
     let body = body.into_inner();
     let updated = blocking(&app, move |app| {
         let issuer_id = portal::user(app, session.user_id)?.issuer_id;
-        issuers::update_doc_type(app, &issuer_id, &code, &body.name, &body.udfs, body.verify_by_hand)
+        issuers::update_doc_type(app, &issuer_id, &body.input(&code))
     })
     .await?;
     Ok(HttpResponse::Ok().json(doc_type_json(updated)))
