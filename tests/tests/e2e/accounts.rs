@@ -262,9 +262,12 @@ fn the_activity_log_holds_own_entries_newest_first_in_pages() {
     server.login_resident("9800000055");
     let page = mine.get(&server.url("/api/activity")).json();
     let entries = page["entries"].as_array().unwrap();
-    assert_eq!(entries.len(), 2, "{page}");
+    assert_eq!(entries.len(), 3, "{page}");
     assert_eq!(entries[0]["kind"], "signed_in");
     assert_eq!(entries[1]["kind"], "sign_in_failed");
+    assert_eq!(entries[2]["kind"], "signed_up");
+    assert_eq!(entries[2]["detail"], "opened by the operator");
+    assert_eq!(entries[2]["ip"], "local");
     assert_eq!(entries[0]["ip"], "127.0.0.1");
     assert!(entries[0]["user_agent"].as_str().unwrap().contains("ureq"), "{page}");
     assert!(entries[0]["at"].as_i64().unwrap() >= entries[1]["at"].as_i64().unwrap());
@@ -288,5 +291,5 @@ fn the_activity_log_holds_own_entries_newest_first_in_pages() {
         .collect();
     assert!(ids.windows(2).all(|w| w[0] > w[1]), "newest first, no overlap: {ids:?}");
     let all = mine.get(&server.url("/api/activity?limit=200")).json();
-    assert_eq!(all["entries"].as_array().unwrap().len(), 5);
+    assert_eq!(all["entries"].as_array().unwrap().len(), 6);
 }

@@ -185,11 +185,10 @@ fn a_file_over_10_mb_is_413_and_10_mb_is_accepted() {
     );
 }
 
-#[test]
-fn a_chunked_upload_is_cut_off_at_the_limit_while_streaming() {
+/// Uploads `chunks` with `Transfer-Encoding: chunked` (no Content-Length,
+/// so the server learns the size only as it reads); returns the raw answer.
+fn upload_chunked(server: &Server, http: &Http, name: &str, chunks: &[&[u8]]) -> String {
     use std::io::{Read, Write};
-    let server = Server::start(&[]);
-    let http = signed_in(&server, 5);
     let addr = server.base.trim_start_matches("http://").to_owned();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     stream
@@ -197,16 +196,15 @@ fn a_chunked_upload_is_cut_off_at_the_limit_while_streaming() {
         .unwrap();
     write!(
         stream,
-        "POST /api/uploaded?name=big.pdf HTTP/1.1\r\nHost: {addr}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST /api/uploaded?name={name} HTTP/1.1\r\nHost: {addr}\r\nCookie: {}\r\nX-CSRF-Token: {}\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n",
         http.cookie.as_deref().unwrap(),
         http.csrf.as_deref().unwrap()
     )
     .unwrap();
-    let chunk = pdf(1_000_000, "chunk");
-    // 15 MB if the server never stops us; no Content-Length warns it.
-    for _ in 0..15 {
+    for chunk in chunks {
+        // The server may answer and close early; stop sending then.
         if write!(stream, "{:x}\r\n", chunk.len()).is_err()
-            || stream.write_all(&chunk).is_err()
+            || stream.write_all(chunk).is_err()
             || stream.write_all(b"\r\n").is_err()
         {
             break;
@@ -215,12 +213,23 @@ fn a_chunked_upload_is_cut_off_at_the_limit_while_streaming() {
     let _ = stream.write_all(b"0\r\n\r\n");
     let mut answer = Vec::new();
     let _ = stream.read_to_end(&mut answer);
-    let answer = String::from_utf8_lossy(&answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[test]
+fn a_chunked_upload_is_cut_off_at_the_limit_while_streaming() {
+    let server = Server::start(&[]);
+    let http = signed_in(&server, 5);
+    let chunk = pdf(1_000_000, "chunk");
+    // 15 MB if the server never stopped us.
+    let answer = upload_chunked(&server, &http, "big.pdf", &[chunk.as_slice(); 15]);
     assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
     assert_eq!(
         http.get(&server.url("/api/uploaded")).json().as_array().unwrap().len(),
         0
     );
+    let answer = upload_chunked(&server, &http, "small.pdf", &[chunk.as_slice(); 2]);
+    assert!(answer.starts_with("HTTP/1.1 201"), "{answer}");
 }
 
 #[test]
@@ -264,6 +273,14 @@ fn a_full_quota_is_507_with_a_clear_message() {
     assert_eq!(resp.status, 507, "{}", resp.text());
     assert_eq!(resp.json()["error"], "quota_full");
     assert!(resp.text().contains("your locker is full"), "{}", resp.text());
+    // Without a Content-Length the quota is checked once the body is in.
+    let chunked = pdf(3000, "c");
+    let answer = upload_chunked(&server, &http, "c.pdf", &[&chunked[..1000], &chunked[1000..]]);
+    assert!(answer.starts_with("HTTP/1.1 507"), "{answer}");
+    assert_eq!(
+        http.get(&server.url("/api/uploaded")).json().as_array().unwrap().len(),
+        1
+    );
     // Another resident has a quota of their own.
     assert_eq!(upload(&server, &other, "b.pdf", None, &pdf(3000, "b")).status, 201);
     // Room comes back when a file goes.
@@ -351,4 +368,31 @@ fn a_folder_is_renamed_freely_and_deleted_only_when_empty() {
         http.get(&server.url("/api/folders")).json().as_array().unwrap().len(),
         0
     );
+}
+
+#[test]
+fn a_non_ascii_name_survives_upload_and_download() {
+    let server = Server::start(&[]);
+    let http = signed_in(&server, 12);
+    let name = "अंकपत्र 2024.pdf";
+    let encoded: String = name
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b == b'.' {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
+    let resp = upload(&server, &http, &encoded, None, &pdf(500, "hindi"));
+    assert_eq!(resp.status, 201, "{}", resp.text());
+    assert_eq!(resp.json()["name"], name);
+    let id = resp.json()["id"].as_i64().unwrap();
+    let got = http.get(&server.url(&format!("/api/uploaded/{id}/file")));
+    assert_eq!(got.status, 200, "{}", got.text());
+    let disposition = got.header("content-disposition").unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
+    assert!(disposition.contains("2024.pdf"), "{disposition}");
 }
