@@ -112,7 +112,7 @@ pub async fn download(
     id: web::Path<i64>,
 ) -> Result<HttpResponse, Error> {
     let id = id.into_inner();
-    let (file, bytes) = blocking(&app, move |app| {
+    let (file, reader) = blocking(&app, move |app| {
         uploads::download(app, session.resident_id, id, &client)
     })
     .await?;
@@ -121,7 +121,8 @@ pub async fn download(
         .insert_header(attachment(&file.name))
         .insert_header(("Cache-Control", "private, no-store"))
         .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(bytes))
+        .no_chunking(reader.len())
+        .streaming(body::stream_reader(reader)))
 }
 
 /// `Content-Disposition: attachment`, with an ASCII name for old clients

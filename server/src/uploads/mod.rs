@@ -14,6 +14,7 @@ use crate::activity::{self, Client, Kind};
 use crate::app::App;
 use crate::dates;
 use crate::error::Error;
+use crate::sealed_file::SealedReader;
 
 /// Held while the store and the rows change together, so a delete never
 /// removes bytes that an upload of the same content is about to refer to,
@@ -145,10 +146,15 @@ pub fn get(app: &App, resident_id: i64, id: i64) -> Result<File, Error> {
     uploads::file(&*app.db.conn()?, resident_id, id)?.ok_or_else(|| no_file(id))
 }
 
-/// A file and its bytes, for download.
-pub fn download(app: &App, resident_id: i64, id: i64, client: &Client) -> Result<(File, Vec<u8>), Error> {
+/// A file and a reader of its bytes, for download.
+pub fn download(
+    app: &App,
+    resident_id: i64,
+    id: i64,
+    client: &Client,
+) -> Result<(File, SealedReader<std::fs::File>), Error> {
     let file = get(app, resident_id, id)?;
-    let bytes = store::read(&store_dir(app), &file.content_id, app.keys.file_cipher())?;
+    let bytes = store::open(&store_dir(app), &file.content_id, app.keys.file_cipher())?;
     activity::record(app, resident_id, Kind::Downloaded, &file.name, client)?;
     Ok((file, bytes))
 }

@@ -67,17 +67,12 @@ pub fn put(root: &Path, content_id: &str, sealed: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// The plaintext of a stored file.
-pub fn read(root: &Path, content_id: &str, cipher: Aes256Gcm) -> Result<Vec<u8>, Error> {
-    let path = path_of(root, content_id);
-    let file = File::open(&path).map_err(|e| Error::Internal(format!("uploaded file {content_id}: {e}")))?;
-    let mut reader =
-        SealedReader::new(file, cipher).map_err(|e| Error::Internal(format!("uploaded file {content_id}: {e}")))?;
-    let mut plain = Vec::with_capacity(reader.len() as usize);
-    reader
-        .read_to_end(&mut plain)
-        .map_err(|e| Error::Internal(format!("uploaded file {content_id}: {e}")))?;
-    Ok(plain)
+/// A decrypting reader of a stored file; each segment is authenticated
+/// before any of its bytes come out.
+pub fn open(root: &Path, content_id: &str, cipher: Aes256Gcm) -> Result<SealedReader<File>, Error> {
+    let damaged = |e: io::Error| Error::Internal(format!("uploaded file {content_id}: {e}"));
+    let file = File::open(path_of(root, content_id)).map_err(damaged)?;
+    SealedReader::new(file, cipher).map_err(damaged)
 }
 
 /// Removes a stored file (gone already is fine).
@@ -132,7 +127,12 @@ mod tests {
         put(&root, &ib.content_id, &b).unwrap();
         let stored = fs::read(path_of(&root, &ia.content_id)).unwrap();
         assert!(!stored.windows(6).any(|w| w == b"secret"), "stored sealed");
-        assert_eq!(read(&root, &ia.content_id, cipher()).unwrap(), data);
+        let mut back = Vec::new();
+        open(&root, &ia.content_id, cipher())
+            .unwrap()
+            .read_to_end(&mut back)
+            .unwrap();
+        assert_eq!(back, data);
         remove(&root, &ia.content_id).unwrap();
         assert!(!path_of(&root, &ia.content_id).exists());
         remove(&root, &ia.content_id).unwrap();

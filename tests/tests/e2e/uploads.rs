@@ -96,6 +96,7 @@ fn upload_list_download_rename_move_and_delete() {
     assert!(got.body == bytes, "downloaded bytes differ from the upload");
     assert_eq!(got.header("content-type"), Some("application/pdf"));
     assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
+    assert_eq!(got.header("content-length"), Some("300000"));
     let disposition = got.header("content-disposition").unwrap();
     assert!(
         disposition.starts_with("attachment") && disposition.contains("marks.pdf"),
