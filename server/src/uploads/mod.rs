@@ -201,6 +201,23 @@ pub fn delete(app: &App, resident_id: i64, id: i64, client: &Client) -> Result<(
     Ok(())
 }
 
+/// Removes stored files that no row refers to: what a crash between
+/// storing a file and recording it leaves behind. Only files an hour old
+/// are considered, so an upload in flight keeps its bytes.
+pub fn remove_orphans(app: &App) -> Result<usize, Error> {
+    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let root = store_dir(app);
+    let mut removed = 0;
+    for content_id in store::ids_older_than(&root, hour_ago)? {
+        let _guard = store_lock();
+        if !uploads::content_in_use(&*app.db.conn()?, &content_id)? {
+            store::remove(&root, &content_id)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

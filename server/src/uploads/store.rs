@@ -75,6 +75,25 @@ pub fn open(root: &Path, content_id: &str, cipher: Aes256Gcm) -> Result<SealedRe
     SealedReader::new(file, cipher).map_err(damaged)
 }
 
+/// Content ids of the stored files last changed before `before`.
+pub fn ids_older_than(root: &Path, before: std::time::SystemTime) -> Result<Vec<String>, Error> {
+    let mut ids = Vec::new();
+    let Ok(dirs) = fs::read_dir(root) else {
+        return Ok(ids);
+    };
+    for dir in dirs.flatten() {
+        for entry in fs::read_dir(dir.path())?.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < before);
+            // Only full content ids: the names this module writes.
+            if old && name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
+                ids.push(name);
+            }
+        }
+    }
+    Ok(ids)
+}
+
 /// Removes a stored file (gone already is fine).
 pub fn remove(root: &Path, content_id: &str) -> Result<(), Error> {
     let path = path_of(root, content_id);

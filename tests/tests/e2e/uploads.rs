@@ -397,3 +397,35 @@ fn a_non_ascii_name_survives_upload_and_download() {
     assert!(disposition.contains("filename*=UTF-8''"), "{disposition}");
     assert!(disposition.contains("2024.pdf"), "{disposition}");
 }
+
+#[test]
+fn a_restart_keeps_uploads_and_sweeps_away_stored_bytes_no_row_refers_to() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let server = Server::start_in(&data, &[]);
+    let http = signed_in(&server, 13);
+    let bytes = pdf(70_000, "kept");
+    let id = upload(&server, &http, "kept.pdf", None, &bytes).json()["id"]
+        .as_i64()
+        .unwrap();
+    drop(server);
+    // What a crash between storing and recording an upload leaves: an old
+    // stored file with no row.
+    let orphan = data.join("uploads/ab").join("ab".repeat(32));
+    std::fs::create_dir_all(orphan.parent().unwrap()).unwrap();
+    std::fs::write(&orphan, b"OLS2 leftover").unwrap();
+    // Age every stored file, the referenced one too, past the sweep's hour.
+    let two_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(7200);
+    for folder in std::fs::read_dir(data.join("uploads")).unwrap() {
+        for file in std::fs::read_dir(folder.unwrap().path()).unwrap() {
+            let path = file.unwrap().path();
+            let handle = std::fs::File::options().write(true).open(&path).unwrap();
+            handle.set_modified(two_hours_ago).unwrap();
+        }
+    }
+    let server = Server::start_in(&data, &[]);
+    assert!(!orphan.exists(), "the orphan was swept");
+    let http = server.login_resident("9810000013");
+    assert!(http.get(&server.url(&format!("/api/uploaded/{id}/file"))).body == bytes);
+    assert_eq!(stored_files(&data).len(), 1);
+}
