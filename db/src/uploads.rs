@@ -30,9 +30,11 @@ pub struct File {
     pub uploaded_at: UnixTime,
 }
 
-/// Maps a unique-name clash to a message about the name.
+/// Maps a unique-name clash to a message about the name, and a folder
+/// that vanished meanwhile (a foreign key) to `NotFound`.
 fn name_taken(err: rusqlite::Error, what: &str) -> DbError {
     match DbError::from(err) {
+        DbError::Conflict(cause) if cause.contains("FOREIGN KEY") => DbError::NotFound,
         DbError::Conflict(_) => DbError::Conflict(format!("{what} with this name already exists here")),
         other => other,
     }

@@ -97,34 +97,7 @@ pub fn add(app: &App, new: &NewUpload<'_>, client: &Client) -> Result<File, Erro
             "{name} is not a PDF, JPEG or PNG file (judged by its content, not its name)"
         ))
     })?;
-    let _guard = store_lock();
-    check_room(app, new.resident_id, new.size)?;
-    let root = store_dir(app);
-    store::put(&root, &inspected.content_id, new.spooled)?;
-    let conn = app.db.conn()?;
-    let inserted = uploads::insert_file(
-        &conn,
-        &uploads::NewFile {
-            resident_id: new.resident_id,
-            folder_id: new.folder_id,
-            name: &name,
-            content_type,
-            size: new.size as i64,
-            content_id: &inspected.content_id,
-            now: dates::unix_now(),
-        },
-    );
-    let id = match inserted {
-        Ok(id) => id,
-        Err(e) => {
-            // Do not leave bytes behind that no row refers to.
-            if !uploads::content_in_use(&conn, &inspected.content_id)? {
-                store::remove(&root, &inspected.content_id)?;
-            }
-            return Err(e.into());
-        }
-    };
-    drop(conn);
+    let id = store_and_insert(app, new, &name, content_type, &inspected.content_id)?;
     activity::record(app, new.resident_id, Kind::Uploaded, &name, client)?;
     tracing::info!(
         resident_id = new.resident_id,
@@ -134,6 +107,41 @@ pub fn add(app: &App, new: &NewUpload<'_>, client: &Client) -> Result<File, Erro
         "stored an upload"
     );
     get(app, new.resident_id, id)
+}
+
+/// Under the store lock: checks the quota, stores the bytes, adds the row,
+/// and takes the bytes back out if the row cannot be added.
+fn store_and_insert(
+    app: &App,
+    new: &NewUpload<'_>,
+    name: &str,
+    content_type: &str,
+    content_id: &str,
+) -> Result<i64, Error> {
+    let _guard = store_lock();
+    check_room(app, new.resident_id, new.size)?;
+    let root = store_dir(app);
+    store::put(&root, content_id, new.spooled)?;
+    let conn = app.db.conn()?;
+    let row = uploads::NewFile {
+        resident_id: new.resident_id,
+        folder_id: new.folder_id,
+        name,
+        content_type,
+        size: new.size as i64,
+        content_id,
+        now: dates::unix_now(),
+    };
+    uploads::insert_file(&conn, &row).or_else(|e| {
+        // Leave no bytes behind that no row refers to.
+        if !uploads::content_in_use(&conn, content_id)? {
+            store::remove(&root, content_id)?;
+        }
+        Err(match e {
+            openlocker_db::DbError::NotFound => Error::NotFound("the folder no longer exists".into()),
+            other => other.into(),
+        })
+    })
 }
 
 /// The resident's files.

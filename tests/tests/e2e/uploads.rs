@@ -122,6 +122,11 @@ fn upload_list_download_rename_move_and_delete() {
         upload(&server, &http, "old.pdf", Some(other), &pdf(100, "x")).status,
         409
     );
+    assert_eq!(
+        stored_files(&server.data).len(),
+        3,
+        "a refused upload leaves no bytes behind"
+    );
 
     assert_eq!(http.delete(&url).status, 204);
     assert_eq!(http.get(&server.url(&format!("/api/uploaded/{id}/file"))).status, 404);
