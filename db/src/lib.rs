@@ -9,14 +9,17 @@ mod error;
 mod migrate;
 mod pool;
 
+pub mod activity;
 pub mod docs;
 pub mod import;
 pub mod issuers;
+pub mod login_failures;
 pub mod repo;
 pub mod residents;
 pub mod sessions;
 pub mod tasks;
 pub mod txns;
+pub mod uploads;
 
 pub use error::{DbError, DbResult};
 pub use migrate::latest_version as schema_version;

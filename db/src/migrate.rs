@@ -9,6 +9,10 @@ use crate::{DbError, DbResult};
 const MIGRATIONS: &[(&str, &str)] = &[
     ("0001-init", include_str!("../migrations/0001-init.sql")),
     ("0002-repository", include_str!("../migrations/0002-repository.sql")),
+    (
+        "0003-resident-files",
+        include_str!("../migrations/0003-resident-files.sql"),
+    ),
     ("0004-pull-search", include_str!("../migrations/0004-pull-search.sql")),
 ];
 

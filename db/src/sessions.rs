@@ -74,3 +74,11 @@ pub fn delete(conn: &Connection, token_hash: &[u8]) -> DbResult<()> {
 pub fn purge_expired(conn: &Connection, now: UnixTime) -> DbResult<usize> {
     Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
 }
+
+/// Ends every session of one subject ("sign out everywhere"); returns how many.
+pub fn delete_all_of(conn: &Connection, kind: SessionKind, subject_id: i64) -> DbResult<usize> {
+    Ok(conn.execute(
+        "DELETE FROM sessions WHERE kind = ?1 AND subject_id = ?2",
+        params![kind.as_str(), subject_id],
+    )?)
+}

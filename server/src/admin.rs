@@ -37,6 +37,14 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
                 password: &password,
             };
             let id = residents::add(app, &new)?;
+            let how = "opened by the operator";
+            crate::activity::record(
+                app,
+                id,
+                crate::activity::Kind::SignedUp,
+                how,
+                &crate::activity::Client::cli(),
+            )?;
             Ok(Output {
                 json: json!({ "resident_id": id }),
                 text: format!("opened locker {id}"),

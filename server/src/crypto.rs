@@ -46,6 +46,7 @@ pub struct Keys {
     cipher: Aes256Gcm,
     file_cipher: Aes256Gcm,
     aadhaar_index: HmacSha256,
+    content_index: HmacSha256,
 }
 
 impl Keys {
@@ -76,10 +77,12 @@ impl Keys {
         let enc = derive(b"openlocker/v1/seal");
         let idx = derive(b"openlocker/v1/aadhaar-index");
         let files = derive(b"openlocker/v1/files");
+        let content = derive(b"openlocker/v1/upload-content-id");
         Keys {
             cipher: Aes256Gcm::new(&enc.into()),
             file_cipher: Aes256Gcm::new(&files.into()),
             aadhaar_index: <HmacSha256 as Mac>::new_from_slice(&idx).unwrap_or_else(|_| unreachable!()),
+            content_index: <HmacSha256 as Mac>::new_from_slice(&content).unwrap_or_else(|_| unreachable!()),
         }
     }
 
@@ -87,6 +90,13 @@ impl Keys {
     /// own, since those nonces are not random.
     pub fn file_cipher(&self) -> Aes256Gcm {
         self.file_cipher.clone()
+    }
+
+    /// A fresh keyed hash that names an uploaded file's content in the
+    /// store: equal content shares one file, yet the name does not let
+    /// anyone confirm a guess of the content, as a plain SHA-256 would.
+    pub fn content_id_hasher(&self) -> Hmac<Sha256> {
+        self.content_index.clone()
     }
 
     /// Encrypts: `nonce || ciphertext || tag`.

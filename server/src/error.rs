@@ -34,6 +34,18 @@ pub enum Error {
     /// An issuer's repository (or a locker) did not answer in time.
     #[error("{0}")]
     UpstreamTimeout(String),
+    /// A field of a form is wrong; `field` names it so a page can point at it.
+    #[error("{message}")]
+    InvalidField { field: &'static str, message: String },
+    /// Too many failed attempts; try again after `retry_after` seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// An upload of a type that is not accepted (judged by content).
+    #[error("{0}")]
+    UnsupportedType(String),
+    /// The resident's storage quota has no room for this.
+    #[error("{0}")]
+    QuotaFull(String),
     /// Something broke on our side; the cause is logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
@@ -57,7 +69,12 @@ impl Error {
     /// 2 for bad input, 1 for anything else.
     pub fn exit_code(&self) -> i32 {
         match self {
-            Error::Invalid(_) | Error::Conflict(_) | Error::NotFound(_) | Error::TooLarge(_) => 2,
+            Error::Invalid(_)
+            | Error::InvalidField { .. }
+            | Error::Conflict(_)
+            | Error::NotFound(_)
+            | Error::TooLarge(_)
+            | Error::UnsupportedType(_) => 2,
             Error::Xml(inner) => inner.exit_code(),
             _ => 1,
         }
@@ -65,7 +82,10 @@ impl Error {
 
     fn code(&self) -> &'static str {
         match self {
-            Error::Invalid(_) => "invalid",
+            Error::Invalid(_) | Error::InvalidField { .. } => "invalid",
+            Error::TooManyRequests { .. } => "too_many_requests",
+            Error::QuotaFull(_) => "quota_full",
+            Error::UnsupportedType(_) => "unsupported_type",
             Error::Unauthorized(_) => "unauthorized",
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not_found",
@@ -114,6 +134,9 @@ impl From<actix_web::error::BlockingError> for Error {
 struct JsonBody<'a> {
     error: &'a str,
     message: &'a str,
+    /// The form field at fault, for [`Error::InvalidField`].
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
 }
 
 /// The XML error body of the XML APIs.
@@ -129,7 +152,10 @@ struct XmlBody<'a> {
 impl ResponseError for Error {
     fn status_code(&self) -> StatusCode {
         match self {
-            Error::Invalid(_) => StatusCode::BAD_REQUEST,
+            Error::Invalid(_) | Error::InvalidField { .. } => StatusCode::BAD_REQUEST,
+            Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::QuotaFull(_) => StatusCode::INSUFFICIENT_STORAGE,
+            Error::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
@@ -149,6 +175,9 @@ impl ResponseError for Error {
         }
         let message = self.public_message(&request_id);
         let mut response = HttpResponse::build(self.status_code());
+        if let Error::TooManyRequests { retry_after, .. } = self.innermost() {
+            response.insert_header(("Retry-After", retry_after.to_string()));
+        }
         if matches!(self, Error::Xml(_)) {
             let body = crate::http::xml::to_xml(&XmlBody {
                 code: self.code(),
@@ -156,9 +185,14 @@ impl ResponseError for Error {
             });
             response.content_type(ContentType::xml()).body(body)
         } else {
+            let field = match self {
+                Error::InvalidField { field, .. } => Some(*field),
+                _ => None,
+            };
             response.json(JsonBody {
                 error: self.code(),
                 message: &message,
+                field,
             })
         }
     }

@@ -4,12 +4,15 @@
 //! CLI all call the same functions.
 
 pub mod aadhaar;
+pub mod accounts;
+pub mod activity;
 pub mod admin;
 pub mod app;
 pub mod cli;
 pub mod crypto;
 pub mod dates;
 pub mod error;
+pub mod folders;
 pub mod http;
 pub mod ids;
 pub mod import;
@@ -28,6 +31,8 @@ pub mod sealed_file;
 pub mod serve;
 pub mod sessions;
 pub mod settings;
+pub mod throttle;
+pub mod uploads;
 pub mod upstream;
 pub mod wire_auth;
 pub mod xml_tree;

@@ -23,26 +23,36 @@ pub struct NewResident<'a> {
 /// Opens a locker. Documents already pushed for this Aadhaar number (held in
 /// the unopened-locker state) show in Issued Documents from now on.
 pub fn add(app: &App, new: &NewResident<'_>) -> Result<i64, Error> {
-    let aadhaar = Aadhaar::parse(new.aadhaar).map_err(|e| Error::Invalid(e.to_string()))?;
+    let invalid = |field, message: String| Error::InvalidField { field, message };
+    let aadhaar = Aadhaar::parse(new.aadhaar).map_err(|e| invalid("aadhaar", e.to_string()))?;
     let name = new.name.trim();
     if name.is_empty() || name.chars().count() > 200 {
-        return Err(Error::Invalid("the name must be 1 to 200 characters".into()));
+        return Err(invalid("name", "the name must be 1 to 200 characters".into()));
     }
     let dob = time::Date::parse(
         new.dob.trim(),
         time::macros::format_description!("[year]-[month]-[day]"),
     )
-    .map_err(|_| Error::Invalid(format!("date of birth {:?} is not a real YYYY-MM-DD date", new.dob)))?;
+    .map_err(|_| {
+        invalid(
+            "dob",
+            format!("date of birth {:?} is not a real YYYY-MM-DD date", new.dob),
+        )
+    })?;
     if dob > time::OffsetDateTime::now_utc().date() {
-        return Err(Error::Invalid("the date of birth is in the future".into()));
+        return Err(invalid("dob", "the date of birth is in the future".into()));
     }
     let mobile = new.mobile.trim();
     if mobile.len() != 10 || !mobile.bytes().all(|b| b.is_ascii_digit()) || mobile.starts_with('0') {
-        return Err(Error::Invalid(
+        return Err(invalid(
+            "mobile",
             "a mobile number has 10 digits and does not start with 0".into(),
         ));
     }
-    let password_hash = passwords::hash(new.password)?;
+    let password_hash = passwords::hash(new.password).map_err(|e| match e {
+        Error::Invalid(message) => invalid("password", message),
+        other => other,
+    })?;
     let hmac = app.keys.aadhaar_hmac(aadhaar.digits());
     let sealed = app.keys.seal(Purpose::Aadhaar, aadhaar.digits().as_bytes());
     let id = residents::insert(
@@ -61,10 +71,10 @@ pub fn add(app: &App, new: &NewResident<'_>) -> Result<i64, Error> {
     Ok(id)
 }
 
-/// Finds the resident that a sign-in name (Aadhaar or mobile) and password
-/// belong to.
-pub fn authenticate(app: &App, username: &str, password: &str) -> Result<residents::Resident, Error> {
-    let username: String = username.chars().filter(|c| !c.is_whitespace()).collect();
+/// The resident a sign-in name (Aadhaar or mobile number, spaces
+/// ignored) belongs to, if any.
+pub fn find(app: &App, username: &str) -> Result<Option<residents::Resident>, Error> {
+    let username = normalize_username(username);
     let conn = app.db.conn()?;
     let found = if username.len() == 12 {
         match Aadhaar::parse(&username) {
@@ -74,18 +84,28 @@ pub fn authenticate(app: &App, username: &str, password: &str) -> Result<residen
     } else {
         residents::by_mobile(&conn, &username)?
     };
-    drop(conn);
-    match found {
-        Some(resident) if passwords::verify(password, &resident.password_hash) => Ok(resident),
-        Some(_) => Err(bad_credentials()),
+    Ok(found)
+}
+
+/// A sign-in name without its spaces.
+pub fn normalize_username(username: &str) -> String {
+    username.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// Whether `password` is the resident's. With no resident it spends the
+/// same time and says no, so timing does not tell whether a name exists.
+pub fn password_matches(resident: Option<&residents::Resident>, password: &str) -> bool {
+    match resident {
+        Some(resident) => passwords::verify(password, &resident.password_hash),
         None => {
             passwords::verify_dummy(password);
-            Err(bad_credentials())
+            false
         }
     }
 }
 
-fn bad_credentials() -> Error {
+/// The one answer to a failed sign-in, whatever was wrong.
+pub fn bad_credentials() -> Error {
     Error::Unauthorized("the Aadhaar or mobile number and password do not match".into())
 }
 

@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{health, portal, push, repository, residents};
+use crate::http::{accounts, health, portal, push, repository, residents, uploads};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -21,9 +21,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/repository/api/pulluri/1/xml", web::post().to(repository::pull_uri))
     .service(
         web::scope("/api")
+            .route("/signup", web::post().to(accounts::signup))
             .route("/login", web::post().to(residents::login))
             .route("/logout", web::post().to(residents::logout))
+            .route("/logout-everywhere", web::post().to(accounts::logout_everywhere))
             .route("/me", web::get().to(residents::me))
+            .route("/activity", web::get().to(accounts::activity))
+            .route("/folders", web::get().to(uploads::folders))
+            .route("/folders", web::post().to(uploads::create_folder))
+            .route("/folders/{id}", web::put().to(uploads::rename_folder))
+            .route("/folders/{id}", web::delete().to(uploads::delete_folder))
+            .route("/uploaded", web::get().to(uploads::list))
+            .route("/uploaded", web::post().to(uploads::upload))
+            .route("/uploaded/{id}", web::put().to(uploads::update))
+            .route("/uploaded/{id}", web::delete().to(uploads::delete))
+            .route("/uploaded/{id}/file", web::get().to(uploads::download))
             .route("/issued", web::get().to(residents::issued))
             .route("/issued/{uri}/file", web::get().to(residents::issued_file)),
     )

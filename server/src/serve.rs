@@ -20,6 +20,11 @@ pub async fn run(app: App) -> Result<(), Error> {
         app
     };
     remove_stale_spools(&app);
+    match crate::uploads::remove_orphans(&app) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
+        Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
+    }
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
     let server = HttpServer::new(move || {

@@ -81,3 +81,8 @@ pub fn require_csrf(session: &Authenticated, header: Option<&str>) -> Result<(),
         _ => Err(Error::Forbidden(format!("missing or wrong {CSRF_HEADER} header"))),
     }
 }
+
+/// Ends every session of one subject; returns how many there were.
+pub fn end_all(app: &App, kind: SessionKind, subject_id: i64) -> Result<usize, Error> {
+    Ok(sessions::delete_all_of(&*app.db.conn()?, kind, subject_id)?)
+}

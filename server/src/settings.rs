@@ -39,6 +39,18 @@ pub struct Settings {
     /// Memory for the repository's most pulled documents, kept base64-encoded
     /// for Pull Doc answers, in MiB; 0 turns the cache off.
     pub repo_cache_mib: u32,
+    /// Largest file a resident may upload to Uploaded Documents, in bytes.
+    pub resident_file_max_bytes: u64,
+    /// Room each resident has for Uploaded Documents, in bytes.
+    pub resident_quota_bytes: u64,
+    /// Failed sign-ins to one account within `login_throttle_minutes`
+    /// before its sign-in is refused for a while.
+    pub login_failures_per_account: u32,
+    /// Failed sign-ins from one client address (an IPv6 /64) within
+    /// `login_throttle_minutes` before its sign-ins are refused for a while.
+    pub login_failures_per_address: u32,
+    /// The window in which failed sign-ins are counted, in minutes.
+    pub login_throttle_minutes: u64,
     /// When the repository pushes its new documents to a locker (cron with
     /// seconds); no scheduled push when unset. The other `repo_push_*`
     /// settings are then required.
@@ -70,6 +82,11 @@ impl Default for Settings {
             import_cache_mib: 128,
             upstream_timeout_seconds: 20,
             repo_cache_mib: 64,
+            resident_file_max_bytes: 10_000_000,
+            resident_quota_bytes: 1_000_000_000,
+            login_failures_per_account: 5,
+            login_failures_per_address: 20,
+            login_throttle_minutes: 15,
             repo_push_schedule: None,
             repo_push_issuer: None,
             repo_push_locker: None,
@@ -121,6 +138,15 @@ impl Settings {
     fn check(&self) -> Result<(), Error> {
         if !(1..=1_000_000).contains(&self.import_batch_rows) {
             return Err(Error::Invalid("import_batch_rows must be between 1 and 1000000".into()));
+        }
+        if self.login_failures_per_account == 0
+            || self.login_failures_per_address == 0
+            || self.login_throttle_minutes == 0
+        {
+            return Err(Error::Invalid(
+                "login_failures_per_account, login_failures_per_address and login_throttle_minutes must be at least 1"
+                    .into(),
+            ));
         }
         if self.repo_push_schedule.is_some()
             && (self.repo_push_issuer.is_none()
@@ -182,6 +208,11 @@ fn coerce_numbers(table: &mut toml::Table) {
         "import_cache_mib",
         "repo_cache_mib",
         "upstream_timeout_seconds",
+        "resident_file_max_bytes",
+        "resident_quota_bytes",
+        "login_failures_per_account",
+        "login_failures_per_address",
+        "login_throttle_minutes",
     ];
     for key in NUMERIC {
         if let Some(toml::Value::String(s)) = table.get(*key)

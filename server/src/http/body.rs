@@ -1,6 +1,7 @@
 //! Request bodies spooled to disk as they arrive, with a size cap checked
 //! while streaming, so a large upload is never held in memory.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use actix_web::{HttpRequest, web};
@@ -89,4 +90,24 @@ pub async fn read_small(req: &HttpRequest, mut payload: web::Payload, limit: u64
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
+}
+
+/// Bytes read at a time by [`stream_reader`].
+const STREAM_CHUNK: usize = 64 * 1024;
+
+/// A response body read from a blocking reader a chunk at a time on the
+/// blocking pool, so a download holds one chunk in memory, not the file.
+pub fn stream_reader<R: Read + Send + 'static>(
+    reader: R,
+) -> impl futures_util::Stream<Item = Result<web::Bytes, Error>> {
+    futures_util::stream::try_unfold(reader, |mut reader| async move {
+        let (reader, chunk) = web::block(move || {
+            let mut chunk = vec![0u8; STREAM_CHUNK];
+            let n = reader.read(&mut chunk)?;
+            chunk.truncate(n);
+            Ok::<_, std::io::Error>((reader, chunk))
+        })
+        .await??;
+        Ok((!chunk.is_empty()).then(|| (web::Bytes::from(chunk), reader)))
+    })
 }

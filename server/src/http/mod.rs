@@ -1,13 +1,16 @@
 //! The HTTP layer: thin handlers that extract, call a service on a blocking
 //! thread, and answer JSON or XML. Route table: [`crate::routes`].
 
+pub mod accounts;
 pub mod auth;
 pub mod body;
+pub mod client;
 pub mod health;
 pub mod portal;
 pub mod push;
 pub mod repository;
 pub mod residents;
+pub mod uploads;
 pub mod xml;
 
 use actix_web::web;

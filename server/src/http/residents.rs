@@ -1,10 +1,13 @@
 //! The resident JSON API: sign-in, sign-out, profile and Issued Documents.
+//! Sign-up and the activity log: [`super::accounts`]; Uploaded Documents:
+//! [`super::uploads`].
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
-use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
 
+use crate::accounts;
+use crate::activity::Client;
 use crate::app::App;
 use crate::error::Error;
 use crate::http::auth::{ResidentSession, signed_in, signed_out};
@@ -19,14 +22,11 @@ pub struct Login {
     password: String,
 }
 
-/// `POST /api/login`.
-pub async fn login(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Error> {
+/// `POST /api/login`, throttled after repeated failures (429).
+pub async fn login(app: web::Data<App>, client: Client, body: web::Json<Login>) -> Result<HttpResponse, Error> {
     let Login { username, password } = body.into_inner();
-    let (resident_id, session) = blocking(&app, move |app| {
-        let resident = residents::authenticate(app, &username, &password)?;
-        Ok((resident.id, sessions::start(app, SessionKind::Resident, resident.id)?))
-    })
-    .await?;
+    let (resident_id, session) =
+        blocking(&app, move |app| accounts::sign_in(app, &username, &password, &client)).await?;
     Ok(signed_in(
         &app,
         RESIDENT_COOKIE,

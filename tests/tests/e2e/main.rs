@@ -7,6 +7,7 @@
 
 mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 
+mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer portal in headless Chromium
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
@@ -16,3 +17,4 @@ mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc
 mod residents; // sign-in, sessions and Issued Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
+mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart

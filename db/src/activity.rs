@@ -1,0 +1,55 @@
+//! The residents' activity log.
+
+use rusqlite::{Connection, params};
+
+use crate::{DbResult, UnixTime};
+
+/// One entry to add.
+pub struct NewEntry<'a> {
+    pub resident_id: i64,
+    pub at: UnixTime,
+    pub kind: &'a str,
+    pub detail: &'a str,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// One entry as stored.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Entry {
+    pub id: i64,
+    pub at: UnixTime,
+    pub kind: String,
+    pub detail: String,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+/// Adds an entry.
+pub fn insert(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
+    conn.execute(
+        "INSERT INTO activity (resident_id, at, kind, detail, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![new.resident_id, new.at, new.kind, new.detail, new.ip, new.user_agent],
+    )?;
+    Ok(())
+}
+
+/// A resident's entries, newest first: up to `limit` with an id below
+/// `before` (all when `None`).
+pub fn list(conn: &Connection, resident_id: i64, before: Option<i64>, limit: u32) -> DbResult<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, at, kind, detail, ip, user_agent FROM activity
+         WHERE resident_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
+    )?;
+    let rows = stmt.query_map(params![resident_id, before.unwrap_or(i64::MAX), limit], |r| {
+        Ok(Entry {
+            id: r.get(0)?,
+            at: r.get(1)?,
+            kind: r.get(2)?,
+            detail: r.get(3)?,
+            ip: r.get(4)?,
+            user_agent: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,86 @@
+//! Failed sign-ins, counted per throttle key inside a time window.
+
+use rusqlite::{Connection, params};
+
+use crate::{DbResult, UnixTime};
+
+/// The failures of one key since a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub count: u32,
+    /// The oldest failure counted; it leaves the window first.
+    pub oldest: Option<UnixTime>,
+}
+
+/// Counts the failures of `key` at or after `since`.
+pub fn since(conn: &Connection, key: &str, since: UnixTime) -> DbResult<Window> {
+    let (count, oldest): (u32, Option<UnixTime>) = conn.query_row(
+        "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = ?1 AND failed_at >= ?2",
+        params![key, since],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(Window { count, oldest })
+}
+
+/// Records one failure under each key, and drops failures older than
+/// `purge_before` (so the table only ever holds one window).
+pub fn record(conn: &mut Connection, keys: &[&str], now: UnixTime, purge_before: UnixTime) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    tx.execute("DELETE FROM login_failures WHERE failed_at < ?1", [purge_before])?;
+    for key in keys {
+        tx.execute(
+            "INSERT INTO login_failures (key, failed_at) VALUES (?1, ?2)",
+            params![key, now],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// Forgets the failures of `key` (after a successful sign-in).
+pub fn clear(conn: &Connection, key: &str) -> DbResult<()> {
+    conn.execute("DELETE FROM login_failures WHERE key = ?1", [key])?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Db;
+
+    #[test]
+    fn failures_count_per_key_inside_the_window_and_clear() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let mut conn = db.conn().unwrap();
+        record(&mut conn, &["account:1", "address:10.0.0.1"], 100, 0).unwrap();
+        record(&mut conn, &["account:1", "address:10.0.0.1"], 200, 0).unwrap();
+        record(&mut conn, &["account:2", "address:10.0.0.1"], 300, 0).unwrap();
+        assert_eq!(
+            since(&conn, "account:1", 0).unwrap(),
+            Window {
+                count: 2,
+                oldest: Some(100)
+            }
+        );
+        assert_eq!(
+            since(&conn, "account:1", 150).unwrap(),
+            Window {
+                count: 1,
+                oldest: Some(200)
+            }
+        );
+        assert_eq!(since(&conn, "address:10.0.0.1", 0).unwrap().count, 3);
+        assert_eq!(since(&conn, "account:9", 0).unwrap(), Window { count: 0, oldest: None });
+        clear(&conn, "account:1").unwrap();
+        assert_eq!(since(&conn, "account:1", 0).unwrap().count, 0);
+        assert_eq!(
+            since(&conn, "address:10.0.0.1", 0).unwrap().count,
+            3,
+            "only that key is cleared"
+        );
+        // Recording purges what has left the window.
+        record(&mut conn, &["account:3"], 1000, 250).unwrap();
+        assert_eq!(since(&conn, "address:10.0.0.1", 0).unwrap().count, 1);
+    }
+}
