@@ -27,6 +27,9 @@ pub struct GlobalArgs {
     /// Data folder: SQLite database, secrets, stored files [default: ./data].
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<String>,
+    /// The static web folder whose pkg/ holds the built resident app [default: www].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub www_dir: Option<String>,
     /// Listen address [default: 127.0.0.1:8080].
     #[arg(long, global = true, value_name = "ADDR")]
     pub bind: Option<String>,
@@ -49,6 +52,7 @@ impl GlobalArgs {
     pub fn settings_flags(&self) -> Vec<(&'static str, String)> {
         [
             ("data_dir", &self.data_dir),
+            ("www_dir", &self.www_dir),
             ("bind", &self.bind),
             ("public_url", &self.public_url),
             ("import_schedule", &self.import_schedule),

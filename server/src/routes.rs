@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{accounts, health, portal, push, repository, residents, uploads};
+use crate::http::{accounts, health, portal, push, repository, residents, uploads, web_app};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -67,6 +67,18 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }),
     )
     .route("/issuer/", web::get().to(|| page(ISSUER_HTML)))
+    .route(
+        "/locker",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/locker/"))
+                .finish()
+        }),
+    )
+    .route("/locker/", web::get().to(web_app::shell))
+    .route("/locker/{tail:.*}", web::get().to(web_app::shell))
+    .route("/pkg/{name}", web::get().to(web_app::pkg_file))
+    .route("/static/locker.js", web::get().to(web_app::start_js))
     .route(
         "/issuer/portal.js",
         web::get().to(|| asset(ISSUER_JS, "text/javascript; charset=utf-8")),

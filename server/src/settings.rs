@@ -13,6 +13,9 @@ use crate::error::Error;
 pub struct Settings {
     /// SQLite database, secrets and stored files.
     pub data_dir: PathBuf,
+    /// The static web folder: the resident portal's built app is served from
+    /// its `pkg/` (built by `cargo xtask`, not in git).
+    pub www_dir: PathBuf,
     /// Listen address.
     pub bind: String,
     /// The origin that browsers and issuers see; `http://<bind>` when unset.
@@ -70,6 +73,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             data_dir: PathBuf::from("./data"),
+            www_dir: PathBuf::from("www"),
             bind: "127.0.0.1:8080".into(),
             public_url: None,
             import_schedule: "0 * * * * *".into(),
@@ -221,7 +225,14 @@ fn coerce_numbers(table: &mut toml::Table) {
             table.insert((*key).to_owned(), toml::Value::Integer(n));
         }
     }
-    for key in ["bind", "public_url", "import_schedule", "data_dir", "repo_push_org_id"] {
+    for key in [
+        "bind",
+        "public_url",
+        "import_schedule",
+        "data_dir",
+        "www_dir",
+        "repo_push_org_id",
+    ] {
         if let Some(toml::Value::Integer(n)) = table.get(key) {
             let text = n.to_string();
             table.insert(key.to_owned(), toml::Value::String(text));

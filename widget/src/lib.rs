@@ -1,8 +1,17 @@
-//! OpenLocker's browser app (Yew/WASM). For now it holds the shell that the
-//! resident portal and the widget popups will be built into; the partner-page
-//! loaders (dl.js, savelocker.js) stay outside Yew to keep them small.
+//! OpenLocker's browser app (Yew/WASM): the resident portal under
+//! `/locker/`, with a router that the widget popups will join. The
+//! partner-page loaders (dl.js, savelocker.js) stay outside Yew to keep
+//! them small.
 
+mod api;
 mod app;
+mod i18n;
+mod layout;
+mod model;
+mod route;
+mod screens;
+mod state;
+mod verhoeff;
 
 pub use app::App;
 
@@ -14,6 +23,7 @@ pub fn start() {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("openlocker-app"));
     if let Some(root) = root {
+        root.set_inner_html("");
         yew::Renderer::<App>::with_root(root).render();
     }
 }

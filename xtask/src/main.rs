@@ -62,8 +62,13 @@ fn run(serve_args: &[String]) -> Result {
         "xtask: register an issuer with: {} issuer add --id cbse.nic.in --name CBSE",
         bin.display()
     );
+    println!("xtask: the resident portal is at http://{bind}/locker/");
     let mut cmd = Command::new(&bin);
-    cmd.args(["serve", "--bind", bind]).args(serve_args);
+    // The built app is served from the workspace's www/, wherever we run.
+    cmd.arg("--www-dir")
+        .arg(tools::workspace_root().join("www"))
+        .args(["serve", "--bind", bind])
+        .args(serve_args);
     status(&mut cmd)
 }
 
@@ -72,6 +77,8 @@ fn test(extra: &[String]) -> Result {
     widget::build()?;
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");
+    // The widget's pure logic (Verhoeff, translations, JSON shapes) natively.
+    status(cargo().args(["test", "--package", "openlocker-widget", "--lib"]))?;
     status(
         cargo()
             .args(["test", "--workspace", "--exclude", "openlocker-widget"])

@@ -32,6 +32,21 @@ pub fn build() -> Result {
             .arg(&out)
             .arg(&wasm),
     )?;
-    eprintln!("xtask: widget built into {}", out.display());
+    let bound = out.join("openlocker_widget_bg.wasm");
+    let (raw, gzipped) = sizes(&bound)?;
+    eprintln!(
+        "xtask: widget built into {} (wasm {raw} bytes, {gzipped} gzipped)",
+        out.display()
+    );
     Ok(())
+}
+
+/// The size of a file, raw and gzipped (as the server's compression sends it).
+fn sizes(path: &std::path::Path) -> Result<(usize, usize)> {
+    use std::io::Write;
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(&bytes).map_err(|e| format!("gzip: {e}"))?;
+    let gzipped = gz.finish().map_err(|e| format!("gzip: {e}"))?.len();
+    Ok((bytes.len(), gzipped))
 }

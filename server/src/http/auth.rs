@@ -18,6 +18,8 @@ use crate::sessions::{self, Authenticated, CSRF_HEADER};
 pub struct ResidentSession {
     pub resident_id: i64,
     pub token: String,
+    /// The session's CSRF token, for a page that was reloaded.
+    pub csrf_token: String,
 }
 
 /// A signed-in issuer portal user.
@@ -59,6 +61,7 @@ impl FromRequest for ResidentSession {
             Ok(ResidentSession {
                 resident_id: session.subject_id,
                 token,
+                csrf_token: session.csrf_token,
             })
         })
     }

@@ -11,6 +11,7 @@ pub mod push;
 pub mod repository;
 pub mod residents;
 pub mod uploads;
+pub mod web_app;
 pub mod xml;
 
 use actix_web::web;

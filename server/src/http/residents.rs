@@ -41,10 +41,24 @@ pub async fn logout(app: web::Data<App>, session: ResidentSession) -> Result<Htt
     Ok(signed_out(&app, RESIDENT_COOKIE))
 }
 
-/// `GET /api/me`: who is signed in, with the Aadhaar number masked.
+/// `GET /api/me`: who is signed in, with the Aadhaar number masked, and the
+/// session's CSRF token (a reloaded page has lost the one sign-in gave).
 pub async fn me(app: web::Data<App>, session: ResidentSession) -> Result<HttpResponse, Error> {
     let profile = blocking(&app, move |app| residents::profile(app, session.resident_id)).await?;
-    Ok(HttpResponse::Ok().json(profile))
+    Ok(HttpResponse::Ok()
+        .insert_header(("Cache-Control", "no-store"))
+        .json(MeAnswer {
+            profile,
+            csrf_token: session.csrf_token,
+        }))
+}
+
+/// The answer of `GET /api/me`.
+#[derive(serde::Serialize)]
+struct MeAnswer {
+    #[serde(flatten)]
+    profile: residents::Profile,
+    csrf_token: String,
 }
 
 /// `GET /api/issued`: the signed-in resident's issued documents.

@@ -10,9 +10,9 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use crate::support::*;
 
 /// A chromedriver process with a headless Chromium session.
-struct Browser {
+pub struct Browser {
     driver: Child,
-    client: Client,
+    pub client: Client,
     _profile: tempfile::TempDir,
 }
 
@@ -29,7 +29,7 @@ fn tool(var: &str, name: &str) -> PathBuf {
 }
 
 impl Browser {
-    async fn start() -> Browser {
+    pub async fn start() -> Browser {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -75,11 +75,11 @@ impl Browser {
         panic!("could not start a Chromium session: {last_error}");
     }
 
-    async fn text_of(&self, css: &str) -> String {
+    pub async fn text_of(&self, css: &str) -> String {
         self.client.find(Locator::Css(css)).await.unwrap().text().await.unwrap()
     }
 
-    async fn wait_for_text(&self, css: &str, needle: &str) -> String {
+    pub async fn wait_for_text(&self, css: &str, needle: &str) -> String {
         for _ in 0..300 {
             if let Ok(element) = self.client.find(Locator::Css(css)).await
                 && let Ok(text) = element.text().await
@@ -92,7 +92,7 @@ impl Browser {
         panic!("{css} never showed {needle:?}; it shows {:?}", self.text_of(css).await);
     }
 
-    async fn close(mut self) {
+    pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
         let _ = self.driver.kill();
         let _ = self.driver.wait();

@@ -7,22 +7,22 @@ use std::time::Duration;
 
 use crate::support::*;
 
-const PDF: &[u8] = b"%PDF-1.7\n% a mark sheet\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+pub const PDF: &[u8] = b"%PDF-1.7\n% a mark sheet\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 
 /// A repository with one document for `owner`, and a locker that knows the
 /// repository as issuer cbse.nic.in (Pull Doc URL and credentials).
-struct Pair {
-    repository: Server,
-    locker: Server,
+pub struct Pair {
+    pub repository: Server,
+    pub locker: Server,
     /// The locker's Push credentials for the issuer.
-    push: Issuer,
+    pub push: Issuer,
     /// The repository's client credentials for the locker.
     client_org_id: String,
-    uri: String,
+    pub uri: String,
     _dir: tempfile::TempDir,
 }
 
-fn pair(pull_doc_url: Option<&str>, locker_flags: &[&str]) -> Pair {
+pub fn pair(pull_doc_url: Option<&str>, locker_flags: &[&str]) -> Pair {
     let repository = Server::start(&[]);
     repository
         .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
@@ -115,7 +115,7 @@ fn pair(pull_doc_url: Option<&str>, locker_flags: &[&str]) -> Pair {
 }
 
 impl Pair {
-    fn push_with(&self, key: &str) -> CliOutput {
+    pub fn push_with(&self, key: &str) -> CliOutput {
         self.repository.cli(&[
             "repo",
             "push",
@@ -131,7 +131,7 @@ impl Pair {
     }
 
     /// Pushes, imports, and signs the first owner in.
-    fn deliver(&self) -> Http {
+    pub fn deliver(&self) -> Http {
         let pushed = self.push_with(&self.push.api_key).json();
         assert_eq!(pushed["status"], 1, "{pushed}");
         self.locker.import_run();

@@ -8,10 +8,11 @@
 mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
-mod browser; // the issuer portal in headless Chromium
+mod browser; // the issuer portal in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
+mod locker_ui; // the resident portal app in headless Chromium, and how the server serves it
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
 mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc

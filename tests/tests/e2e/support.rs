@@ -11,6 +11,9 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+/// The workspace's static web folder, where `cargo xtask` builds the app.
+pub const WWW_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../www");
+
 /// A schedule that never fires during a test (midnight on 1 January).
 pub const NEVER: &str = "0 0 0 1 1 *";
 
@@ -83,6 +86,9 @@ impl Server {
     /// A server on the given data folder.
     pub fn start_in(data: &Path, extra: &[&str]) -> Server {
         let mut args: Vec<&str> = vec!["--bind", "127.0.0.1:0"];
+        if !extra.contains(&"--www-dir") {
+            args.extend(["--www-dir", WWW_DIR]);
+        }
         if !extra.contains(&"--import-schedule") {
             args.extend(["--import-schedule", NEVER]);
         }

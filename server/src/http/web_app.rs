@@ -1,0 +1,132 @@
+//! The resident portal's Yew app: the HTML shell for every `/locker/...`
+//! route (deep links included) and the built files of `<www_dir>/pkg`
+//! (`cargo xtask` builds them; they are not in git).
+
+use std::path::PathBuf;
+
+use actix_files::NamedFile;
+use actix_web::http::header::{CacheControl, CacheDirective, ContentType};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::app::App;
+use crate::error::Error;
+
+/// The shell page; the app mounts on its `#openlocker-app`.
+const SHELL_HTML: &str = include_str!("../../../www/locker.html");
+/// The shell page when `pkg/` is missing.
+const NOT_BUILT_HTML: &str = include_str!("../../../www/locker-not-built.html");
+/// The module that starts the app (inline scripts are refused by the CSP).
+const START_JS: &str = include_str!("../../../www/locker.js");
+
+/// Scripts from our origin and our wasm only; no inline code, no framing.
+const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+    img-src 'self' blob: data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The wasm file whose presence says the app is built.
+const BUILT_MARKER: &str = "openlocker_widget_bg.wasm";
+
+fn pkg_dir(app: &App) -> PathBuf {
+    app.settings.www_dir.join("pkg")
+}
+
+/// `GET /locker/` and `/locker/{tail}`: the shell, or a page that says how
+/// to build the app.
+pub async fn shell(app: web::Data<App>) -> HttpResponse {
+    let built = pkg_dir(&app).join(BUILT_MARKER).is_file();
+    let (status, html) = if built {
+        (actix_web::http::StatusCode::OK, SHELL_HTML)
+    } else {
+        tracing::warn!(www_dir = %app.settings.www_dir.display(), "the web app is not built");
+        (actix_web::http::StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT_HTML)
+    };
+    HttpResponse::build(status)
+        .content_type(ContentType::html())
+        .insert_header(("Content-Security-Policy", CSP))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Referrer-Policy", "same-origin"))
+        .insert_header(CacheControl(vec![CacheDirective::NoCache]))
+        .body(html)
+}
+
+/// `GET /static/locker.js`.
+pub async fn start_js() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(START_JS)
+}
+
+/// The content type of a servable pkg file, by its name; `None` refuses it.
+/// Only one plain path segment (no `/`, no leading dot, so no traversal).
+pub fn pkg_content_type(name: &str) -> Option<&'static str> {
+    let plain = !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !plain {
+        return None;
+    }
+    match name.rsplit_once('.')?.1 {
+        "wasm" => Some("application/wasm"),
+        "js" => Some("text/javascript; charset=utf-8"),
+        _ => None,
+    }
+}
+
+/// `GET /pkg/{name}`: a built file, with an ETag and Last-Modified; the
+/// browser revalidates each time (the names do not change between builds).
+pub async fn pkg_file(app: web::Data<App>, name: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, Error> {
+    let name = name.into_inner();
+    let content_type = pkg_content_type(&name).ok_or_else(|| Error::NotFound(format!("no file {name}")))?;
+    let path = pkg_dir(&app).join(&name);
+    let file = NamedFile::open_async(&path)
+        .await
+        .map_err(|e| Error::NotFound(format!("no file {name}: {e}")))?;
+    let mut resp = file
+        .set_content_type(
+            content_type
+                .parse()
+                .map_err(|_| Error::Internal("bad content type".into()))?,
+        )
+        .disable_content_disposition()
+        .use_etag(true)
+        .use_last_modified(true)
+        .into_response(&req);
+    let headers = resp.headers_mut();
+    headers.insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("no-cache"),
+    );
+    headers.insert(
+        actix_web::http::header::X_CONTENT_TYPE_OPTIONS,
+        actix_web::http::header::HeaderValue::from_static("nosniff"),
+    );
+    Ok(resp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pkg_content_type;
+
+    #[test]
+    fn only_plain_js_and_wasm_names_are_served() {
+        assert_eq!(pkg_content_type("openlocker_widget_bg.wasm"), Some("application/wasm"));
+        assert_eq!(
+            pkg_content_type("openlocker_widget.js"),
+            Some("text/javascript; charset=utf-8")
+        );
+        for bad in [
+            "",
+            ".js",
+            "../secrets.js",
+            "a/b.js",
+            "x.html",
+            "x",
+            "..%2f.js",
+            "a\\b.js",
+        ] {
+            assert_eq!(pkg_content_type(bad), None, "{bad}");
+        }
+    }
+}

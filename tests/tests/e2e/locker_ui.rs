@@ -1,0 +1,323 @@
+//! The resident portal (the Yew app at /locker/) in headless Chromium:
+//! sign-up, sign-in, an issued document opened live from its repository,
+//! folders and an upload downloaded back byte for byte, sign-out; the
+//! Hindi switch; an unavailable issuer told in the page. Plus how the
+//! server serves the app.
+
+use std::time::Duration;
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+
+use crate::browser::Browser;
+use crate::live_pull::{PDF, pair};
+use crate::support::*;
+
+const MOBILE: &str = "9000000001";
+
+async fn find(c: &Client, css: &str) -> Element {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no {css}: {e}"))
+}
+
+async fn fill(c: &Client, css: &str, text: &str) {
+    let input = find(c, css).await;
+    input.clear().await.unwrap();
+    input.send_keys(text).await.unwrap();
+}
+
+async fn click(c: &Client, css: &str) {
+    find(c, css).await.click().await.unwrap();
+}
+
+/// Follows a navigation link by its (English) text.
+async fn nav(c: &Client, text: &str) {
+    c.wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::LinkText(text))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn sign_in(browser: &Browser, username: &str) {
+    let c = &browser.client;
+    fill(c, "[data-testid=login-username]", username).await;
+    fill(c, "[data-testid=login-password]", PASSWORD).await;
+    click(c, "[data-testid=login-submit]").await;
+    browser.wait_for_text("[data-testid=status-message]", "Signed in").await;
+}
+
+async fn sign_out(browser: &Browser) {
+    nav(&browser.client, "Profile").await;
+    click(&browser.client, "[data-testid=sign-out]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Signed out")
+        .await;
+    find(&browser.client, "[data-testid=login-username]").await;
+}
+
+/// Fetches `url` with the page's session and returns the bytes.
+async fn page_fetch(c: &Client, url: &str) -> (u16, Vec<u8>) {
+    let answer = c
+        .execute_async(
+            "const [url, done] = arguments;
+             fetch(url).then(async r => done([r.status, Array.from(new Uint8Array(await r.arrayBuffer()))]))
+               .catch(e => done([0, []]));",
+            vec![serde_json::json!(url)],
+        )
+        .await
+        .unwrap();
+    let status = answer[0].as_u64().unwrap() as u16;
+    let bytes = answer[1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b.as_u64().unwrap() as u8)
+        .collect();
+    (status, bytes)
+}
+
+/// Waits for a second window and answers its handle.
+async fn new_window(c: &Client, first: &fantoccini::wd::WindowHandle) -> fantoccini::wd::WindowHandle {
+    for _ in 0..300 {
+        let windows = c.windows().await.unwrap();
+        if let Some(other) = windows.into_iter().find(|w| w != first) {
+            return other;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("no new tab opened");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resident_signs_up_opens_an_issued_document_and_keeps_an_uploaded_file() {
+    let pair = tokio::task::spawn_blocking(|| {
+        let pair = pair(None, &[]);
+        let pushed = pair.push_with(&pair.push.api_key).json();
+        assert_eq!(pushed["status"], 1, "{pushed}");
+        pair.locker.import_run();
+        pair
+    })
+    .await
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let scan = dir.path().join("scan.pdf");
+    let scan_bytes = b"%PDF-1.4\n% my own scan\n%%EOF\n".repeat(2000);
+    std::fs::write(&scan, &scan_bytes).unwrap();
+
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&pair.locker.url("/locker/")).await.unwrap();
+    // Sign-up, with a mistyped Aadhaar number caught in the page first.
+    nav(c, "Sign up").await;
+    let mut typo = aadhaar(1);
+    typo.replace_range(11.., if typo.ends_with('0') { "1" } else { "0" });
+    fill(c, "[data-testid=signup-aadhaar]", &typo).await;
+    fill(c, "[data-testid=signup-name]", "Asha Devi").await;
+    fill(c, "[data-testid=signup-dob]", "1990-04-01").await;
+    fill(c, "[data-testid=signup-mobile]", MOBILE).await;
+    fill(c, "[data-testid=signup-password]", PASSWORD).await;
+    click(c, "[data-testid=signup-submit]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "not a valid Aadhaar")
+        .await;
+    fill(c, "[data-testid=signup-aadhaar]", &aadhaar(1)).await;
+    click(c, "[data-testid=signup-submit]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "locker is open")
+        .await;
+
+    // Sign out and in again; the issued document is listed.
+    sign_out(&browser).await;
+    sign_in(&browser, MOBILE).await;
+    let doc_css = format!("[data-testid=doc-item][data-uri='{}']", pair.uri);
+    let doc = browser.wait_for_text(&doc_css, "CBSE").await;
+    assert!(
+        doc.contains("Marks") && doc.contains("2024-05-01") && doc.contains("Valid"),
+        "{doc}"
+    );
+    // The profile shows the Aadhaar number masked only.
+    nav(c, "Profile").await;
+    let masked = browser.wait_for_text("[data-testid=profile-aadhaar]", "XXXX").await;
+    assert!(masked.ends_with(&aadhaar(1)[8..]), "{masked}");
+    assert!(!c.source().await.unwrap().contains(&aadhaar(1)));
+
+    // Open: a new tab shows the document, pulled live, byte for byte.
+    nav(c, "Issued Documents").await;
+    let main = c.window().await.unwrap();
+    click(c, &format!("{doc_css} [data-testid=doc-open]")).await;
+    browser.wait_for_text("[data-testid=status-message]", "Opened").await;
+    let tab = new_window(c, &main).await;
+    c.switch_to_window(tab).await.unwrap();
+    let mut shown = String::new();
+    for _ in 0..300 {
+        shown = c.current_url().await.unwrap().to_string();
+        if shown.starts_with("blob:") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(shown.starts_with("blob:"), "the tab shows {shown}");
+    c.close_window().await.unwrap();
+    c.switch_to_window(main).await.unwrap();
+    // (The page's CSP keeps fetch() away from blob: URLs, so the bytes are
+    // checked at the URL the app fetched them from, with its session.)
+    let (status, bytes) = page_fetch(c, &format!("/api/issued/{}/file", pair.uri)).await;
+    assert_eq!((status, bytes.as_slice()), (200, PDF));
+    click(c, &format!("{doc_css} [data-testid=doc-download]")).await;
+    browser
+        .wait_for_text("[data-testid=status-message]", &format!("Downloaded: {}.pdf", pair.uri))
+        .await;
+
+    // A folder, and a file uploaded into it.
+    nav(c, "Uploaded Documents").await;
+    fill(c, "[data-testid=folder-new]", "Marksheets").await;
+    click(c, "[data-testid=folder-create]").await;
+    find(c, "[data-testid=folder-item][data-folder=Marksheets]").await;
+    find(c, "[data-testid=upload-folder]")
+        .await
+        .select_by_label("Marksheets")
+        .await
+        .unwrap();
+    find(c, "[data-testid=upload-file]")
+        .await
+        .send_keys(scan.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "[data-testid=upload-submit]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Uploaded: scan.pdf")
+        .await;
+    let item = find(
+        c,
+        "[data-testid=doc-item][data-name='scan.pdf'][data-folder=Marksheets]",
+    )
+    .await;
+    let id = item.attr("data-id").await.unwrap().unwrap();
+
+    // Download it: the bytes are the ones uploaded.
+    click(
+        c,
+        "[data-testid=doc-item][data-name='scan.pdf'] [data-testid=file-download]",
+    )
+    .await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Downloaded: scan.pdf")
+        .await;
+    let (status, bytes) = page_fetch(c, &format!("/api/uploaded/{id}/file")).await;
+    assert_eq!(status, 200);
+    assert!(bytes == scan_bytes, "the downloaded bytes differ");
+
+    // Sign out: the session is gone for the page too.
+    sign_out(&browser).await;
+    assert_eq!(page_fetch(c, "/api/me").await.0, 401);
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_portal_switches_to_hindi_and_remembers_the_choice() {
+    let server = Server::start(&[]);
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/locker/")).await.unwrap();
+    browser.wait_for_text("[data-testid=login-submit]", "Sign in").await;
+    click(c, "[data-testid=lang-switch]").await;
+    browser.wait_for_text("[data-testid=login-submit]", "साइन इन करें").await;
+    let label = browser.text_of("label[for=login-password]").await;
+    assert_eq!(label, "पासवर्ड");
+    // A reload keeps Hindi, and the page says so to screen readers.
+    c.goto(&server.url("/locker/signup")).await.unwrap();
+    browser.wait_for_text("[data-testid=signup-submit]", "साइन अप करें").await;
+    let lang = find(c, "html").await.attr("lang").await.unwrap();
+    assert_eq!(lang.as_deref(), Some("hi"));
+    // And back.
+    click(c, "[data-testid=lang-switch]").await;
+    browser.wait_for_text("[data-testid=signup-submit]", "Sign up").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_unavailable_issuer_is_told_in_the_page() {
+    let pair = tokio::task::spawn_blocking(|| {
+        let pair = pair(Some("http://127.0.0.1:9/repository/api/pulldoc/1/xml"), &[]);
+        pair.deliver();
+        pair
+    })
+    .await
+    .unwrap();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&pair.locker.url("/locker/issued")).await.unwrap();
+    // A deep link asks for sign-in, then shows its screen.
+    sign_in(&browser, MOBILE).await;
+    let doc_css = format!("[data-testid=doc-item][data-uri='{}']", pair.uri);
+    click(c, &format!("{doc_css} [data-testid=doc-open]")).await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "issuer is unavailable")
+        .await;
+    // The tab opened for the document is closed again.
+    for _ in 0..100 {
+        if c.windows().await.unwrap().len() == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(c.windows().await.unwrap().len(), 1);
+    browser.close().await;
+}
+
+#[test]
+fn the_app_is_served_with_its_types_and_no_way_out_of_pkg() {
+    let server = Server::start(&[]);
+    let http = Http::new();
+    for path in ["/locker/", "/locker/uploaded", "/locker/some/deep/link"] {
+        let shell = http.get(&server.url(path));
+        assert_eq!(shell.status, 200, "{path}");
+        assert!(shell.text().contains("openlocker-app"), "{path}");
+        let csp = shell.header("content-security-policy").unwrap();
+        assert!(
+            csp.contains("'wasm-unsafe-eval'") && !csp.contains("unsafe-inline"),
+            "{csp}"
+        );
+    }
+    let wasm = http.get(&server.url("/pkg/openlocker_widget_bg.wasm"));
+    assert_eq!(
+        wasm.status, 200,
+        "run `cargo xtask build-widget` (cargo xtask test does)"
+    );
+    assert_eq!(wasm.header("content-type"), Some("application/wasm"));
+    assert!(wasm.body.starts_with(b"\0asm"));
+    let js = http.get(&server.url("/pkg/openlocker_widget.js"));
+    assert_eq!(js.header("content-type"), Some("text/javascript; charset=utf-8"));
+    assert!(js.header("etag").is_some());
+    for bad in [
+        "/pkg/../index.html",
+        "/pkg/..%2f..%2fCargo.toml",
+        "/pkg/%2e%2e%2flocker.html",
+        "/pkg/.gitignore",
+        "/pkg/nothing.js",
+    ] {
+        assert_eq!(http.get(&server.url(bad)).status, 404, "{bad}");
+    }
+    let index = http.get(&server.url("/")).text();
+    assert!(index.contains("href=\"/locker/\""), "{index}");
+}
+
+#[test]
+fn a_server_without_the_built_app_says_how_to_build_it() {
+    let empty = tempfile::tempdir().unwrap();
+    let server = Server::start(&["--www-dir", empty.path().to_str().unwrap()]);
+    let page = Http::new().get(&server.url("/locker/"));
+    assert_eq!(page.status, 503);
+    assert!(
+        page.text().contains("web app is not built: run cargo xtask run"),
+        "{}",
+        page.text()
+    );
+}

@@ -1,0 +1,57 @@
+//! The app's routes. The resident portal lives under `/locker/`; the
+//! widget popups will join here. Screens that need a session show the
+//! sign-in form until there is one, so deep links work.
+
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use crate::screens::{activity, issued, profile, pull, sign_in, sign_up, uploaded};
+use crate::state::use_app;
+
+#[derive(Clone, Debug, PartialEq, Routable)]
+pub enum Route {
+    #[at("/locker/")]
+    Home,
+    #[at("/locker/signup")]
+    SignUp,
+    #[at("/locker/issued")]
+    Issued,
+    #[at("/locker/get")]
+    Pull,
+    #[at("/locker/uploaded")]
+    Uploaded,
+    #[at("/locker/activity")]
+    Activity,
+    #[at("/locker/profile")]
+    Profile,
+    #[not_found]
+    #[at("/locker/404")]
+    NotFound,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct ScreenProps {
+    pub route: Route,
+}
+
+/// The screen for a route, given the session.
+#[function_component(Screen)]
+pub fn screen(props: &ScreenProps) -> Html {
+    let app = use_app();
+    let signed_in = app.me.is_some();
+    match &props.route {
+        Route::SignUp if !signed_in => html! { <sign_up::SignUp /> },
+        Route::NotFound => html! { <p>{ app.lang.t("not_found") }</p> },
+        _ if !signed_in => html! { <sign_in::SignIn /> },
+        Route::Home | Route::SignUp | Route::Issued => html! { <issued::Issued /> },
+        Route::Pull => html! { <pull::Pull /> },
+        Route::Uploaded => html! { <uploaded::Uploaded /> },
+        Route::Activity => html! { <activity::Activity /> },
+        Route::Profile => html! { <profile::Profile /> },
+    }
+}
+
+/// The `Switch` render function.
+pub fn switch(route: Route) -> Html {
+    html! { <Screen {route} /> }
+}
