@@ -48,7 +48,8 @@ pub fn layout() -> Html {
                 </nav>
             }
             <main id="content" tabindex="-1">
-                <p data-testid="status-message" class={status_class} role="status" aria-live="polite">
+                <p data-testid="status-message" class={status_class} role="status" aria-live="polite"
+                   data-seq={app.said.to_string()}>
                     { status.map(|s| s.text(lang)).unwrap_or_default() }
                 </p>
                 if app.checked {

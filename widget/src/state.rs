@@ -42,6 +42,9 @@ pub struct AppState {
     /// Whether the first `GET /api/me` has answered.
     pub checked: bool,
     pub status: Option<Status>,
+    /// Counts the messages said, so a repeated message is still a new one
+    /// (shown as `data-seq` on the status line).
+    pub said: u32,
 }
 
 /// What changes the state.
@@ -60,6 +63,7 @@ impl AppState {
             me: None,
             checked: false,
             status: None,
+            said: 0,
         }
     }
 }
@@ -83,7 +87,10 @@ impl Reducible for AppState {
             }
             Action::SignedOut => next.me = None,
             Action::Checked => next.checked = true,
-            Action::Say(status) => next.status = Some(status),
+            Action::Say(status) => {
+                next.status = Some(status);
+                next.said = next.said.wrapping_add(1);
+            }
         }
         Rc::new(next)
     }

@@ -14,9 +14,10 @@ pub fn build() -> Result {
         "openlocker-widget",
         "--target",
         "wasm32-unknown-unknown",
-        "--release",
+        "--profile",
+        "wasm-release",
     ]))?;
-    let wasm = target_dir()?.join("wasm32-unknown-unknown/release/openlocker_widget.wasm");
+    let wasm = target_dir()?.join("wasm32-unknown-unknown/wasm-release/openlocker_widget.wasm");
     let out = workspace_root().join("www/pkg");
     // --remove-name-section gets most of wasm-opt's gzip gain; Debian's
     // wasm-opt is too old for this wasm-bindgen's output.

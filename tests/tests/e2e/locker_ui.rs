@@ -321,3 +321,120 @@ fn a_server_without_the_built_app_says_how_to_build_it() {
         page.text()
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_throttled_sign_in_says_how_long_to_wait_with_the_keyboard_alone() {
+    let server = Server::start(&[]);
+    server.resident(&aadhaar(7), "9000000007");
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/locker/")).await.unwrap();
+    fill(c, "[data-testid=login-username]", &aadhaar(7)).await;
+    let mut shown = String::new();
+    for _ in 0..8 {
+        let status = find(c, "[data-testid=status-message]").await;
+        let before = status.attr("data-seq").await.unwrap();
+        // Enter in the password field submits: no mouse needed.
+        fill(c, "[data-testid=login-password]", "not-the-password\u{E007}").await;
+        for _ in 0..300 {
+            if status.attr("data-seq").await.unwrap() != before {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        shown = status.text().await.unwrap();
+        if shown.contains("Too many failed sign-ins") {
+            break;
+        }
+        assert!(shown.contains("do not match"), "{shown}");
+    }
+    assert!(
+        shown.contains("Too many failed sign-ins") && shown.contains("seconds"),
+        "{shown}"
+    );
+    browser.close().await;
+}
+
+/// Stands in for `GET /api/issuers` and `POST /api/pull` in the page (the
+/// server side of Pull URI search is tested on its own): canned answers,
+/// taken in order, and the requests kept for the test to read. An answer
+/// with `"hold": true` waits until `window.releasePull()`.
+const FAKE_PULL_API: &str = r#"
+const [issuers, answers] = arguments;
+const realFetch = window.fetch.bind(window);
+window.pullRequests = [];
+window.fetch = async (req, init) => {
+  const url = typeof req === "string" ? req : req.url;
+  if (url.endsWith("/api/issuers")) {
+    return new Response(JSON.stringify(issuers), { status: 200, headers: { "Content-Type": "application/json" } });
+  }
+  if (url.endsWith("/api/pull")) {
+    window.pullRequests.push({ body: JSON.parse(await req.clone().text()), csrf: req.headers.get("X-CSRF-Token") });
+    const next = answers.shift();
+    if (next.hold) await new Promise(resolve => { window.releasePull = resolve; });
+    return new Response(JSON.stringify(next.body), { status: next.status, headers: { "Content-Type": "application/json" } });
+  }
+  return realFetch(req, init);
+};
+"#;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_documents_tells_saved_no_match_pending_and_unavailable_apart() {
+    let server = Server::start(&[]);
+    server.resident(&aadhaar(8), "9000000008");
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/locker/")).await.unwrap();
+    sign_in(&browser, "9000000008").await;
+    let issuers = serde_json::json!([{ "issuer_id": "cbse.nic.in", "name": "CBSE", "doc_types": [
+        { "code": "MSTN", "name": "Class X mark sheet", "fields": ["RollNo", "Year"], "sends_uid": false }
+    ]}]);
+    let answers = serde_json::json!([
+        { "status": 201, "hold": true, "body": { "status": "saved", "uri": "cbse.nic.in-MSTN-1", "new": true, "message": "saved" } },
+        { "status": 200, "body": { "status": "no_match", "message": "no match" } },
+        { "status": 202, "body": { "status": "pending", "message": "pending" } },
+        { "status": 502, "body": { "error": "upstream", "message": "issuer cbse.nic.in is unavailable" } },
+    ]);
+    c.execute(FAKE_PULL_API, vec![issuers, answers]).await.unwrap();
+    nav(c, "Get documents").await;
+    find(c, "[data-testid=pull-issuer]")
+        .await
+        .select_by_label("CBSE")
+        .await
+        .unwrap();
+    find(c, "[data-testid=pull-doc-type]")
+        .await
+        .select_by_label("Class X mark sheet")
+        .await
+        .unwrap();
+    fill(c, "[data-field=RollNo]", "1234567").await;
+    fill(c, "[data-field=Year]", "2024").await;
+
+    // Saved, with a progress indicator while the issuer is asked.
+    click(c, "[data-testid=pull-submit]").await;
+    find(c, "[data-testid=pull-progress]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Asking the issuer")
+        .await;
+    c.execute("window.releasePull()", vec![]).await.unwrap();
+    browser
+        .wait_for_text("[data-testid=status-message]", "Found and saved to Issued Documents")
+        .await;
+    let sent = c.execute("return window.pullRequests[0]", vec![]).await.unwrap();
+    assert_eq!(
+        sent["body"],
+        serde_json::json!({ "issuer_id": "cbse.nic.in", "doc_type": "MSTN",
+                            "fields": { "RollNo": "1234567", "Year": "2024" } })
+    );
+    assert!(sent["csrf"].as_str().is_some_and(|t| t.len() >= 16), "{sent}");
+
+    for expected in [
+        "No document matched",
+        "still preparing this document (pending)",
+        "issuer is unavailable",
+    ] {
+        click(c, "[data-testid=pull-submit]").await;
+        browser.wait_for_text("[data-testid=status-message]", expected).await;
+    }
+    browser.close().await;
+}
