@@ -21,6 +21,22 @@ pub fn layout() -> Html {
             app.dispatch(Action::Lang(next));
         })
     };
+    // After a move to another screen, keyboard and screen-reader users
+    // start at its content (not on the first page load).
+    let path = use_location().map(|l| l.path().to_owned());
+    let first = use_mut_ref(|| true);
+    use_effect_with(path, move |_| {
+        if std::mem::replace(&mut *first.borrow_mut(), false) {
+            return;
+        }
+        let main = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("content"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok());
+        if let Some(main) = main {
+            let _ = main.focus();
+        }
+    });
     let status = app.status.as_ref();
     let status_class = match status {
         Some(s) if s.error => "status error",

@@ -438,3 +438,82 @@ async fn get_documents_tells_saved_no_match_pending_and_unavailable_apart() {
     }
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn files_and_folders_are_renamed_moved_and_deleted_in_the_page() {
+    let server = Server::start(&[]);
+    server.resident(&aadhaar(9), "9000000009");
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("photo.png");
+    std::fs::write(&png, b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR a small picture").unwrap();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/locker/uploaded")).await.unwrap();
+    sign_in(&browser, "9000000009").await;
+    for name in ["Old", "Other"] {
+        fill(c, "[data-testid=folder-new]", name).await;
+        click(c, "[data-testid=folder-create]").await;
+        find(c, &format!("[data-testid=folder-item][data-folder={name}]")).await;
+    }
+    // Rename a folder.
+    click(
+        c,
+        "[data-testid=folder-item][data-folder=Old] button[aria-label='Rename Old']",
+    )
+    .await;
+    fill(c, "#content form.inline input[type=text]", "Certificates").await;
+    click(c, "[data-testid=folder-item] form.inline button[type=submit]").await;
+    find(c, "[data-testid=folder-item][data-folder=Certificates]").await;
+
+    // Upload at the top level, then rename and move the file.
+    find(c, "[data-testid=upload-file]")
+        .await
+        .send_keys(png.to_str().unwrap())
+        .await
+        .unwrap();
+    click(c, "[data-testid=upload-submit]").await;
+    let item = "[data-testid=doc-item][data-name='photo.png']";
+    find(c, item).await;
+    click(c, &format!("{item} button.secondary")).await; // Rename
+    fill(c, &format!("{item} input[type=text]"), "passport photo.png").await;
+    click(c, &format!("{item} form.inline button[type=submit]")).await;
+    let item = "[data-testid=doc-item][data-name='passport photo.png']";
+    find(c, item).await;
+    find(c, &format!("{item} select"))
+        .await
+        .select_by_label("Certificates")
+        .await
+        .unwrap();
+    click(c, &format!("{item} form.inline:last-child button[type=submit]")).await;
+    find(
+        c,
+        "[data-testid=doc-item][data-name='passport photo.png'][data-folder=Certificates]",
+    )
+    .await;
+    // A folder with a file cannot be deleted; an empty one can.
+    let delete_full = find(
+        c,
+        "[data-testid=folder-item][data-folder=Certificates] button[aria-label='Delete Certificates']",
+    )
+    .await;
+    assert_eq!(delete_full.attr("disabled").await.unwrap().as_deref(), Some("true"));
+    click(
+        c,
+        "[data-testid=folder-item][data-folder=Other] button[aria-label='Delete Other']",
+    )
+    .await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Folder deleted")
+        .await;
+    // Delete the file.
+    click(c, &format!("{item} [data-testid=file-delete]")).await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Deleted: passport photo.png")
+        .await;
+    let http = server.login_resident("9000000009");
+    assert_eq!(http.get(&server.url("/api/uploaded")).json(), serde_json::json!([]));
+    let folders = http.get(&server.url("/api/folders")).json();
+    assert_eq!(folders.as_array().unwrap().len(), 1, "{folders}");
+    assert_eq!(folders[0]["name"], "Certificates");
+    browser.close().await;
+}
