@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{accounts, health, portal, push, repository, residents, uploads, web_app};
+use crate::http::{accounts, health, portal, push, repository, residents, uploads};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -75,10 +75,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 .finish()
         }),
     )
-    .route("/locker/", web::get().to(web_app::shell))
-    .route("/locker/{tail:.*}", web::get().to(web_app::shell))
-    .route("/pkg/{name}", web::get().to(web_app::pkg_file))
-    .route("/static/locker.js", web::get().to(web_app::start_js))
+    .route("/locker/", web::get().to(crate::http::web_app::shell))
+    .route("/locker/{tail:.*}", web::get().to(crate::http::web_app::shell))
+    .route("/pkg/{name}", web::get().to(crate::http::web_app::pkg_file))
+    .route("/static/locker.js", web::get().to(crate::http::web_app::start_js))
     .route(
         "/issuer/portal.js",
         web::get().to(|| asset(ISSUER_JS, "text/javascript; charset=utf-8")),
