@@ -22,6 +22,7 @@ pub mod jobs;
 pub mod logging;
 pub mod passwords;
 pub mod portal;
+pub mod pull_search;
 pub mod push;
 pub mod replay;
 pub mod repo;

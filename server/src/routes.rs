@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{accounts, health, portal, push, repository, residents, uploads};
+use crate::http::{accounts, health, portal, pull_search, push, repository, residents, uploads};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -37,7 +37,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/uploaded/{id}", web::delete().to(uploads::delete))
             .route("/uploaded/{id}/file", web::get().to(uploads::download))
             .route("/issued", web::get().to(residents::issued))
-            .route("/issued/{uri}/file", web::get().to(residents::issued_file)),
+            .route("/issued/{uri}/file", web::get().to(residents::issued_file))
+            .route("/issuers", web::get().to(pull_search::issuers))
+            .route("/pull", web::post().to(pull_search::pull)),
     )
     .service(
         web::scope("/issuer/api")

@@ -7,6 +7,7 @@ pub mod body;
 pub mod client;
 pub mod health;
 pub mod portal;
+pub mod pull_search;
 pub mod push;
 pub mod repository;
 pub mod residents;

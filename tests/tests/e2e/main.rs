@@ -13,6 +13,7 @@ mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
+mod pull_search; // residents search a repository by Pull URI; found URIs saved as pulled
 mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc
 mod residents; // sign-in, sessions and Issued Documents
