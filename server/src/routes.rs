@@ -4,7 +4,7 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{accounts, health, portal, pull_search, push, repository, residents, uploads};
+use crate::http::{accounts, health, portal, pull_search, push, repository, residents, shares, uploads};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -16,6 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::QueryConfig::default().error_handler(|err, _| Error::Invalid(format!("bad query: {err}")).into()))
     .app_data(web::PathConfig::default().error_handler(|err, _| Error::NotFound(format!("bad path: {err}")).into()))
     .route("/healthz", web::get().to(health::healthz))
+    .route("/widget/api/check", web::post().to(shares::check))
+    .route("/share/{token}", web::get().to(shares::fetch))
     .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
     .route("/repository/api/pulldoc/1/xml", web::post().to(repository::pull_doc))
     .route("/repository/api/pulluri/1/xml", web::post().to(repository::pull_uri))
@@ -39,7 +41,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/issued", web::get().to(residents::issued))
             .route("/issued/{uri}/file", web::get().to(residents::issued_file))
             .route("/issuers", web::get().to(pull_search::issuers))
-            .route("/pull", web::post().to(pull_search::pull)),
+            .route("/pull", web::post().to(pull_search::pull))
+            .route("/shares", web::get().to(shares::list))
+            .route("/shares", web::post().to(shares::create))
+            .route("/shares/{id}/revoke", web::post().to(shares::revoke)),
     )
     .service(
         web::scope("/issuer/api")

@@ -18,4 +18,5 @@ mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc
 mod residents; // sign-in, sessions and Issued Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
+mod shares; // requesters, the widget checks (203-207), shares and their public URLs
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart
