@@ -29,6 +29,8 @@ pub mod repo;
 pub mod requesters;
 pub mod residents;
 pub mod routes;
+pub mod safe_fetch;
+pub mod saves;
 pub mod sealed_file;
 pub mod serve;
 pub mod sessions;

@@ -44,7 +44,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/pull", web::post().to(pull_search::pull))
             .route("/shares", web::get().to(shares::list))
             .route("/shares", web::post().to(shares::create))
-            .route("/shares/{id}/revoke", web::post().to(shares::revoke)),
+            .route("/shares/{id}/revoke", web::post().to(shares::revoke))
+            .route("/saves", web::post().to(shares::save)),
     )
     .service(
         web::scope("/issuer/api")

@@ -1,4 +1,4 @@
-//! The widget checks, a resident's shares, and the public share URLs.
+//! The widget checks, a resident's shares and saves, and the public share URLs.
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -75,4 +75,20 @@ pub async fn fetch(app: web::Data<App>, token: web::Path<String>) -> Result<Http
             .no_chunking(reader.len())
             .streaming(body::stream_reader(*reader)),
     })
+}
+
+/// `POST /api/saves`: "Save to DigiLocker" confirmed; the locker fetches the
+/// partner's document into Uploaded Documents. 201 the saved file.
+pub async fn save(
+    app: web::Data<App>,
+    session: ResidentSession,
+    client: Client,
+    body: web::Json<crate::saves::SaveRequest>,
+) -> Result<HttpResponse, Error> {
+    let request = body.into_inner();
+    let file = blocking(&app, move |app| {
+        crate::saves::save(app, session.resident_id, &request, &client)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(file))
 }

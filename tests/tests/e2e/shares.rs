@@ -9,13 +9,18 @@ use crate::support::*;
 const PDF: &[u8] = b"%PDF-1.4\n% a certificate to share\n%%EOF\n";
 const ORIGIN: &str = "http://127.0.0.1:9";
 
-struct Partner {
-    app_id: String,
-    app_key: String,
+pub struct Partner {
+    pub app_id: String,
+    pub app_key: String,
 }
 
 fn partner(server: &Server, services: &[&str]) -> Partner {
-    let mut args = vec!["requester", "add", "--name", "Job portal", "--domain", ORIGIN];
+    partner_at(server, ORIGIN, services)
+}
+
+/// Registers a requester whose pages are served from `origin`.
+pub fn partner_at(server: &Server, origin: &str, services: &[&str]) -> Partner {
+    let mut args = vec!["requester", "add", "--name", "Job portal", "--domain", origin];
     for service in services {
         args.extend(["--service", service]);
     }
@@ -26,25 +31,25 @@ fn partner(server: &Server, services: &[&str]) -> Partner {
     }
 }
 
-fn open_db(server: &Server) -> openlocker_db::Connection {
+pub fn open_db(server: &Server) -> openlocker_db::Connection {
     let conn = openlocker_db::Connection::open(server.data.join("openlocker.db")).unwrap();
     conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
     conn
 }
 
-fn unix_now() -> i64 {
+pub fn unix_now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// The widget request a partner page written to the specification makes.
-fn widget(p: &Partner, time_stamp: &str, origin: &str, service: &str) -> serde_json::Value {
+pub fn widget(p: &Partner, time_stamp: &str, origin: &str, service: &str) -> serde_json::Value {
     let hash = hex::encode(Sha256::digest(format!("{}{}{time_stamp}", p.app_id, p.app_key)));
     serde_json::json!({
         "app_id": p.app_id, "app_hash": hash, "time_stamp": time_stamp, "origin": origin, "service": service,
     })
 }
 
-fn widget_code(resp: &Resp) -> u64 {
+pub fn widget_code(resp: &Resp) -> u64 {
     assert_eq!(resp.status, 403, "{}", resp.text());
     resp.json()["code"].as_u64().unwrap()
 }
