@@ -48,3 +48,27 @@ CREATE TABLE shares (
 );
 CREATE INDEX shares_resident ON shares(resident_id, id);
 CREATE INDEX shares_app ON shares(app_id, id);
+
+-- People of a requester who sign in to the requester portal.
+CREATE TABLE requester_users (
+    id            INTEGER PRIMARY KEY,
+    app_id        TEXT NOT NULL REFERENCES requesters(app_id) ON DELETE CASCADE,
+    username      TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    created_at    INTEGER NOT NULL
+);
+
+-- Sessions gain the requester-user kind. SQLite cannot change a CHECK
+-- constraint, so the table is rebuilt with its rows.
+CREATE TABLE sessions_new (
+    token_hash BLOB NOT NULL PRIMARY KEY,
+    kind       TEXT NOT NULL CHECK (kind IN ('resident', 'issuer_user', 'requester_user')),
+    subject_id INTEGER NOT NULL,
+    csrf_token TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO sessions_new (token_hash, kind, subject_id, csrf_token, created_at, expires_at)
+    SELECT token_hash, kind, subject_id, csrf_token, created_at, expires_at FROM sessions;
+DROP TABLE sessions;
+ALTER TABLE sessions_new RENAME TO sessions;

@@ -131,6 +131,63 @@ pub fn rotate_key(
     Ok(())
 }
 
+/// A person who signs in to the requester portal.
+#[derive(Debug, Clone)]
+pub struct RequesterUser {
+    pub id: i64,
+    pub app_id: String,
+    pub username: String,
+    pub password_hash: String,
+}
+
+/// Adds a portal user; `Conflict` when the username is taken.
+pub fn insert_user(
+    conn: &Connection,
+    app_id: &str,
+    username: &str,
+    password_hash: &str,
+    now: UnixTime,
+) -> DbResult<i64> {
+    conn.execute(
+        "INSERT INTO requester_users (app_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![app_id, username, password_hash, now],
+    )
+    .map_err(|e| match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
+        other => other,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequesterUser> {
+    Ok(RequesterUser {
+        id: r.get(0)?,
+        app_id: r.get(1)?,
+        username: r.get(2)?,
+        password_hash: r.get(3)?,
+    })
+}
+
+/// A portal user by username, case-insensitively.
+pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<RequesterUser>> {
+    conn.query_row(
+        "SELECT id, app_id, username, password_hash FROM requester_users WHERE username = ?1",
+        [username],
+        user_from_row,
+    )
+    .optional_row()
+}
+
+/// A portal user by id.
+pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<RequesterUser>> {
+    conn.query_row(
+        "SELECT id, app_id, username, password_hash FROM requester_users WHERE id = ?1",
+        [id],
+        user_from_row,
+    )
+    .optional_row()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

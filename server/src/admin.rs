@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::cli::{
     Command, DoctypeCommand, ImportCommand, IssuerCommand, KeyCommand, RepoClientCommand, RepoCommand, RepoDocCommand,
-    RequesterCommand, ResidentCommand, UserCommand,
+    RequesterCommand, RequesterUserCommand, ResidentCommand, UserCommand,
 };
 use crate::error::Error;
-use crate::{import, issuers, repo, requesters, residents};
+use crate::{import, issuers, repo, requester_portal, requesters, residents};
 
 /// What a subcommand prints: a JSON object and its plain-text form.
 pub struct Output {
@@ -321,6 +321,17 @@ fn requester(app: &App, command: RequesterCommand) -> Result<Output, Error> {
             domains,
             services,
         } => Ok(described(requesters::update(app, &app_id, &domains, &services)?)),
+        RequesterCommand::User(RequesterUserCommand::Add {
+            app_id,
+            username,
+            password,
+        }) => {
+            let user = requester_portal::add_user(app, &app_id, &username, &password)?;
+            Ok(Output {
+                json: json!({ "user_id": user.id, "app_id": user.app_id, "username": user.username }),
+                text: format!("added requester portal user {} to {}", user.username, user.app_id),
+            })
+        }
         RequesterCommand::RotateKey { app_id } => {
             let (creds, old_valid_until) = requesters::rotate_key(app, &app_id)?;
             Ok(Output {

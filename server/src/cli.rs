@@ -110,6 +110,23 @@ pub enum RequesterCommand {
         #[arg(long)]
         app_id: String,
     },
+    /// The people who sign in to the requester portal.
+    #[command(subcommand)]
+    User(RequesterUserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequesterUserCommand {
+    /// Add a person who signs in to the requester portal (/requester/).
+    Add {
+        #[arg(long)]
+        app_id: String,
+        #[arg(long)]
+        username: String,
+        /// At least 10 characters.
+        #[arg(long)]
+        password: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -26,6 +26,7 @@ pub mod pull_search;
 pub mod push;
 pub mod replay;
 pub mod repo;
+pub mod requester_portal;
 pub mod requesters;
 pub mod residents;
 pub mod routes;

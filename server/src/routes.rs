@@ -4,7 +4,9 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{accounts, health, portal, pull_search, push, repository, residents, shares, uploads};
+use crate::http::{
+    accounts, health, portal, pull_search, push, repository, requester_portal, residents, shares, uploads,
+};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -65,7 +67,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}/rejections", web::get().to(portal::rejections))
             .route("/tasks/{id}/rejections.csv", web::get().to(portal::rejections_csv)),
     )
+    .service(
+        web::scope("/requester/portal/api")
+            .route("/login", web::post().to(requester_portal::login))
+            .route("/logout", web::post().to(requester_portal::logout))
+            .route("/me", web::get().to(requester_portal::me))
+            .route("/settings", web::put().to(requester_portal::update))
+            .route("/key/rotate", web::post().to(requester_portal::rotate_key))
+            .route("/shares", web::get().to(requester_portal::shares)),
+    )
     .route("/", web::get().to(|| page(INDEX_HTML)))
+    .route(
+        "/requester",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/requester/"))
+                .finish()
+        }),
+    )
+    .route("/requester/", web::get().to(|| page(REQUESTER_HTML)))
+    .route(
+        "/requester/portal.js",
+        web::get().to(|| asset(REQUESTER_JS, "text/javascript; charset=utf-8")),
+    )
     .route(
         "/issuer",
         web::get().to(|| async {
@@ -89,6 +113,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 const INDEX_HTML: &str = include_str!("../../www/index.html");
 const ISSUER_HTML: &str = include_str!("../../www/issuer/index.html");
 const ISSUER_JS: &str = include_str!("../../www/issuer/portal.js");
+const REQUESTER_HTML: &str = include_str!("../../www/requester/index.html");
+const REQUESTER_JS: &str = include_str!("../../www/requester/portal.js");
 const STYLE_CSS: &str = include_str!("../../www/style.css");
 
 async fn page(html: &'static str) -> HttpResponse {

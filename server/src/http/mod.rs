@@ -10,6 +10,7 @@ pub mod portal;
 pub mod pull_search;
 pub mod push;
 pub mod repository;
+pub mod requester_portal;
 pub mod residents;
 pub mod shares;
 pub mod uploads;

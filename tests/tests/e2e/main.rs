@@ -17,6 +17,7 @@ mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc type
 mod pull_search; // residents search a repository by Pull URI; found URIs saved as pulled
 mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc
+mod requester_portal; // partners sign in, see their app id, edit domains and services, rotate keys, see shares
 mod residents; // sign-in, sessions and Issued Documents
 mod saves; // Save to DigiLocker: the locker's safe server-side fetch into Uploaded Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
