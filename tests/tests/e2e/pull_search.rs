@@ -28,23 +28,7 @@ fn setup(pull_uri_url: Option<&str>) -> Setup {
     std::fs::write(&file, PDF).unwrap();
     let mut uris = Vec::new();
     for (code, extra) in [("HSCER", None), ("VERIF", Some("--verify-by-hand")), ("OWNED", None)] {
-        let mut args = vec![
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            code,
-            "--name",
-            "Class XII marks",
-            "--udf",
-            "RollNo",
-            "--udf",
-            "Year",
-        ];
-        args.extend(extra);
-        repository.cli(&args).json();
+        add_doc_type(&repository, code, extra);
         let owner = aadhaar(1);
         let added = repository.cli(&[
             "repo",
@@ -88,23 +72,7 @@ fn setup(pull_uri_url: Option<&str>) -> Setup {
         ])
         .json();
     for (code, extra) in [("HSCER", None), ("VERIF", None), ("OWNED", Some("--sends-uid"))] {
-        let mut args = vec![
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            code,
-            "--name",
-            "Class XII marks",
-            "--udf",
-            "RollNo",
-            "--udf",
-            "Year",
-        ];
-        args.extend(extra);
-        locker.cli(&args).json();
+        add_doc_type(&locker, code, extra);
     }
     locker.resident(&aadhaar(1), "9876543210");
     locker.resident(&aadhaar(2), "9876543211");
@@ -114,6 +82,27 @@ fn setup(pull_uri_url: Option<&str>) -> Setup {
         uri: uris.remove(0),
         _dir: dir,
     }
+}
+
+/// Adds doc type `code` of cbse.nic.in, searched by RollNo and Year.
+fn add_doc_type(server: &Server, code: &str, extra: Option<&str>) {
+    let mut args = vec![
+        "issuer",
+        "doctype",
+        "add",
+        "--issuer",
+        "cbse.nic.in",
+        "--code",
+        code,
+        "--name",
+        "Class XII marks",
+        "--udf",
+        "RollNo",
+        "--udf",
+        "Year",
+    ];
+    args.extend(extra);
+    server.cli(&args).json();
 }
 
 fn search(http: &Http, locker: &Server, doc_type: &str, fields: serde_json::Value) -> Resp {
