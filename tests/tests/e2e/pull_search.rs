@@ -4,13 +4,13 @@
 
 use crate::support::*;
 
-const PDF: &[u8] = b"%PDF-1.7\n% class XII marks\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
+pub const PDF: &[u8] = b"%PDF-1.7\n% class XII marks\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n";
 
-struct Setup {
-    repository: Server,
-    locker: Server,
+pub struct Setup {
+    pub repository: Server,
+    pub locker: Server,
     /// The marks sheet of `aadhaar(1)`, roll number 1001 of 2024.
-    uri: String,
+    pub uri: String,
     _dir: tempfile::TempDir,
 }
 
@@ -18,7 +18,7 @@ struct Setup {
 /// by hand) and OWNED (matched by owner too), and a locker that knows it as
 /// issuer cbse.nic.in with both Pull URLs, and residents `aadhaar(1)` and
 /// `aadhaar(2)`. `pull_uri_url` replaces the real Pull URI URL.
-fn setup(pull_uri_url: Option<&str>) -> Setup {
+pub fn setup(pull_uri_url: Option<&str>) -> Setup {
     let repository = Server::start(&[]);
     repository
         .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
@@ -105,7 +105,7 @@ fn add_doc_type(server: &Server, code: &str, extra: Option<&str>) {
     server.cli(&args).json();
 }
 
-fn search(http: &Http, locker: &Server, doc_type: &str, fields: serde_json::Value) -> Resp {
+pub fn search(http: &Http, locker: &Server, doc_type: &str, fields: serde_json::Value) -> Resp {
     http.post_json(
         &locker.url("/api/pull"),
         &serde_json::json!({ "issuer_id": "cbse.nic.in", "doc_type": doc_type, "fields": fields }),

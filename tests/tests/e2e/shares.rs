@@ -259,3 +259,31 @@ fn a_share_needs_good_widget_details_and_the_csrf_token() {
     assert_eq!(no_csrf.status, 403);
     assert_eq!(Http::new().post_json(&server.url("/api/shares"), &good).status, 401);
 }
+
+#[test]
+fn an_issued_document_is_shared_live_and_a_failed_fetch_is_not_counted() {
+    let s = crate::pull_search::setup(None);
+    let p = partner(&s.locker, &[]);
+    let http = s.locker.login_resident("9876543210");
+    let fields = serde_json::json!({ "RollNo": "1001", "Year": "2024" });
+    assert_eq!(
+        crate::pull_search::search(&http, &s.locker, "HSCER", fields).status,
+        201
+    );
+    let body = serde_json::json!({
+        "widget": widget(&p, &unix_now().to_string(), ORIGIN, "share"),
+        "doc": { "kind": "issued", "uri": s.uri },
+    });
+    let minted = http.post_json(&s.locker.url("/api/shares"), &body);
+    assert_eq!(minted.status, 201, "{}", minted.text());
+    let doc_url = minted.json()["doc_url"].as_str().unwrap().to_owned();
+    let fetched = Http::new().get(&doc_url);
+    assert_eq!(fetched.status, 200, "{}", fetched.text());
+    assert_eq!(fetched.body, crate::pull_search::PDF, "pulled live from the repository");
+
+    drop(s.repository);
+    let down = Http::new().get(&doc_url);
+    assert_eq!(down.status, 502, "{}", down.text());
+    let listed = http.get(&s.locker.url("/api/shares")).json();
+    assert_eq!(listed[0]["fetches"], 1, "the failed fetch is given back");
+}
