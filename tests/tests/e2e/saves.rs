@@ -73,6 +73,14 @@ fn a_saved_document_lands_in_the_chosen_folder_with_identical_bytes() {
     assert_eq!(saved.json()["name"], "fee-receipt.pdf");
     assert_eq!(saved.json()["folder"], "Receipts");
     assert_eq!(saved.json()["content_type"], "application/pdf");
+    let fetches: Vec<_> = s
+        .site
+        .received()
+        .into_iter()
+        .filter(|r| r.path == "/receipts/download?id=7")
+        .collect();
+    assert_eq!(fetches.len(), 1, "the locker fetched it once, itself");
+    assert_eq!((fetches[0].method.as_str(), fetches[0].body.len()), ("GET", 0));
 
     let listed = s.http.get(&s.server.url("/api/uploaded")).json();
     let file = &listed.as_array().unwrap()[0];
