@@ -14,6 +14,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0003-resident-files.sql"),
     ),
     ("0004-pull-search", include_str!("../migrations/0004-pull-search.sql")),
+    ("0005-requesters", include_str!("../migrations/0005-requesters.sql")),
 ];
 
 /// Brings the database up to the newest schema, one transaction per step.

@@ -1,4 +1,4 @@
-//! Sign-in sessions of residents and issuer users.
+//! Sign-in sessions of residents, issuer users and requester users.
 
 use rusqlite::{Connection, params};
 
@@ -10,6 +10,7 @@ use crate::{DbResult, UnixTime};
 pub enum SessionKind {
     Resident,
     IssuerUser,
+    RequesterUser,
 }
 
 impl SessionKind {
@@ -17,6 +18,7 @@ impl SessionKind {
         match self {
             SessionKind::Resident => "resident",
             SessionKind::IssuerUser => "issuer_user",
+            SessionKind::RequesterUser => "requester_user",
         }
     }
 }

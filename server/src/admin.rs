@@ -6,10 +6,10 @@ use serde_json::{Value, json};
 use crate::app::App;
 use crate::cli::{
     Command, DoctypeCommand, ImportCommand, IssuerCommand, KeyCommand, RepoClientCommand, RepoCommand, RepoDocCommand,
-    ResidentCommand, UserCommand,
+    RequesterCommand, RequesterUserCommand, ResidentCommand, UserCommand,
 };
 use crate::error::Error;
-use crate::{import, issuers, repo, residents};
+use crate::{import, issuers, repo, requester_portal, requesters, residents};
 
 /// What a subcommand prints: a JSON object and its plain-text form.
 pub struct Output {
@@ -51,6 +51,7 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
             })
         }
         Command::Repo(cmd) => repository(app, cmd),
+        Command::Requester(cmd) => requester(app, cmd),
         Command::Import(ImportCommand::Run) => {
             let summary = import::run_pending(app)?;
             Ok(Output {
@@ -280,4 +281,68 @@ fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
         json: json!({ "uri": uri }),
         text: uri,
     })
+}
+
+fn requester(app: &App, command: RequesterCommand) -> Result<Output, Error> {
+    let described = |r: openlocker_db::requesters::Requester| Output {
+        text: format!(
+            "{} {}: {} ({})",
+            r.app_id,
+            r.name,
+            r.origins.join(" "),
+            r.services.join(", ")
+        ),
+        json: json!({ "app_id": r.app_id, "name": r.name, "domains": r.origins, "services": r.services }),
+    };
+    match command {
+        RequesterCommand::Add {
+            name,
+            domains,
+            services,
+        } => {
+            let creds = requesters::add(app, &name, &domains, &services)?;
+            Ok(Output {
+                text: format!(
+                    "added requester {name}\napp id:  {}\napp key: {} (shown once)",
+                    creds.app_id, creds.app_key
+                ),
+                json: json!({ "app_id": creds.app_id, "app_key": creds.app_key }),
+            })
+        }
+        RequesterCommand::List => {
+            let all: Vec<Output> = requesters::list(app)?.into_iter().map(described).collect();
+            Ok(Output {
+                text: all.iter().map(|o| o.text.as_str()).collect::<Vec<_>>().join("\n"),
+                json: json!({ "requesters": all.into_iter().map(|o| o.json).collect::<Vec<_>>() }),
+            })
+        }
+        RequesterCommand::Update {
+            app_id,
+            domains,
+            services,
+        } => Ok(described(requesters::update(app, &app_id, &domains, &services)?)),
+        RequesterCommand::User(RequesterUserCommand::Add {
+            app_id,
+            username,
+            password,
+        }) => {
+            let user = requester_portal::add_user(app, &app_id, &username, &password)?;
+            Ok(Output {
+                json: json!({ "user_id": user.id, "app_id": user.app_id, "username": user.username }),
+                text: format!("added requester portal user {} to {}", user.username, user.app_id),
+            })
+        }
+        RequesterCommand::RotateKey { app_id } => {
+            let (creds, old_valid_until) = requesters::rotate_key(app, &app_id)?;
+            Ok(Output {
+                text: format!(
+                    "new app key for {}: {} (shown once); the old key works until {}",
+                    creds.app_id,
+                    creds.app_key,
+                    crate::dates::iso_unix(old_valid_until)
+                ),
+                json: json!({ "app_id": creds.app_id, "app_key": creds.app_key, "old_key_valid_until": old_valid_until }),
+            })
+        }
+    }
 }

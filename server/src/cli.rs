@@ -80,6 +80,57 @@ pub enum Command {
     /// The dedicated repository: a department's e-documents and the lockers that pull them.
     #[command(subcommand)]
     Repo(RepoCommand),
+    /// Requesters: partner sites that use the share and save widgets.
+    #[command(subcommand)]
+    Requester(RequesterCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequesterCommand {
+    /// Register a partner site; prints its app id and app key (shown once).
+    Add {
+        #[arg(long)]
+        name: String,
+        /// An origin its pages are served from, e.g. https://partner.example (repeatable).
+        #[arg(long = "domain", value_name = "ORIGIN", required = true)]
+        domains: Vec<String>,
+        /// A service it may use: share or save (repeatable; default both).
+        #[arg(long = "service", value_name = "SERVICE")]
+        services: Vec<String>,
+    },
+    /// List the requesters with their origins and services.
+    List,
+    /// Replace a requester's origins and services.
+    Update {
+        #[arg(long)]
+        app_id: String,
+        #[arg(long = "domain", value_name = "ORIGIN", required = true)]
+        domains: Vec<String>,
+        #[arg(long = "service", value_name = "SERVICE")]
+        services: Vec<String>,
+    },
+    /// Give a requester a new app key; the old one works for key_grace_hours more.
+    RotateKey {
+        #[arg(long)]
+        app_id: String,
+    },
+    /// The people who sign in to the requester portal.
+    #[command(subcommand)]
+    User(RequesterUserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RequesterUserCommand {
+    /// Add a person who signs in to the requester portal (/requester/).
+    Add {
+        #[arg(long)]
+        app_id: String,
+        #[arg(long)]
+        username: String,
+        /// At least 10 characters.
+        #[arg(long)]
+        password: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

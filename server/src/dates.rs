@@ -84,6 +84,13 @@ pub fn now_ts() -> String {
 }
 
 /// Seconds since the Unix epoch, now.
+/// Unix seconds as a UTC time for people, `YYYY-MM-DDThh:mm:ssZ`.
+pub fn iso_unix(t: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(t)
+        .map(|t| format!("{}Z", iso_date_time(PrimitiveDateTime::new(t.date(), t.time()))))
+        .unwrap_or_else(|_| t.to_string())
+}
+
 pub fn unix_now() -> i64 {
     OffsetDateTime::now_utc().unix_timestamp()
 }

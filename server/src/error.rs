@@ -47,6 +47,14 @@ pub enum Error {
     #[error("{0}")]
     QuotaFull(String),
     /// Something broke on our side; the cause is logged, never sent.
+    /// A widget check failed: 203 app hash, 204 app id, 205 domain, 206
+    /// time-stamp, 207 service (the codes of the widget specification).
+    #[error("error {code}: {message}")]
+    Widget { code: u16, message: String },
+    /// Something that existed and is gone for good: an expired, revoked or
+    /// used-up share.
+    #[error("{0}")]
+    Gone(String),
     #[error("internal error: {0}")]
     Internal(String),
     /// The same error, for an XML API: the body is XML, not JSON.
@@ -93,6 +101,8 @@ impl Error {
             Error::TooLarge(_) => "too_large",
             Error::Upstream(_) => "upstream",
             Error::UpstreamTimeout(_) => "upstream_timeout",
+            Error::Widget { .. } => "widget",
+            Error::Gone(_) => "gone",
             Error::Internal(_) => "internal",
             Error::Xml(inner) => inner.code(),
         }
@@ -137,6 +147,9 @@ struct JsonBody<'a> {
     /// The form field at fault, for [`Error::InvalidField`].
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    /// The widget error code (203 to 207).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<u16>,
 }
 
 /// The XML error body of the XML APIs.
@@ -163,6 +176,8 @@ impl ResponseError for Error {
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Upstream(_) => StatusCode::BAD_GATEWAY,
             Error::UpstreamTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
+            Error::Widget { .. } => StatusCode::FORBIDDEN,
+            Error::Gone(_) => StatusCode::GONE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             Error::Xml(inner) => inner.status_code(),
         }
@@ -189,10 +204,15 @@ impl ResponseError for Error {
                 Error::InvalidField { field, .. } => Some(*field),
                 _ => None,
             };
+            let code = match self {
+                Error::Widget { code, .. } => Some(*code),
+                _ => None,
+            };
             response.json(JsonBody {
                 error: self.code(),
                 message: &message,
                 field,
+                code,
             })
         }
     }

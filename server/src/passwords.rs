@@ -40,6 +40,21 @@ pub fn verify_dummy(password: &str) {
     let _ = verify(password, DUMMY);
 }
 
+/// Signs in a portal user found by username (or not): the user when the
+/// password matches, else one message for both "no such user" and "wrong
+/// password", after the same time spent.
+pub fn sign_in<U>(found: Option<U>, password: &str, hash_of: impl Fn(&U) -> &str) -> Result<U, Error> {
+    let refused = || Error::Unauthorized("the username and password do not match".into());
+    match found {
+        Some(user) if verify(password, hash_of(&user)) => Ok(user),
+        Some(_) => Err(refused()),
+        None => {
+            verify_dummy(password);
+            Err(refused())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

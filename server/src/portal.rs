@@ -16,14 +16,7 @@ use crate::passwords;
 /// Finds the portal user that a username and password belong to.
 pub fn authenticate(app: &App, username: &str, password: &str) -> Result<IssuerUser, Error> {
     let found = issuers::user_by_name(&*app.db.conn()?, username.trim())?;
-    match found {
-        Some(user) if passwords::verify(password, &user.password_hash) => Ok(user),
-        Some(_) => Err(Error::Unauthorized("the username and password do not match".into())),
-        None => {
-            passwords::verify_dummy(password);
-            Err(Error::Unauthorized("the username and password do not match".into()))
-        }
-    }
+    passwords::sign_in(found, password, |u| &u.password_hash)
 }
 
 /// The signed-in user, and so their issuer.

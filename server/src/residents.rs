@@ -4,6 +4,7 @@ use openlocker_db::{docs, residents};
 use serde::Serialize;
 
 use crate::aadhaar::Aadhaar;
+use crate::activity;
 use crate::app::App;
 use crate::crypto::Purpose;
 use crate::dates;
@@ -160,7 +161,12 @@ pub fn issued(app: &App, resident_id: i64) -> Result<Vec<IssuedDoc>, Error> {
 /// One of the resident's issued documents, fetched live from its issuer.
 /// A URI that is not in this resident's locker is "not found", so no
 /// resident can fetch another's document.
-pub fn issued_file(app: &App, resident_id: i64, uri: &str) -> Result<(String, crate::issuer_client::Fetched), Error> {
+pub fn issued_file(
+    app: &App,
+    resident_id: i64,
+    uri: &str,
+    client: &activity::Client,
+) -> Result<(String, crate::issuer_client::Fetched), Error> {
     let conn = app.db.conn()?;
     let doc = docs::for_resident_by_uri(&conn, resident_id, uri)?
         .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))?;
@@ -174,5 +180,6 @@ pub fn issued_file(app: &App, resident_id: i64, uri: &str) -> Result<(String, cr
         bytes = fetched.bytes.len(),
         "served an issued document"
     );
+    activity::record(app, resident_id, activity::Kind::Opened, &doc.uri, client)?;
     Ok((doc.uri, fetched))
 }

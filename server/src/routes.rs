@@ -4,7 +4,9 @@
 use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
-use crate::http::{accounts, health, portal, push, repository, residents, uploads};
+use crate::http::{
+    accounts, health, portal, pull_search, push, repository, requester_portal, residents, shares, uploads,
+};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -16,6 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::QueryConfig::default().error_handler(|err, _| Error::Invalid(format!("bad query: {err}")).into()))
     .app_data(web::PathConfig::default().error_handler(|err, _| Error::NotFound(format!("bad path: {err}")).into()))
     .route("/healthz", web::get().to(health::healthz))
+    .route("/widget/api/check", web::post().to(shares::check))
+    .route("/share/{token}", web::get().to(shares::fetch))
     .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
     .route("/repository/api/pulldoc/1/xml", web::post().to(repository::pull_doc))
     .route("/repository/api/pulluri/1/xml", web::post().to(repository::pull_uri))
@@ -37,7 +41,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/uploaded/{id}", web::delete().to(uploads::delete))
             .route("/uploaded/{id}/file", web::get().to(uploads::download))
             .route("/issued", web::get().to(residents::issued))
-            .route("/issued/{uri}/file", web::get().to(residents::issued_file)),
+            .route("/issued/{uri}/file", web::get().to(residents::issued_file))
+            .route("/issuers", web::get().to(pull_search::issuers))
+            .route("/pull", web::post().to(pull_search::pull))
+            .route("/shares", web::get().to(shares::list))
+            .route("/shares", web::post().to(shares::create))
+            .route("/shares/{id}/revoke", web::post().to(shares::revoke))
+            .route("/saves", web::post().to(shares::save)),
     )
     .service(
         web::scope("/issuer/api")
@@ -57,7 +67,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/tasks/{id}/rejections", web::get().to(portal::rejections))
             .route("/tasks/{id}/rejections.csv", web::get().to(portal::rejections_csv)),
     )
+    .service(
+        web::scope("/requester/portal/api")
+            .route("/login", web::post().to(requester_portal::login))
+            .route("/logout", web::post().to(requester_portal::logout))
+            .route("/me", web::get().to(requester_portal::me))
+            .route("/settings", web::put().to(requester_portal::update))
+            .route("/key/rotate", web::post().to(requester_portal::rotate_key))
+            .route("/shares", web::get().to(requester_portal::shares)),
+    )
     .route("/", web::get().to(|| page(INDEX_HTML)))
+    .route(
+        "/requester",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/requester/"))
+                .finish()
+        }),
+    )
+    .route("/requester/", web::get().to(|| page(REQUESTER_HTML)))
+    .route(
+        "/requester/portal.js",
+        web::get().to(|| asset(REQUESTER_JS, "text/javascript; charset=utf-8")),
+    )
     .route(
         "/issuer",
         web::get().to(|| async {
@@ -93,6 +125,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 const INDEX_HTML: &str = include_str!("../../www/index.html");
 const ISSUER_HTML: &str = include_str!("../../www/issuer/index.html");
 const ISSUER_JS: &str = include_str!("../../www/issuer/portal.js");
+const REQUESTER_HTML: &str = include_str!("../../www/requester/index.html");
+const REQUESTER_JS: &str = include_str!("../../www/requester/portal.js");
 const STYLE_CSS: &str = include_str!("../../www/style.css");
 
 async fn page(html: &'static str) -> HttpResponse {

@@ -13,6 +13,8 @@ use crate::error::Error;
 pub const RESIDENT_COOKIE: &str = "ol_session";
 /// Cookie of an issuer user's session.
 pub const ISSUER_COOKIE: &str = "ol_issuer_session";
+/// The cookie of a requester portal session.
+pub const REQUESTER_COOKIE: &str = "ol_requester_session";
 /// Header that carries the CSRF token.
 pub const CSRF_HEADER: &str = "X-CSRF-Token";
 

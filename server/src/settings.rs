@@ -54,6 +54,10 @@ pub struct Settings {
     pub login_failures_per_address: u32,
     /// The window in which failed sign-ins are counted, in minutes.
     pub login_throttle_minutes: u64,
+    /// How long a shared document's public URL works, in minutes.
+    pub share_minutes: u64,
+    /// How many times a shared document's public URL may be fetched.
+    pub share_max_fetches: u32,
     /// When the repository pushes its new documents to a locker (cron with
     /// seconds); no scheduled push when unset. The other `repo_push_*`
     /// settings are then required.
@@ -91,6 +95,8 @@ impl Default for Settings {
             login_failures_per_account: 5,
             login_failures_per_address: 20,
             login_throttle_minutes: 15,
+            share_minutes: 15,
+            share_max_fetches: 5,
             repo_push_schedule: None,
             repo_push_issuer: None,
             repo_push_locker: None,
@@ -211,6 +217,8 @@ fn coerce_numbers(table: &mut toml::Table) {
         "import_batch_rows",
         "import_cache_mib",
         "repo_cache_mib",
+        "share_minutes",
+        "share_max_fetches",
         "upstream_timeout_seconds",
         "resident_file_max_bytes",
         "resident_quota_bytes",

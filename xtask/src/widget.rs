@@ -22,7 +22,7 @@ pub fn build() -> Result {
     // --remove-name-section gets most of wasm-opt's gzip gain; Debian's
     // wasm-opt is too old for this wasm-bindgen's output.
     status(
-        Command::new(bindgen)
+        Command::new(&bindgen)
             .args([
                 "--target",
                 "web",
@@ -39,6 +39,39 @@ pub fn build() -> Result {
         "xtask: widget built into {} (wasm {raw} bytes, {gzipped} gzipped)",
         out.display()
     );
+    build_loader(&bindgen)
+}
+
+/// The partner-page loader (dl.js, savelocker.js): a classic script, so
+/// wasm-bindgen's no-modules output, which the server wraps in a function
+/// scope (see `server/src/http/loader.rs`).
+fn build_loader(bindgen: &str) -> Result {
+    status(cargo().args([
+        "build",
+        "--package",
+        "openlocker-loader",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--release",
+    ]))?;
+    let wasm = target_dir()?.join("wasm32-unknown-unknown/release/openlocker_loader.wasm");
+    let out = workspace_root().join("www/pkg/loader");
+    status(
+        Command::new(bindgen)
+            .args([
+                "--target",
+                "no-modules",
+                "--no-modules-global",
+                "OpenLockerLoader",
+                "--no-typescript",
+                "--remove-name-section",
+                "--remove-producers-section",
+                "--out-dir",
+            ])
+            .arg(&out)
+            .arg(&wasm),
+    )?;
+    eprintln!("xtask: loader built into {}", out.display());
     Ok(())
 }
 

@@ -1,5 +1,5 @@
-//! Session extractors. A handler that takes [`ResidentSession`] or
-//! [`IssuerSession`] only runs for a signed-in caller, and for any method
+//! Session extractors. A handler that takes [`ResidentSession`],
+//! [`IssuerSession`] or [`RequesterSession`] only runs for a signed-in caller, and for any method
 //! but GET and HEAD only when the CSRF header matches the session's token.
 
 use std::future::Future;
@@ -24,6 +24,12 @@ pub struct ResidentSession {
 
 /// A signed-in issuer portal user.
 pub struct IssuerSession {
+    pub user_id: i64,
+    pub token: String,
+}
+
+/// A signed-in requester portal user.
+pub struct RequesterSession {
     pub user_id: i64,
     pub token: String,
 }
@@ -76,6 +82,22 @@ impl FromRequest for IssuerSession {
         Box::pin(async move {
             let (session, token) = authenticate(req, SessionKind::IssuerUser, sessions::ISSUER_COOKIE).await?;
             Ok(IssuerSession {
+                user_id: session.subject_id,
+                token,
+            })
+        })
+    }
+}
+
+impl FromRequest for RequesterSession {
+    type Error = Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, Error>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move {
+            let (session, token) = authenticate(req, SessionKind::RequesterUser, sessions::REQUESTER_COOKIE).await?;
+            Ok(RequesterSession {
                 user_id: session.subject_id,
                 token,
             })

@@ -71,10 +71,14 @@ pub async fn issued(app: web::Data<App>, session: ResidentSession) -> Result<Htt
 pub async fn issued_file(
     app: web::Data<App>,
     session: ResidentSession,
+    client: Client,
     uri: web::Path<String>,
 ) -> Result<HttpResponse, Error> {
     let uri = uri.into_inner();
-    let (uri, file) = blocking(&app, move |app| residents::issued_file(app, session.resident_id, &uri)).await?;
+    let (uri, file) = blocking(&app, move |app| {
+        residents::issued_file(app, session.resident_id, &uri, &client)
+    })
+    .await?;
     let extension = if file.content_type == "application/pdf" {
         "pdf"
     } else {

@@ -2,7 +2,6 @@
 //! request body, streamed (sealed) to disk with the size checked as it
 //! arrives.
 
-use actix_web::http::header::{Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Deserializer};
 
@@ -118,32 +117,11 @@ pub async fn download(
     .await?;
     Ok(HttpResponse::Ok()
         .content_type(file.content_type.as_str())
-        .insert_header(attachment(&file.name))
+        .insert_header(super::attachment(&file.name))
         .insert_header(("Cache-Control", "private, no-store"))
         .insert_header(("X-Content-Type-Options", "nosniff"))
         .no_chunking(reader.len())
         .streaming(body::stream_reader(reader)))
-}
-
-/// `Content-Disposition: attachment`, with an ASCII name for old clients
-/// and the UTF-8 name (RFC 6266 `filename*`) for the rest.
-fn attachment(name: &str) -> ContentDisposition {
-    let ascii: String = name
-        .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
-        .collect();
-    let mut parameters = vec![DispositionParam::Filename(ascii)];
-    if !name.is_ascii() {
-        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
-            charset: Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: name.as_bytes().to_vec(),
-        }));
-    }
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters,
-    }
 }
 
 /// `Some(None)` for an explicit `null`, `None` when the key is absent.

@@ -13,9 +13,14 @@ mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium, and how the server serves it
+mod partner_site; // a partner site on its own loopback port, for server-side fetches
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
+mod pull_search; // residents search a repository by Pull URI; found URIs saved as pulled
 mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc
+mod requester_portal; // partners sign in, see their app id, edit domains and services, rotate keys, see shares
 mod residents; // sign-in, sessions and Issued Documents
+mod saves; // Save to DigiLocker: the locker's safe server-side fetch into Uploaded Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
+mod shares; // requesters, the widget checks (203-207), shares and their public URLs
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart

@@ -259,6 +259,16 @@ impl Server {
     }
 
     /// A signed-in issuer portal session.
+    /// A signed-in requester portal session.
+    pub fn login_requester(&self, username: &str) -> Http {
+        let mut http = Http::new();
+        let body = serde_json::json!({ "username": username, "password": PASSWORD });
+        let resp = http.post_json(&self.url("/requester/portal/api/login"), &body);
+        assert_eq!(resp.status, 200, "{}", resp.text());
+        http.adopt_session(&resp);
+        http
+    }
+
     pub fn login_issuer(&self, issuer: &Issuer) -> Http {
         let mut http = Http::new();
         let body = serde_json::json!({ "username": issuer.username, "password": PASSWORD });

@@ -1,0 +1,219 @@
+//! Requesters (partner sites using the widgets): their keys, registered
+//! origins and services.
+
+use rusqlite::{Connection, params};
+
+use crate::error::OptionalRow;
+use crate::{DbError, DbResult, UnixTime};
+
+/// A requester as stored; keys are read with [`valid_keys`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Requester {
+    pub app_id: String,
+    pub name: String,
+    /// `share`, `save`.
+    pub services: Vec<String>,
+    /// `scheme://host[:port]`, lowercase.
+    pub origins: Vec<String>,
+}
+
+/// Adds a requester with its first key; `Conflict` when the app id is taken.
+pub fn insert(conn: &mut Connection, requester: &Requester, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO requesters (app_id, name, services, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![requester.app_id, requester.name, requester.services.join("\n"), now],
+    )?;
+    tx.execute(
+        "INSERT INTO requester_keys (app_id, key_enc, created_at) VALUES (?1, ?2, ?3)",
+        params![requester.app_id, key_enc, now],
+    )?;
+    replace_origins(&tx, &requester.app_id, &requester.origins)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn replace_origins(conn: &Connection, app_id: &str, origins: &[String]) -> DbResult<()> {
+    conn.execute("DELETE FROM requester_origins WHERE app_id = ?1", [app_id])?;
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO requester_origins (app_id, origin) VALUES (?1, ?2)")?;
+    for origin in origins {
+        insert.execute(params![app_id, origin])?;
+    }
+    Ok(())
+}
+
+/// A requester by app id (case-insensitive).
+pub fn get(conn: &Connection, app_id: &str) -> DbResult<Option<Requester>> {
+    let found = conn
+        .query_row(
+            "SELECT app_id, name, services FROM requesters WHERE app_id = ?1",
+            [app_id],
+            |r| {
+                let services: String = r.get(2)?;
+                Ok(Requester {
+                    app_id: r.get(0)?,
+                    name: r.get(1)?,
+                    services: services.lines().map(str::to_owned).collect(),
+                    origins: Vec::new(),
+                })
+            },
+        )
+        .optional_row()?;
+    let Some(mut requester) = found else {
+        return Ok(None);
+    };
+    let mut stmt = conn.prepare_cached("SELECT origin FROM requester_origins WHERE app_id = ?1 ORDER BY origin")?;
+    requester.origins = stmt
+        .query_map([&requester.app_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(requester))
+}
+
+/// Every requester's app id, in order.
+pub fn app_ids(conn: &Connection) -> DbResult<Vec<String>> {
+    let mut stmt = conn.prepare("SELECT app_id FROM requesters ORDER BY app_id")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Replaces a requester's origins and services.
+pub fn update(conn: &mut Connection, app_id: &str, origins: &[String], services: &[String]) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE requesters SET services = ?2 WHERE app_id = ?1",
+        params![app_id, services.join("\n")],
+    )?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    replace_origins(&tx, app_id, origins)?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// The sealed keys of an app that are valid at `now`, newest first.
+pub fn valid_keys(conn: &Connection, app_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT key_enc FROM requester_keys
+         WHERE app_id = ?1 AND (expires_at IS NULL OR expires_at > ?2)
+         ORDER BY id DESC",
+    )?;
+    let rows = stmt.query_map(params![app_id, now], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Makes `key_enc` the app's key; the previous ones stay valid until
+/// `old_keys_expire_at` (or their own earlier expiry).
+pub fn rotate_key(
+    conn: &mut Connection,
+    app_id: &str,
+    key_enc: &[u8],
+    now: UnixTime,
+    old_keys_expire_at: UnixTime,
+) -> DbResult<()> {
+    let tx = conn.transaction()?;
+    let changed = tx.execute(
+        "UPDATE requester_keys SET expires_at = MIN(COALESCE(expires_at, ?2), ?2) WHERE app_id = ?1",
+        params![app_id, old_keys_expire_at],
+    )?;
+    if changed == 0 {
+        return Err(DbError::NotFound);
+    }
+    tx.execute(
+        "INSERT INTO requester_keys (app_id, key_enc, created_at) VALUES (?1, ?2, ?3)",
+        params![app_id, key_enc, now],
+    )?;
+    tx.execute(
+        "DELETE FROM requester_keys WHERE app_id = ?1 AND expires_at IS NOT NULL AND expires_at <= ?2",
+        params![app_id, now],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// A person who signs in to the requester portal.
+#[derive(Debug, Clone)]
+pub struct RequesterUser {
+    pub id: i64,
+    pub app_id: String,
+    pub username: String,
+    pub password_hash: String,
+}
+
+/// Adds a portal user; `Conflict` when the username is taken.
+pub fn insert_user(
+    conn: &Connection,
+    app_id: &str,
+    username: &str,
+    password_hash: &str,
+    now: UnixTime,
+) -> DbResult<i64> {
+    conn.execute(
+        "INSERT INTO requester_users (app_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+        params![app_id, username, password_hash, now],
+    )
+    .map_err(|e| match DbError::from(e) {
+        DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
+        other => other,
+    })?;
+    Ok(conn.last_insert_rowid())
+}
+
+fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequesterUser> {
+    Ok(RequesterUser {
+        id: r.get(0)?,
+        app_id: r.get(1)?,
+        username: r.get(2)?,
+        password_hash: r.get(3)?,
+    })
+}
+
+/// A portal user by username, case-insensitively.
+pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<RequesterUser>> {
+    conn.query_row(
+        "SELECT id, app_id, username, password_hash FROM requester_users WHERE username = ?1",
+        [username],
+        user_from_row,
+    )
+    .optional_row()
+}
+
+/// A portal user by id.
+pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<RequesterUser>> {
+    conn.query_row(
+        "SELECT id, app_id, username, password_hash FROM requester_users WHERE id = ?1",
+        [id],
+        user_from_row,
+    )
+    .optional_row()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rotated_key_keeps_working_until_its_grace_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let mut conn = db.conn().unwrap();
+        let requester = Requester {
+            app_id: "APP1".into(),
+            name: "Partner".into(),
+            services: vec!["share".into()],
+            origins: vec!["https://partner.example".into()],
+        };
+        insert(&mut conn, &requester, b"k1", 100).unwrap();
+        assert_eq!(get(&conn, "app1").unwrap().unwrap(), requester);
+        rotate_key(&mut conn, "APP1", b"k2", 200, 300).unwrap();
+        assert_eq!(
+            valid_keys(&conn, "APP1", 250).unwrap(),
+            vec![b"k2".to_vec(), b"k1".to_vec()]
+        );
+        assert_eq!(valid_keys(&conn, "APP1", 300).unwrap(), vec![b"k2".to_vec()]);
+        assert!(matches!(
+            rotate_key(&mut conn, "NOPE", b"k", 1, 1),
+            Err(DbError::NotFound)
+        ));
+    }
+}

@@ -1,0 +1,101 @@
+//! The requester portal's JSON API under `/requester/portal/api`.
+
+use actix_web::{HttpResponse, web};
+use openlocker_db::sessions::SessionKind;
+use serde::Deserialize;
+
+use crate::app::App;
+use crate::error::Error;
+use crate::http::auth::{RequesterSession, signed_in, signed_out};
+use crate::http::blocking;
+use crate::sessions::{self, REQUESTER_COOKIE};
+use crate::{requester_portal, requesters};
+
+#[derive(Deserialize)]
+pub struct Login {
+    username: String,
+    password: String,
+}
+
+/// `POST /requester/portal/api/login`.
+pub async fn login(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Error> {
+    let Login { username, password } = body.into_inner();
+    let (overview, session) = blocking(&app, move |app| {
+        let user = requester_portal::authenticate(app, &username, &password)?;
+        Ok((
+            requester_portal::overview(app, &user)?,
+            sessions::start(app, SessionKind::RequesterUser, user.id)?,
+        ))
+    })
+    .await?;
+    Ok(signed_in(
+        &app,
+        REQUESTER_COOKIE,
+        session,
+        serde_json::json!({ "user": overview }),
+    ))
+}
+
+/// `POST /requester/portal/api/logout`.
+pub async fn logout(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
+    blocking(&app, move |app| sessions::end(app, &session.token)).await?;
+    Ok(signed_out(&app, REQUESTER_COOKIE))
+}
+
+/// `GET /requester/portal/api/me`: the app id, name, domains and services.
+pub async fn me(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
+    let overview = blocking(&app, move |app| {
+        requester_portal::overview(app, &requester_portal::user(app, session.user_id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(overview))
+}
+
+#[derive(Deserialize)]
+pub struct Settings {
+    domains: Vec<String>,
+    services: Vec<String>,
+}
+
+/// `PUT /requester/portal/api/settings`: the app's domains and services.
+pub async fn update(
+    app: web::Data<App>,
+    session: RequesterSession,
+    body: web::Json<Settings>,
+) -> Result<HttpResponse, Error> {
+    let Settings { domains, services } = body.into_inner();
+    let overview = blocking(&app, move |app| {
+        let user = requester_portal::user(app, session.user_id)?;
+        if services.is_empty() {
+            return Err(Error::Invalid("choose at least one service".into()));
+        }
+        requesters::update(app, &user.app_id, &domains, &services)?;
+        requester_portal::overview(app, &user)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(overview))
+}
+
+/// `POST /requester/portal/api/key/rotate`: a new app key, shown once; the
+/// old one works for `key_grace_hours` more.
+pub async fn rotate_key(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
+    let (creds, old_valid_until) = blocking(&app, move |app| {
+        let user = requester_portal::user(app, session.user_id)?;
+        requesters::rotate_key(app, &user.app_id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "app_id": creds.app_id,
+        "app_key": creds.app_key,
+        "old_key_valid_until": old_valid_until,
+    })))
+}
+
+/// `GET /requester/portal/api/shares`: the shares made to the app.
+pub async fn shares(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
+    let seen = blocking(&app, move |app| {
+        requester_portal::shares(app, &requester_portal::user(app, session.user_id)?)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(seen))
+}
