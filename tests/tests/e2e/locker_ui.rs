@@ -517,3 +517,62 @@ async fn files_and_folders_are_renamed_moved_and_deleted_in_the_page() {
     assert_eq!(folders[0]["name"], "Certificates");
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn get_documents_finds_a_document_at_a_real_repository_and_marks_it_pulled() {
+    let s = tokio::task::spawn_blocking(|| crate::pull_search::setup(None))
+        .await
+        .unwrap();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&s.locker.url("/locker/get")).await.unwrap();
+    sign_in(&browser, "9876543210").await;
+    find(c, "[data-testid=pull-issuer]")
+        .await
+        .select_by_value("cbse.nic.in")
+        .await
+        .unwrap();
+    find(c, "[data-testid=pull-doc-type]")
+        .await
+        .select_by_value("HSCER")
+        .await
+        .unwrap();
+    fill(c, "[data-field=RollNo]", "1001").await;
+    fill(c, "[data-field=Year]", "2023").await;
+    click(c, "[data-testid=pull-submit]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "No document matched")
+        .await;
+    fill(c, "[data-field=Year]", "2024").await;
+    click(c, "[data-testid=pull-submit]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Found and saved to Issued Documents")
+        .await;
+    // Found again: it was there already.
+    click(c, "[data-testid=pull-submit]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "already in Issued Documents")
+        .await;
+    // A doc type the department verifies by hand answers pending (Status 9).
+    find(c, "[data-testid=pull-doc-type]")
+        .await
+        .select_by_value("VERIF")
+        .await
+        .unwrap();
+    fill(c, "[data-field=RollNo]", "1001").await;
+    fill(c, "[data-field=Year]", "2024").await;
+    click(c, "[data-testid=pull-submit]").await;
+    browser
+        .wait_for_text(
+            "[data-testid=status-message]",
+            "still preparing this document (pending)",
+        )
+        .await;
+
+    nav(c, "Issued Documents").await;
+    let doc_css = format!("[data-testid=doc-item][data-uri='{}']", s.uri);
+    browser
+        .wait_for_text(&format!("{doc_css} [data-testid=pulled]"), "Pulled")
+        .await;
+    browser.close().await;
+}
