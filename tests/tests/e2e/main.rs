@@ -12,7 +12,7 @@ mod browser; // the issuer portal in headless Chromium (and the driver the other
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
-mod locker_ui; // the resident portal app in headless Chromium, and how the server serves it
+mod locker_ui; // the resident portal app in headless Chromium
 mod partner_site; // a partner site on its own loopback port, for server-side fetches
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
 mod pull_search; // residents search a repository by Pull URI; found URIs saved as pulled
@@ -24,3 +24,4 @@ mod saves; // Save to DigiLocker: the locker's safe server-side fetch into Uploa
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
 mod shares; // requesters, the widget checks (203-207), shares and their public URLs
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart
+mod web_app; // serving the resident app: the shell on deep links, pkg files and their types, not built

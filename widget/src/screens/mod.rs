@@ -1,6 +1,7 @@
 //! The portal's screens, one function component per file.
 
 pub mod activity;
+pub mod file_row;
 pub mod folders;
 pub mod issued;
 pub mod profile;
