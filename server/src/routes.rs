@@ -19,6 +19,15 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .app_data(web::PathConfig::default().error_handler(|err, _| Error::NotFound(format!("bad path: {err}")).into()))
     .route("/healthz", web::get().to(health::healthz))
     .route("/widget/api/check", web::post().to(shares::check))
+    .route("/requester/api/1/dl.js", web::get().to(crate::http::loader::script))
+    .route(
+        "/savelocker/api/1/savelocker.js",
+        web::get().to(crate::http::loader::script),
+    )
+    .route("/widget/loader.wasm", web::get().to(crate::http::loader::wasm))
+    // The widget popups are routes of the one web app.
+    .route("/widget/share", web::get().to(crate::http::web_app::shell))
+    .route("/widget/save", web::get().to(crate::http::web_app::shell))
     .route("/share/{token}", web::get().to(shares::fetch))
     .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
     .route("/repository/api/pulldoc/1/xml", web::post().to(repository::pull_doc))
