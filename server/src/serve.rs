@@ -34,6 +34,14 @@ pub async fn run(app: App) -> Result<(), Error> {
             .wrap(middleware::Logger::new("%r %s %b %Dms").exclude("/healthz"))
             .configure(routes::configure)
     })
+    // Answers are written in parts (a Pull Doc answer: XML head, cached
+    // base64, XML tail); without TCP_NODELAY, Nagle's algorithm holds a
+    // small last part until the client's delayed ACK, up to 40 ms.
+    .on_connect(|connection, _| {
+        if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
+            let _ = tcp.set_nodelay(true);
+        }
+    })
     .listen(listener)
     .map_err(|e| Error::Internal(format!("cannot serve on {addr}: {e}")))?;
     // Printed on stdout so scripts and tests can find the port (bind :0).
