@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, params};
 
-use crate::{DbError, DbResult, UnixTime};
+use crate::{DbResult, UnixTime};
 
 /// One use of a `txn` by an orgId.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,28 +17,27 @@ pub fn purge(conn: &Connection, keep_since: UnixTime) -> DbResult<usize> {
     Ok(conn.execute("DELETE FROM seen_txns WHERE seen_at < ?1", [keep_since])?)
 }
 
-/// Records that `org_id` used `txn` at `now`. Returns `false` when it is
-/// still recorded (a replay): callers purge old records with [`purge`].
-pub fn record(conn: &Connection, org_id: &str, txn: &str, now: UnixTime) -> DbResult<bool> {
-    match conn.execute(
-        "INSERT INTO seen_txns (org_id, txn, seen_at) VALUES (?1, ?2, ?3)",
-        params![org_id, txn, now],
-    ) {
-        Ok(_) => Ok(true),
-        Err(e) => match DbError::from(e) {
-            DbError::Conflict(_) => Ok(false),
-            other => Err(other),
-        },
-    }
+/// Records that `org_id` used `txn` at `now`. Returns `false` when it was
+/// used at or after `remember_since` (a replay); an older use, not yet
+/// purged, no longer counts.
+pub fn record(conn: &Connection, org_id: &str, txn: &str, now: UnixTime, remember_since: UnixTime) -> DbResult<bool> {
+    let changed = conn.execute(
+        "INSERT INTO seen_txns (org_id, txn, seen_at) VALUES (?1, ?2, ?3)
+         ON CONFLICT (org_id, txn) DO UPDATE SET seen_at = excluded.seen_at WHERE seen_txns.seen_at < ?4",
+        params![org_id, txn, now, remember_since],
+    )?;
+    Ok(changed == 1)
 }
 
-/// Records many txn uses in one transaction; those already recorded are
-/// left as they are.
+/// Records many txn uses in one transaction; a txn already recorded keeps
+/// its newest use.
 pub fn record_many(conn: &mut Connection, seen: &[SeenTxn]) -> DbResult<()> {
     let tx = conn.transaction()?;
     {
-        let mut insert =
-            tx.prepare_cached("INSERT OR IGNORE INTO seen_txns (org_id, txn, seen_at) VALUES (?1, ?2, ?3)")?;
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO seen_txns (org_id, txn, seen_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id, txn) DO UPDATE SET seen_at = max(seen_txns.seen_at, excluded.seen_at)",
+        )?;
         for s in seen {
             insert.execute(params![s.org_id, s.txn, s.seen_at])?;
         }
@@ -79,18 +78,18 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
         let conn = db.conn().unwrap();
-        assert!(record(&conn, "ORG", "t1", 1000).unwrap());
+        assert!(record(&conn, "ORG", "t1", 1000, 0).unwrap());
         assert_eq!(purge(&conn, 400).unwrap(), 0);
         assert!(
-            !record(&conn, "org", "t1", 4000).unwrap(),
+            !record(&conn, "org", "t1", 4000, 1000).unwrap(),
             "orgIds compare case-insensitively"
         );
-        assert!(record(&conn, "ORG", "t2", 4000).unwrap());
-        assert_eq!(purge(&conn, 1001).unwrap(), 1);
         assert!(
-            record(&conn, "ORG", "t1", 5000).unwrap(),
-            "purged once older than keep_since"
+            record(&conn, "ORG", "t1", 4000, 1001).unwrap(),
+            "a use older than the memory no longer counts, purged or not"
         );
+        assert!(record(&conn, "ORG", "t2", 4000, 0).unwrap());
+        assert_eq!(purge(&conn, 4001).unwrap(), 2);
     }
 
     #[test]
@@ -104,9 +103,9 @@ mod tests {
             seen_at: at,
         };
         record_many(&mut conn, &[seen("a", 10), seen("b", 20)]).unwrap();
-        record_many(&mut conn, &[seen("b", 30)]).unwrap();
+        record_many(&mut conn, &[seen("b", 30), seen("a", 5)]).unwrap();
         let mut back = since(&conn, 15).unwrap();
         back.sort_by(|x, y| x.txn.cmp(&y.txn));
-        assert_eq!(back, vec![seen("b", 20)], "a repeat keeps the first use");
+        assert_eq!(back, vec![seen("b", 30)], "a repeat keeps the newest use");
     }
 }

@@ -24,6 +24,8 @@ struct State {
     /// Pull txns not yet written to SQLite.
     unwritten: Vec<SeenTxn>,
     last_purge: i64,
+    /// Txns older than this may be deleted from SQLite by the next flush.
+    purge_before: Option<i64>,
 }
 
 /// How a txn use is kept.
@@ -55,13 +57,13 @@ impl ReplayGuard {
     pub fn record(&self, db: &Db, org_id: &str, txn: &str, now: i64, durability: Durability) -> DbResult<bool> {
         let key = (org_id.to_ascii_lowercase(), txn.to_owned());
         let mut state = self.state(db)?;
-        self.purge_now_and_then(&mut state, db, now)?;
+        self.purge_now_and_then(&mut state, now);
         if state.seen.contains_key(&key) {
             return Ok(false);
         }
         match durability {
             Durability::Now => {
-                if !txns::record(&*db.conn()?, org_id, txn, now)? {
+                if !txns::record(&*db.conn()?, org_id, txn, now, now - self.memory_seconds)? {
                     // Recorded by another process sharing the data folder.
                     state.seen.insert(key, now);
                     return Ok(false);
@@ -91,7 +93,14 @@ impl ReplayGuard {
 
     /// Writes the Pull txns not yet in SQLite, in one transaction.
     pub fn flush(&self, db: &Db) -> DbResult<()> {
-        let unwritten = std::mem::take(&mut self.state(db)?.unwritten);
+        let (unwritten, purge_before) = {
+            let mut state = self.state(db)?;
+            (std::mem::take(&mut state.unwritten), state.purge_before.take())
+        };
+        // Old txns leave SQLite here, off the request path and its lock.
+        if let Some(before) = purge_before {
+            txns::purge(&*db.conn()?, before)?;
+        }
         if unwritten.is_empty() {
             return Ok(());
         }
@@ -125,16 +134,15 @@ impl ReplayGuard {
     }
 
     /// Forgets txns older than the memory, once a minute rather than on
-    /// every request.
-    fn purge_now_and_then(&self, state: &mut State, db: &Db, now: i64) -> DbResult<()> {
+    /// every request; SQLite forgets them at the next [`Self::flush`].
+    fn purge_now_and_then(&self, state: &mut State, now: i64) {
         if now - state.last_purge < 60 {
-            return Ok(());
+            return;
         }
         state.last_purge = now;
         let keep_since = now - self.memory_seconds;
         state.seen.retain(|_, seen_at| *seen_at >= keep_since);
-        txns::purge(&*db.conn()?, keep_since)?;
-        Ok(())
+        state.purge_before = Some(keep_since);
     }
 }
 
