@@ -90,6 +90,39 @@ pub fn failed(app: &App, keys: &[&str]) -> Result<(), Error> {
     Ok(())
 }
 
+/// Runs a portal user's sign-in `attempt` (issuer or requester portal)
+/// under the residents' limits, with counters of its own: `portal` keeps
+/// its accounts apart from residents'; the address counter is shared.
+pub fn portal_sign_in<T>(
+    app: &App,
+    portal: &str,
+    username: &str,
+    ip: &str,
+    attempt: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let name = username.trim().to_lowercase();
+    let account = format!("{portal}:{}", hex::encode(&app.keys.aadhaar_hmac(&name)[..12]));
+    let address = address_key(ip);
+    check(
+        app,
+        &[
+            (&account, app.settings.login_failures_per_account),
+            (&address, app.settings.login_failures_per_address),
+        ],
+    )?;
+    match attempt() {
+        Ok(signed_in) => {
+            succeeded(app, &account)?;
+            Ok(signed_in)
+        }
+        Err(Error::Unauthorized(message)) => {
+            failed(app, &[&account, &address])?;
+            Err(Error::Unauthorized(message))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// Forgets an account's failures after it signed in.
 pub fn succeeded(app: &App, account_key: &str) -> Result<(), Error> {
     Ok(login_failures::clear(&*app.db.conn()?, account_key)?)

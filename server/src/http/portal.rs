@@ -5,6 +5,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
 
+use crate::activity::Client;
 use crate::app::App;
 use crate::error::Error;
 use crate::http::auth::{IssuerSession, signed_in, signed_out};
@@ -19,10 +20,12 @@ pub struct Login {
 }
 
 /// `POST /issuer/api/login`.
-pub async fn login(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Error> {
+pub async fn login(app: web::Data<App>, client: Client, body: web::Json<Login>) -> Result<HttpResponse, Error> {
     let Login { username, password } = body.into_inner();
     let (overview, session) = blocking(&app, move |app| {
-        let user = portal::authenticate(app, &username, &password)?;
+        let user = crate::throttle::portal_sign_in(app, "issuer", &username, &client.ip, || {
+            portal::authenticate(app, &username, &password)
+        })?;
         Ok((
             portal::overview(app, &user)?,
             sessions::start(app, SessionKind::IssuerUser, user.id)?,

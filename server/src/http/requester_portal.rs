@@ -4,6 +4,7 @@ use actix_web::{HttpResponse, web};
 use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
 
+use crate::activity::Client;
 use crate::app::App;
 use crate::error::Error;
 use crate::http::auth::{RequesterSession, signed_in, signed_out};
@@ -18,10 +19,12 @@ pub struct Login {
 }
 
 /// `POST /requester/portal/api/login`.
-pub async fn login(app: web::Data<App>, body: web::Json<Login>) -> Result<HttpResponse, Error> {
+pub async fn login(app: web::Data<App>, client: Client, body: web::Json<Login>) -> Result<HttpResponse, Error> {
     let Login { username, password } = body.into_inner();
     let (overview, session) = blocking(&app, move |app| {
-        let user = requester_portal::authenticate(app, &username, &password)?;
+        let user = crate::throttle::portal_sign_in(app, "requester", &username, &client.ip, || {
+            requester_portal::authenticate(app, &username, &password)
+        })?;
         Ok((
             requester_portal::overview(app, &user)?,
             sessions::start(app, SessionKind::RequesterUser, user.id)?,

@@ -138,3 +138,42 @@ fn the_portal_needs_its_own_session_and_the_csrf_token() {
     assert_eq!(page.status, 200);
     assert!(page.text().contains("Requester portal"));
 }
+
+/// Both portals' sign-ins are throttled like residents': after the limit of
+/// failures, even the right password waits (429 with Retry-After).
+#[test]
+fn portal_sign_ins_are_throttled_after_repeated_failures() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("openlocker.toml");
+    std::fs::write(&config, "login_failures_per_account = 2\n").unwrap();
+    let server = Server::start(&["--config", config.to_str().unwrap()]);
+    let partner = partner_at(&server, ORIGIN, &[]);
+    server.cli(&[
+        "requester",
+        "user",
+        "add",
+        "--app-id",
+        &partner.app_id,
+        "--username",
+        "hr@jobs",
+        "--password",
+        PASSWORD,
+    ]);
+    let issuer = server.issuer("cbse.nic.in", &[]);
+    for (path, username) in [
+        ("/requester/portal/api/login", "hr@jobs"),
+        ("/issuer/api/login", issuer.username.as_str()),
+    ] {
+        let attempt = |password: &str| {
+            Http::new().post_json(
+                &server.url(path),
+                &serde_json::json!({ "username": username, "password": password }),
+            )
+        };
+        assert_eq!(attempt("wrong password 1").status, 401, "{path}");
+        assert_eq!(attempt("wrong password 2").status, 401, "{path}");
+        let throttled = attempt(PASSWORD);
+        assert_eq!(throttled.status, 429, "{path}: {}", throttled.text());
+        assert!(throttled.header("retry-after").is_some(), "{path}");
+    }
+}
