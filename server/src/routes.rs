@@ -125,6 +125,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::get().to(|| asset(ISSUER_JS, "text/javascript; charset=utf-8")),
     )
     .route(
+        "/static/portal-common.js",
+        web::get().to(|| asset(PORTAL_COMMON_JS, "text/javascript; charset=utf-8")),
+    )
+    .route(
         "/static/style.css",
         web::get().to(|| asset(STYLE_CSS, "text/css; charset=utf-8")),
     );
@@ -136,6 +140,7 @@ const ISSUER_HTML: &str = include_str!("../../www/issuer/index.html");
 const ISSUER_JS: &str = include_str!("../../www/issuer/portal.js");
 const REQUESTER_HTML: &str = include_str!("../../www/requester/index.html");
 const REQUESTER_JS: &str = include_str!("../../www/requester/portal.js");
+const PORTAL_COMMON_JS: &str = include_str!("../../www/portal-common.js");
 const STYLE_CSS: &str = include_str!("../../www/style.css");
 
 async fn page(html: &'static str) -> HttpResponse {

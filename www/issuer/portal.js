@@ -1,41 +1,13 @@
 // OpenLocker issuer portal: a small script over the /issuer/api JSON API.
-// Every state-changing request carries the session's CSRF token.
+// Sign-in, sign-out and the JSON calls come from /static/portal-common.js.
 "use strict";
 (function () {
   const api = "/issuer/api";
-  let csrf = sessionStorage.getItem("ol_issuer_csrf") || "";
   let pollTimer = null;
-  const $ = (id) => document.getElementById(id);
-
-  function say(text, isError) {
-    const s = $("status");
-    s.textContent = text;
-    s.className = isError ? "error" : "ok";
-  }
-
-  async function call(method, path, body, headers) {
-    const opts = { method, headers: Object.assign({}, headers || {}), credentials: "same-origin" };
-    if (method !== "GET") opts.headers["X-CSRF-Token"] = csrf;
-    if (body !== undefined) {
-      if (body instanceof Blob) { opts.body = body; }
-      else { opts.body = JSON.stringify(body); opts.headers["Content-Type"] = "application/json"; }
-    }
-    const res = await fetch(api + path, opts);
-    if (res.status === 204) return null;
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      if (res.status === 401 && path !== "/login") showLogin();
-      throw new Error(data.message || ("HTTP " + res.status));
-    }
-    return data;
-  }
-
-  function cell(row, text) {
-    const td = document.createElement("td");
-    td.textContent = text == null ? "" : String(text);
-    row.appendChild(td);
-    return td;
-  }
+  const { $, say, call, cell, csrf } = window.OpenLockerPortal(api, "ol_issuer_csrf", {
+    signedIn: showPortal,
+    signedOut: () => clearTimeout(pollTimer),
+  });
 
   function fmtSeconds(s) {
     if (s == null) return "";
@@ -146,7 +118,7 @@
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open("POST", api + "/uploads?name=" + encodeURIComponent(file.name));
-      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      xhr.setRequestHeader("X-CSRF-Token", csrf());
       xhr.setRequestHeader("Content-Type", "text/csv");
       const bar = $("upload-progress");
       bar.hidden = false; bar.value = 0;
@@ -163,43 +135,14 @@
     });
   }
 
-  function showLogin() {
-    $("portal").hidden = true;
-    $("logout").hidden = true;
-    $("who").textContent = "";
-    $("login-section").hidden = false;
-    clearTimeout(pollTimer);
-  }
-
   async function showPortal() {
     const me = await call("GET", "/me");
     $("who").textContent = me.username + " · " + me.issuer_name + " (" + me.issuer_id + ")";
     $("org-id").textContent = me.org_id;
-    $("login-section").hidden = true;
-    $("portal").hidden = false;
-    $("logout").hidden = false;
     await Promise.all([loadTasks(), loadDocTypes(), loadPull()]);
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    $("login-form").addEventListener("submit", async (e) => {
-      e.preventDefault();
-      try {
-        const res = await call("POST", "/login", { username: $("username").value, password: $("password").value });
-        csrf = res.csrf_token;
-        sessionStorage.setItem("ol_issuer_csrf", csrf);
-        $("password").value = "";
-        say("Signed in.");
-        await showPortal();
-      } catch (err) { say(err.message, true); }
-    });
-    $("logout").addEventListener("click", async () => {
-      try { await call("POST", "/logout"); } catch (_) { /* already gone */ }
-      sessionStorage.removeItem("ol_issuer_csrf");
-      csrf = "";
-      showLogin();
-      say("Signed out.");
-    });
     $("upload-form").addEventListener("submit", async (e) => {
       e.preventDefault();
       const file = $("csv-file").files[0];
@@ -243,6 +186,5 @@
         p.hidden = false;
       } catch (err) { say(err.message, true); }
     });
-    if (csrf) showPortal().catch(() => showLogin()); else showLogin();
   });
 })();

@@ -1,40 +1,10 @@
 // OpenLocker requester portal: a small script over the
-// /requester/portal/api JSON API. Every state-changing request carries the
-// session's CSRF token.
+// /requester/portal/api JSON API. Sign-in, sign-out and the JSON calls come
+// from /static/portal-common.js.
 "use strict";
 (function () {
   const api = "/requester/portal/api";
-  let csrf = sessionStorage.getItem("ol_requester_csrf") || "";
-  const $ = (id) => document.getElementById(id);
-
-  function say(text, isError) {
-    const s = $("status");
-    s.textContent = text;
-    s.className = isError ? "error" : "ok";
-  }
-
-  async function call(method, path, body) {
-    const opts = { method, headers: {}, credentials: "same-origin" };
-    if (method !== "GET") opts.headers["X-CSRF-Token"] = csrf;
-    if (body !== undefined) {
-      opts.body = JSON.stringify(body);
-      opts.headers["Content-Type"] = "application/json";
-    }
-    const res = await fetch(api + path, opts);
-    if (res.status === 204) return null;
-    const data = await res.json().catch(() => ({}));
-    if (!res.ok) {
-      if (res.status === 401 && path !== "/login") showLogin();
-      throw new Error(data.message || ("HTTP " + res.status));
-    }
-    return data;
-  }
-
-  function cell(row, text) {
-    const td = document.createElement("td");
-    td.textContent = text == null ? "" : String(text);
-    row.appendChild(td);
-  }
+  const { $, say, call, cell } = window.OpenLockerPortal(api, "ol_requester_csrf", { signedIn: showPortal });
 
   const when = (unix) => (unix ? new Date(unix * 1000).toLocaleString() : "");
 
@@ -63,40 +33,12 @@
     }
   }
 
-  function showLogin() {
-    $("portal").hidden = true;
-    $("login-section").hidden = false;
-    $("logout").hidden = true;
-    $("who").textContent = "";
-  }
-
   async function showPortal() {
     showApp(await call("GET", "/me"));
-    $("login-section").hidden = true;
-    $("portal").hidden = false;
-    $("logout").hidden = false;
     await loadShares();
   }
 
   document.addEventListener("DOMContentLoaded", () => {
-    $("login-form").addEventListener("submit", async (e) => {
-      e.preventDefault();
-      try {
-        const res = await call("POST", "/login", { username: $("username").value, password: $("password").value });
-        csrf = res.csrf_token;
-        sessionStorage.setItem("ol_requester_csrf", csrf);
-        $("password").value = "";
-        say("Signed in.");
-        await showPortal();
-      } catch (err) { say(err.message, true); }
-    });
-    $("logout").addEventListener("click", async () => {
-      try { await call("POST", "/logout"); } catch (_) { /* already gone */ }
-      sessionStorage.removeItem("ol_requester_csrf");
-      csrf = "";
-      showLogin();
-      say("Signed out.");
-    });
     $("settings-form").addEventListener("submit", async (e) => {
       e.preventDefault();
       const domains = $("domains").value.split("\n").map((d) => d.trim()).filter(Boolean);
@@ -116,6 +58,5 @@
         p.hidden = false;
       } catch (err) { say(err.message, true); }
     });
-    if (csrf) showPortal().catch(() => showLogin()); else showLogin();
   });
 })();

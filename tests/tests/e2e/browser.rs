@@ -1,5 +1,6 @@
-//! The issuer portal in headless Chromium, driven through chromedriver:
-//! sign in, upload a CSV by hand, watch the task finish, read the result.
+//! The issuer and requester portals in headless Chromium, driven through
+//! chromedriver: sign in, upload a CSV by hand, watch the task finish, read
+//! the result; a partner edits its registered domains.
 
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
@@ -183,6 +184,77 @@ async fn an_issuer_signs_in_uploads_a_csv_and_sees_the_task_finish() {
         .unwrap();
     let rejected = browser.wait_for_text("#rejections", "Aadhaar").await;
     assert!(rejected.contains('2') && rejected.contains("12 digits"), "{rejected}");
+    browser.close().await;
+    drop(server);
+}
+
+/// Types into the element with this `data-testid`, replacing its text.
+async fn type_into(c: &Client, testid: &str, text: &str) {
+    let field = c.find(Locator::Css(&format!("[data-testid={testid}]"))).await.unwrap();
+    field.clear().await.unwrap();
+    field.send_keys(text).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_partner_signs_in_to_the_requester_portal_and_changes_its_domains() {
+    let server = Server::start(&[]);
+    let creds = server
+        .cli(&[
+            "requester",
+            "add",
+            "--name",
+            "Job portal",
+            "--domain",
+            "https://jobs.example.gov.in",
+        ])
+        .json();
+    let app_id = creds["app_id"].as_str().unwrap().to_owned();
+    server.cli(&[
+        "requester",
+        "user",
+        "add",
+        "--app-id",
+        &app_id,
+        "--username",
+        "hr@jobs",
+        "--password",
+        PASSWORD,
+    ]);
+
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&server.url("/requester/")).await.unwrap();
+    type_into(c, "login-username", "hr@jobs").await;
+    type_into(c, "login-password", PASSWORD).await;
+    c.find(Locator::Css("[data-testid=login-submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser.wait_for_text("#who", "Job portal").await;
+    assert_eq!(browser.text_of("[data-testid=app-id]").await, app_id);
+
+    type_into(
+        c,
+        "domains",
+        "https://jobs.example.gov.in\nhttps://apply.example.gov.in",
+    )
+    .await;
+    c.find(Locator::Css("[data-testid=settings-save]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    browser
+        .wait_for_text("[data-testid=status-message]", "Saved your domains")
+        .await;
+    let listed = server.cli(&["requester", "list"]).json();
+    assert_eq!(
+        listed["requesters"][0]["domains"],
+        serde_json::json!(["https://apply.example.gov.in", "https://jobs.example.gov.in"])
+    );
     browser.close().await;
     drop(server);
 }
