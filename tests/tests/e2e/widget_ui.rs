@@ -2,6 +2,7 @@
 //! partner.html) on a second loopback origin: the share popup from the
 //! button to the upload callback and the document URL's bytes, the Shares
 //! screen's revoke, every widget error code in the popup, a closed popup,
+//! a popup without its page,
 //! two buttons and one added later, the save popup (saved and refused),
 //! and the loader's size and manners on the page.
 
@@ -278,6 +279,15 @@ async fn a_resident_shares_through_the_popup_and_the_callback_gets_a_working_doc
             "Expired",
         )
         .await;
+    // The screen in Hindi.
+    click(c, "[data-testid=lang-switch]").await;
+    browser.wait_for_text("#shares-title", "साझा किए गए दस्तावेज़").await;
+    browser
+        .wait_for_text(
+            "[data-testid=share-row]:last-child [data-testid=share-state]",
+            "रद्द किया गया",
+        )
+        .await;
     browser.close().await;
 }
 
@@ -319,6 +329,30 @@ async fn each_widget_error_code_is_shown_in_the_popup() {
             "{code}: no sign-in for a refused request"
         );
     }
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_popup_whose_page_is_gone_says_so() {
+    let s = Setup::new(&[]);
+    let request = widget(&s.partner, &unix_now().to_string(), &s.site.origin, "share");
+    let query: Vec<String> = ["app_id", "app_hash", "time_stamp", "origin"]
+        .iter()
+        .map(|k| format!("{k}={}", enc(request[k].as_str().unwrap())))
+        .collect();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    // Opened directly: no window.opener to answer.
+    c.goto(&s.server.url(&format!("/widget/share?{}", query.join("&"))))
+        .await
+        .unwrap();
+    sign_in(&browser).await;
+    click(c, "[data-testid=consent-allow]").await;
+    click(c, "[data-testid=doc-item][data-name='certificate.pdf']").await;
+    click(c, "[data-testid=share-confirm]").await;
+    browser
+        .wait_for_text("[data-testid=popup-ended]", "no longer open")
+        .await;
     browser.close().await;
 }
 
