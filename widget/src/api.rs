@@ -21,6 +21,8 @@ pub struct ApiError {
     pub field: Option<String>,
     /// Seconds to wait, for a throttled sign-in (429).
     pub retry_after: Option<String>,
+    /// The widget error code (203 to 207) of a refused widget request.
+    pub code: Option<u16>,
 }
 
 impl ApiError {
@@ -30,6 +32,7 @@ impl ApiError {
             message: e.to_string(),
             field: None,
             retry_after: None,
+            code: None,
         }
     }
 
@@ -47,6 +50,7 @@ async fn error_of(resp: Response) -> ApiError {
         message: body["message"].as_str().unwrap_or_default().to_owned(),
         field: body["field"].as_str().map(str::to_owned),
         retry_after,
+        code: body["code"].as_u64().and_then(|c| u16::try_from(c).ok()),
     }
 }
 
@@ -150,6 +154,7 @@ pub fn upload(
             message: body["message"].as_str().unwrap_or_default().to_owned(),
             field: None,
             retry_after: None,
+            code: None,
         }));
     });
     // `loadend` follows success, failure and abort alike.

@@ -24,6 +24,8 @@ pub fn layout() -> Html {
     // After a move to another screen, keyboard and screen-reader users
     // start at its content (not on the first page load).
     let path = use_location().map(|l| l.path().to_owned());
+    // The widget popups show no portal navigation.
+    let in_popup = path.as_deref().is_some_and(|p| p.starts_with("/widget/"));
     let first = use_mut_ref(|| true);
     use_effect_with(path, move |_| {
         if std::mem::replace(&mut *first.borrow_mut(), false) {
@@ -52,12 +54,13 @@ pub fn layout() -> Html {
                     { lang.t("lang_switch") }
                 </button>
             </header>
-            if app.me.is_some() {
+            if app.me.is_some() && !in_popup {
                 <nav aria-label={lang.t("nav")}>
                     <ul>
                         <li><Link<Route> to={Route::Issued}>{ lang.t("nav_issued") }</Link<Route>></li>
                         <li><Link<Route> to={Route::Pull}>{ lang.t("nav_pull") }</Link<Route>></li>
                         <li><Link<Route> to={Route::Uploaded}>{ lang.t("nav_uploaded") }</Link<Route>></li>
+                        <li><Link<Route> to={Route::Shares}>{ lang.t("nav_shares") }</Link<Route>></li>
                         <li><Link<Route> to={Route::Activity}>{ lang.t("nav_activity") }</Link<Route>></li>
                         <li><Link<Route> to={Route::Profile}>{ lang.t("nav_profile") }</Link<Route>></li>
                     </ul>

@@ -12,6 +12,7 @@ mod route;
 mod screens;
 mod state;
 mod verhoeff;
+mod widget;
 
 pub use app::App;
 

@@ -103,6 +103,36 @@ pub struct ActivityEntry {
     pub user_agent: String,
 }
 
+/// `POST /widget/api/check`: the requester a popup works for.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Requester {
+    pub app_name: String,
+    /// The partner page's registered origin, the only `postMessage` target.
+    pub origin: String,
+}
+
+/// `POST /api/shares`: the minted document URL.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Minted {
+    pub doc_url: String,
+    pub doc_name: String,
+}
+
+/// One entry of `GET /api/shares`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ShareEntry {
+    pub id: i64,
+    pub doc_name: String,
+    pub app_name: String,
+    pub origin: String,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub max_fetches: i64,
+    pub fetches: i64,
+    /// `active`, `expired`, `used_up` or `revoked`.
+    pub state: String,
+}
+
 /// A size in bytes, for people.
 pub fn human_size(bytes: i64) -> String {
     match bytes {

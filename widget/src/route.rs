@@ -1,12 +1,14 @@
 //! The app's routes. The resident portal lives under `/locker/`; the
-//! widget popups will join here. Screens that need a session show the
+//! widget popups under `/widget/` check the partner's request before
+//! anything else. Screens that need a session show the
 //! sign-in form until there is one, so deep links work.
 
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::screens::{activity, issued, profile, pull, sign_in, sign_up, uploaded};
+use crate::screens::{activity, issued, popup, profile, pull, shares, sign_in, sign_up, uploaded};
 use crate::state::use_app;
+use crate::widget::Service;
 
 #[derive(Clone, Debug, PartialEq, Routable)]
 pub enum Route {
@@ -24,6 +26,14 @@ pub enum Route {
     Activity,
     #[at("/locker/profile")]
     Profile,
+    #[at("/locker/shares")]
+    Shares,
+    /// The requester widget's popup (dl.js opens it).
+    #[at("/widget/share")]
+    WidgetShare,
+    /// The Save to Locker widget's popup (savelocker.js opens it).
+    #[at("/widget/save")]
+    WidgetSave,
     #[not_found]
     #[at("/locker/404")]
     NotFound,
@@ -42,12 +52,15 @@ pub fn screen(props: &ScreenProps) -> Html {
     match &props.route {
         Route::SignUp if !signed_in => html! { <sign_up::SignUp /> },
         Route::NotFound => html! { <p>{ app.lang.t("not_found") }</p> },
+        Route::WidgetShare => html! { <popup::Popup service={Service::Share} /> },
+        Route::WidgetSave => html! { <popup::Popup service={Service::Save} /> },
         _ if !signed_in => html! { <sign_in::SignIn /> },
         Route::Home | Route::SignUp | Route::Issued => html! { <issued::Issued /> },
         Route::Pull => html! { <pull::Pull /> },
         Route::Uploaded => html! { <uploaded::Uploaded /> },
         Route::Activity => html! { <activity::Activity /> },
         Route::Profile => html! { <profile::Profile /> },
+        Route::Shares => html! { <shares::Shares /> },
     }
 }
 

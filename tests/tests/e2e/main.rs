@@ -25,3 +25,4 @@ mod secrets; // no Aadhaar number or API key in plaintext in the database or log
 mod shares; // requesters, the widget checks (203-207), shares and their public URLs
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart
 mod web_app; // serving the resident app: the shell on deep links, pkg files and their types, not built
+mod widget_ui; // the widget popups in headless Chromium with a partner page on a second origin

@@ -36,6 +36,9 @@ pub fn sign_in() -> Html {
     let username = use_state(String::new);
     let password = use_state(String::new);
     let busy = use_state(|| false);
+    // In a widget popup, signing up opens the portal in a new tab: the
+    // popup stays on its request.
+    let in_popup = use_location().is_some_and(|l| l.path().starts_with("/widget/"));
     let onsubmit = {
         let (app, username, password, busy) = (app.clone(), username.clone(), password.clone(), busy.clone());
         Callback::from(move |e: SubmitEvent| {
@@ -70,7 +73,11 @@ pub fn sign_in() -> Html {
             </form>
             <p>
                 { lang.t("no_account") }{ " " }
-                <Link<Route> to={Route::SignUp}>{ lang.t("sign_up") }</Link<Route>>
+                if in_popup {
+                    <a href="/locker/signup" target="_blank" rel="noopener">{ lang.t("sign_up") }</a>
+                } else {
+                    <Link<Route> to={Route::SignUp}>{ lang.t("sign_up") }</Link<Route>>
+                }
             </p>
         </section>
     }
