@@ -160,4 +160,21 @@ fn a_save_needs_good_widget_details() {
         app_key: "not-the-key".into(),
     };
     assert_eq!(widget_code(&s.save_as(&wrong_key, &unix_now().to_string(), &href)), 203);
+    let unknown_app = Partner {
+        app_id: "RQNOSUCHAPP0".into(),
+        app_key: s.partner.app_key.clone(),
+    };
+    assert_eq!(
+        widget_code(&s.save_as(&unknown_app, &unix_now().to_string(), &href)),
+        204
+    );
+    // A page on an origin the app did not register.
+    let mut elsewhere = widget(&s.partner, &unix_now().to_string(), "https://evil.example", "save");
+    elsewhere = serde_json::json!({ "widget": elsewhere, "href": href, "folder_id": s.folder_id });
+    assert_eq!(
+        widget_code(&s.http.post_json(&s.server.url("/api/saves"), &elsewhere)),
+        205
+    );
+    let listed = s.http.get(&s.server.url("/api/uploaded")).json();
+    assert_eq!(listed, serde_json::json!([]), "nothing was saved");
 }
