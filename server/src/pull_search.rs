@@ -114,24 +114,22 @@ pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Cli
     let resident = residents::by_id(&conn, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
     drop(conn);
-    let uid = if doc_type.pull_sends_uid {
-        let digits = app.keys.open(Purpose::Aadhaar, &resident.aadhaar_enc)?;
-        Some(String::from_utf8(digits).map_err(|_| Error::Internal("a sealed Aadhaar number is not text".into()))?)
-    } else {
-        None
-    };
+    // Opened once: sent as the UID when asked for, and keyed for the save.
+    let aadhaar = String::from_utf8(app.keys.open(Purpose::Aadhaar, &resident.aadhaar_enc)?)
+        .map_err(|_| Error::Internal("a sealed Aadhaar number is not text".into()))?;
+    let uid = doc_type.pull_sends_uid.then_some(aadhaar.as_str());
     let answer = issuer_client::pull_uri(
         app,
         &issuer,
         &Search {
             doc_type: &doc_type.code,
             fields: &fields,
-            uid: uid.as_deref(),
+            uid,
         },
     )?;
     let outcome = match answer {
         SearchAnswer::Found { uri } => {
-            let new = save(app, &resident, &doc_type, &uri)?;
+            let new = save(app, &resident, &aadhaar, &doc_type, &uri)?;
             let message = if new {
                 format!("{} ({}) is now in your Issued Documents", doc_type.name, uri)
             } else {
@@ -205,15 +203,19 @@ fn with_reason(message: String, reason: Option<String>) -> String {
 }
 
 /// Saves a found URI to the resident's Issued Documents; whether it is new.
-fn save(app: &App, resident: &residents::Resident, doc_type: &issuers::DocType, uri: &str) -> Result<bool, Error> {
-    let digits = app.keys.open(Purpose::Aadhaar, &resident.aadhaar_enc)?;
-    let digits = String::from_utf8_lossy(&digits);
+fn save(
+    app: &App,
+    resident: &residents::Resident,
+    aadhaar: &str,
+    doc_type: &issuers::DocType,
+    uri: &str,
+) -> Result<bool, Error> {
     let now = time::OffsetDateTime::now_utc();
     let doc_id = uri.rsplit('-').next().unwrap_or(uri);
     Ok(docs::save_pulled(
         &*app.db.conn()?,
         &docs::PulledDoc {
-            aadhaar_hmac: &app.keys.aadhaar_hmac(&digits),
+            aadhaar_hmac: &app.keys.aadhaar_hmac(aadhaar),
             aadhaar_enc: &resident.aadhaar_enc,
             uri,
             issuer_id: &doc_type.issuer_id,

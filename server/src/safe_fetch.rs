@@ -193,16 +193,19 @@ fn resolve_location(current: &Uri, location: &str) -> Result<Uri, Error> {
         return location.parse().map_err(|_| bad());
     }
     let scheme = current.scheme_str().unwrap_or("https");
-    let authority = current.authority().map(|a| a.as_str()).unwrap_or_default();
-    let path = if location.starts_with("//") {
-        return format!("{scheme}:{location}").parse().map_err(|_| bad());
-    } else if location.starts_with('/') {
-        location.to_owned()
+    let absolute = if location.starts_with("//") {
+        format!("{scheme}:{location}")
     } else {
-        let base = current.path();
-        format!("{}{location}", &base[..base.rfind('/').map_or(0, |i| i + 1)])
+        let authority = current.authority().map(|a| a.as_str()).unwrap_or_default();
+        let path = if location.starts_with('/') {
+            location.to_owned()
+        } else {
+            let base = current.path();
+            format!("{}{location}", &base[..base.rfind('/').map_or(0, |i| i + 1)])
+        };
+        format!("{scheme}://{authority}{path}")
     };
-    format!("{scheme}://{authority}{path}").parse().map_err(|_| bad())
+    absolute.parse().map_err(|_| bad())
 }
 
 /// `filename*=UTF-8''...` (preferred) or `filename="..."`.

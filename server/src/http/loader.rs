@@ -7,6 +7,8 @@
 
 use actix_web::http::header::{self, CacheControl, CacheDirective};
 use actix_web::{HttpRequest, HttpResponse, web};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::app::App;
 use crate::error::Error;
@@ -58,72 +60,105 @@ fn gzip_best(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
     encoder.finish()
 }
 
-/// A 200 with `body`, gzip'd when the browser takes it (the middleware
-/// leaves a response that has a `Content-Encoding` alone).
-fn loader_response(
-    req: &HttpRequest,
-    mut builder: actix_web::HttpResponseBuilder,
-    body: Vec<u8>,
-) -> Result<HttpResponse, Error> {
-    builder
-        .insert_header((header::VARY, "Accept-Encoding"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(CacheControl(vec![CacheDirective::NoCache]));
-    if !accepts_gzip(req) {
-        return Ok(builder.body(body));
-    }
-    let gzipped = gzip_best(&body).map_err(|e| Error::Internal(format!("gzip of the loader: {e}")))?;
-    Ok(builder.insert_header((header::CONTENT_ENCODING, "gzip")).body(gzipped))
+/// A loader file as served: read, wrapped and gzip'd once per build of
+/// the file, not once per partner page.
+struct Prepared {
+    /// The file's size and modification time when it was prepared.
+    stamp: (u64, u128),
+    /// From the same.
+    etag: String,
+    plain: web::Bytes,
+    gzipped: web::Bytes,
 }
 
-/// `GET /requester/api/1/dl.js` and `GET /savelocker/api/1/savelocker.js`.
-pub async fn script(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, Error> {
-    let path = app.settings.www_dir.join("pkg").join(LOADER_DIR).join(GLUE);
-    let (status, body) = match tokio::fs::read_to_string(&path).await {
-        Ok(glue) => (actix_web::http::StatusCode::OK, wrapped(&glue)),
-        Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "the widget loader is not built");
-            (
-                actix_web::http::StatusCode::SERVICE_UNAVAILABLE,
-                "console.error(\"OpenLocker: the widget loader is not built; run cargo xtask run\");\n".to_owned(),
-            )
-        }
-    };
-    let mut builder = HttpResponse::build(status);
-    builder.content_type("text/javascript; charset=utf-8");
-    loader_response(&req, builder, body.into_bytes())
-}
+/// The prepared files by path.
+static PREPARED: Mutex<Vec<(PathBuf, Arc<Prepared>)>> = Mutex::new(Vec::new());
 
-/// `GET /widget/loader.wasm`: fetched by partner pages, so open to every
-/// origin (it holds no secret; the checks happen in the popup). Revalidated
-/// by an ETag from the file's size and time.
-pub async fn wasm(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, Error> {
-    let path = app.settings.www_dir.join("pkg").join(LOADER_DIR).join(WASM);
-    let not_built = |e: std::io::Error| Error::NotFound(format!("the widget loader is not built: {e}"));
-    let meta = tokio::fs::metadata(&path).await.map_err(not_built)?;
+/// The prepared form of the file at `path`, made again only when the file
+/// changed; `wrap` turns its bytes into what is served.
+fn prepared(path: &Path, wrap: fn(Vec<u8>) -> Vec<u8>) -> std::io::Result<Arc<Prepared>> {
+    let meta = std::fs::metadata(path)?;
     let modified = meta
         .modified()
         .ok()
         .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos());
-    let etag = format!("\"{:x}-{modified:x}\"", meta.len());
-    let mut builder = HttpResponse::Ok();
-    builder
-        .insert_header((header::ETAG, etag.as_str()))
-        .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-        .insert_header(("Cross-Origin-Resource-Policy", "cross-origin"));
+    let stamp = (meta.len(), modified);
+    let mut cache = PREPARED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some((_, ready)) = cache.iter().find(|(p, ready)| p == path && ready.stamp == stamp) {
+        return Ok(ready.clone());
+    }
+    let plain = wrap(std::fs::read(path)?);
+    let ready = Arc::new(Prepared {
+        stamp,
+        etag: format!("\"{:x}-{modified:x}\"", meta.len()),
+        gzipped: gzip_best(&plain)?.into(),
+        plain: plain.into(),
+    });
+    cache.retain(|(p, _)| p != path);
+    cache.push((path.to_owned(), ready.clone()));
+    Ok(ready)
+}
+
+/// The prepared file as a response: 304 for a known ETag, gzip when the
+/// browser takes it (the middleware leaves an encoded response alone).
+fn respond(req: &HttpRequest, ready: &Prepared, content_type: &str, open_to_all: bool) -> HttpResponse {
     let unchanged = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == etag));
-    if unchanged {
-        return Ok(HttpResponse::NotModified()
-            .insert_header((header::ETAG, etag.as_str()))
+        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == ready.etag));
+    let mut builder = if unchanged {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    builder
+        .insert_header((header::ETAG, ready.etag.as_str()))
+        .insert_header((header::VARY, "Accept-Encoding"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(CacheControl(vec![CacheDirective::NoCache]));
+    if open_to_all {
+        builder
             .insert_header((header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"))
-            .finish());
+            .insert_header(("Cross-Origin-Resource-Policy", "cross-origin"));
     }
-    let bytes = tokio::fs::read(&path).await.map_err(not_built)?;
-    builder.content_type("application/wasm");
-    loader_response(&req, builder, bytes)
+    if unchanged {
+        return builder.finish();
+    }
+    builder.content_type(content_type);
+    if accepts_gzip(req) {
+        builder
+            .insert_header((header::CONTENT_ENCODING, "gzip"))
+            .body(ready.gzipped.clone())
+    } else {
+        builder.body(ready.plain.clone())
+    }
+}
+
+/// `GET /requester/api/1/dl.js` and `GET /savelocker/api/1/savelocker.js`.
+pub async fn script(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, Error> {
+    let path = app.settings.www_dir.join("pkg").join(LOADER_DIR).join(GLUE);
+    let wrap = |glue: Vec<u8>| wrapped(&String::from_utf8_lossy(&glue)).into_bytes();
+    let found = web::block(move || prepared(&path, wrap)).await?;
+    match found {
+        Ok(ready) => Ok(respond(&req, &ready, "text/javascript; charset=utf-8", false)),
+        Err(e) => {
+            tracing::warn!(error = %e, "the widget loader is not built");
+            Ok(HttpResponse::ServiceUnavailable()
+                .content_type("text/javascript; charset=utf-8")
+                .insert_header(("X-Content-Type-Options", "nosniff"))
+                .body("console.error(\"OpenLocker: the widget loader is not built; run cargo xtask run\");\n"))
+        }
+    }
+}
+
+/// `GET /widget/loader.wasm`: fetched by partner pages, so open to every
+/// origin (it holds no secret; the checks happen in the popup).
+pub async fn wasm(app: web::Data<App>, req: HttpRequest) -> Result<HttpResponse, Error> {
+    let path = app.settings.www_dir.join("pkg").join(LOADER_DIR).join(WASM);
+    let ready = web::block(move || prepared(&path, |bytes| bytes))
+        .await?
+        .map_err(|e| Error::NotFound(format!("the widget loader is not built: {e}")))?;
+    Ok(respond(&req, &ready, "application/wasm", true))
 }
