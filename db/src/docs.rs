@@ -23,6 +23,14 @@ pub struct IssuedDoc {
     pub time_stamp: String,
     /// `push` (sent by the issuer) or `pull` (found by the resident).
     pub source: String,
+    /// `unchecked` (not fetched yet), `valid`, `invalid` or `unsigned`.
+    pub signature: String,
+    /// Why the signature is `invalid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_detail: Option<String>,
+    /// Who signed it, from the trusted certificate, when `valid`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
 }
 
 /// A document a resident found through a Pull URI search.
@@ -41,7 +49,7 @@ pub struct PulledDoc<'a> {
 }
 
 const COLUMNS: &str = "d.uri, d.issuer_id, i.name, d.doc_type, t.name, d.doc_name, d.doc_id,
-    d.issued_on, d.valid_from, d.valid_to, d.time_stamp, d.source";
+    d.issued_on, d.valid_from, d.valid_to, d.time_stamp, d.source, d.signature, d.signature_detail, d.signed_by";
 
 const JOINS: &str = "FROM issued_docs d
     JOIN residents r ON r.aadhaar_hmac = d.aadhaar_hmac
@@ -62,6 +70,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedDoc> {
         valid_to: r.get(9)?,
         time_stamp: r.get(10)?,
         source: r.get(11)?,
+        signature: r.get(12)?,
+        signature_detail: r.get(13)?,
+        signed_by: r.get(14)?,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod requesters;
 pub mod residents;
 pub mod sessions;
 pub mod shares;
+pub mod signing;
 pub mod tasks;
 pub mod txns;
 pub mod uploads;

@@ -80,6 +80,9 @@ pub struct Doc {
     pub approved_at: Option<UnixTime>,
     /// Whether its doc type wants a person's approval first.
     pub verify_by_hand: bool,
+    /// The SHA-256 of its signed certificate XML in the store; `None` for a
+    /// document stored before the repository signed.
+    pub signed_sha256: Option<String>,
 }
 
 /// What `insert_doc` stores.
@@ -102,6 +105,9 @@ pub struct NewDoc<'a> {
     pub owners: &'a [(Vec<u8>, Vec<u8>)],
     /// `(name, value)` search fields.
     pub udfs: &'a [(String, String)],
+    /// The stored signed certificate XML, and the key that signed it.
+    pub signed_sha256: Option<&'a str>,
+    pub signing_key: Option<i64>,
     pub now: UnixTime,
 }
 
@@ -111,8 +117,9 @@ pub fn insert_doc(conn: &mut Connection, doc: &NewDoc<'_>) -> DbResult<i64> {
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO repo_docs (uri, issuer_id, doc_type, doc_id, doc_name, content_sha256, content_type, size,
-             issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender, created_at,
+             signed_sha256, signing_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         params![
             doc.uri,
             doc.issuer_id,
@@ -128,7 +135,9 @@ pub fn insert_doc(conn: &mut Connection, doc: &NewDoc<'_>) -> DbResult<i64> {
             doc.owner_name,
             doc.owner_dob,
             doc.owner_gender,
-            doc.now
+            doc.now,
+            doc.signed_sha256,
+            doc.signing_key
         ],
     )?;
     let id = tx.last_insert_rowid();
@@ -160,7 +169,7 @@ pub fn count_docs(conn: &Connection, issuer_id: &str, doc_type: &str) -> DbResul
 
 const DOC_COLUMNS: &str = "d.id, d.uri, d.issuer_id, d.doc_type, d.doc_id, d.doc_name, d.content_sha256,
     d.content_type, d.size, d.issued_on, d.valid_from, d.valid_to, d.owner_name, d.owner_dob, d.owner_gender,
-    d.approved_at, COALESCE(t.verify_by_hand, 0)";
+    d.approved_at, COALESCE(t.verify_by_hand, 0), d.signed_sha256";
 
 const DOC_FROM: &str = "repo_docs d LEFT JOIN doc_types t ON t.issuer_id = d.issuer_id AND t.code = d.doc_type";
 
@@ -183,6 +192,7 @@ fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
         owner_gender: r.get(14)?,
         approved_at: r.get(15)?,
         verify_by_hand: r.get(16)?,
+        signed_sha256: r.get(17)?,
     })
 }
 

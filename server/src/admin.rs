@@ -74,6 +74,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             pull_doc_url,
             pull_org_id,
             pull_api_key,
+            signing_certs,
         } => {
             let pull = issuers::PullSettings {
                 uri_url: pull_uri_url,
@@ -81,7 +82,13 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
                 org_id: pull_org_id,
                 api_key: pull_api_key,
             };
+            // Every certificate file is read before anything is stored.
+            let mut certificates = Vec::new();
+            for file in &signing_certs {
+                certificates.extend(crate::issued_signature::read_pem_file(file)?);
+            }
             let creds = issuers::add(app, &id, &name, &pull)?;
+            crate::issued_signature::trust_certificates(app, &creds.issuer_id, &certificates)?;
             let text = format!(
                 "registered issuer {}\norgId:   {}\nAPI key: {}\n(the API key is shown only now; keep it safe)",
                 creds.issuer_id, creds.org_id, creds.api_key
@@ -155,6 +162,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
                 text: format!("added portal user {username} to {issuer}"),
             })
         }
+        IssuerCommand::Cert(cmd) => crate::admin_signing::issuer_cert(app, cmd),
         IssuerCommand::Key(KeyCommand::Rotate { issuer }) => {
             let rotated = issuers::rotate_key(app, &issuer)?;
             let text = format!(
@@ -201,6 +209,7 @@ fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
             })
         }
         RepoCommand::Doc(doc) => add_document(app, *doc),
+        RepoCommand::Key(cmd) => crate::admin_signing::repo_key(app, cmd),
         RepoCommand::Approve { uri } => {
             repo::approve(app, &uri)?;
             Ok(Output {

@@ -11,6 +11,7 @@ use crate::error::Error;
 use crate::replay::ReplayGuard;
 use crate::repo::cache::RepoCache;
 use crate::settings::Settings;
+use crate::verify_gate::VerifyGate;
 
 /// Everything a service needs; cheap to clone.
 #[derive(Clone)]
@@ -22,6 +23,8 @@ pub struct App {
     pub replay: Arc<ReplayGuard>,
     /// The repository's clients, documents and contents most recently pulled.
     pub repo_cache: Arc<RepoCache>,
+    /// Admission to public verification (per address, bounded workers).
+    pub verify_gate: Arc<VerifyGate>,
 }
 
 impl App {
@@ -44,6 +47,7 @@ impl App {
                 &settings.data_dir,
                 settings.repo_cache_mib as usize * 1024 * 1024,
             )),
+            verify_gate: Arc::new(VerifyGate::default()),
             settings: Arc::new(settings),
         };
         for dir in [app.imports_dir(), app.incoming_dir()] {

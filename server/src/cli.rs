@@ -141,6 +141,9 @@ pub enum RepoCommand {
     /// E-documents.
     #[command(subcommand)]
     Doc(Box<RepoDocCommand>),
+    /// The key that signs every document's certificate XML.
+    #[command(subcommand)]
+    Key(crate::admin_signing::RepoKeyCommand),
     /// Approve a document of a "verify by hand" doc type.
     Approve {
         #[arg(long)]
@@ -266,6 +269,9 @@ pub enum IssuerCommand {
         /// The API key the locker uses with the issuer repository.
         #[arg(long)]
         pull_api_key: Option<String>,
+        /// A PEM certificate the locker trusts for this issuer's signatures (repeatable).
+        #[arg(long = "signing-cert", value_name = "FILE.pem")]
+        signing_certs: Vec<PathBuf>,
     },
     /// List the registered issuers.
     List,
@@ -278,6 +284,9 @@ pub enum IssuerCommand {
     /// The Push API key.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The certificates trusted for the issuer's document signatures.
+    #[command(subcommand)]
+    Cert(crate::admin_signing::IssuerCertCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -30,6 +30,8 @@ pub const SEALED_AADHAAR_LEN: usize = NONCE_LEN + 12 + 16;
 pub enum Purpose {
     Aadhaar,
     ApiKey,
+    /// The repository's document-signing private key (PKCS#8).
+    SigningKey,
 }
 
 impl Purpose {
@@ -37,6 +39,7 @@ impl Purpose {
         match self {
             Purpose::Aadhaar => b"openlocker/aadhaar",
             Purpose::ApiKey => b"openlocker/api-key",
+            Purpose::SigningKey => b"openlocker/signing-key",
         }
     }
 }

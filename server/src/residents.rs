@@ -173,7 +173,7 @@ pub fn issued_file(
     let issuer = openlocker_db::issuers::get(&conn, &doc.issuer_id)?
         .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))?;
     drop(conn);
-    let fetched = crate::issuer_client::pull_doc(app, &issuer, &doc.uri)?;
+    let (fetched, _) = crate::issued_signature::fetch_checked(app, &issuer, &doc.uri)?;
     tracing::info!(
         resident_id,
         uri = doc.uri,

@@ -56,7 +56,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/shares", web::get().to(shares::list))
             .route("/shares", web::post().to(shares::create))
             .route("/shares/{id}/revoke", web::post().to(shares::revoke))
-            .route("/saves", web::post().to(shares::save)),
+            .route("/saves", web::post().to(shares::save))
+            .route("/verify", web::post().to(crate::http::verify::verify)),
     )
     .service(
         web::scope("/issuer/api")

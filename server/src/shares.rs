@@ -111,8 +111,12 @@ fn resolve(app: &App, resident_id: i64, doc: &DocChoice) -> Result<(SharedDoc, S
 
 /// A shared document's bytes.
 pub enum SharedContent {
-    /// Pulled live from the issuer.
-    Issued { bytes: Vec<u8>, content_type: &'static str },
+    /// Pulled live from the issuer, with its signature checked.
+    Issued {
+        bytes: Vec<u8>,
+        content_type: &'static str,
+        signature: crate::signature::State,
+    },
     /// Read from the resident's encrypted store.
     Uploaded {
         reader: Box<SealedReader<std::fs::File>>,
@@ -164,10 +168,11 @@ fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
             let issuer = openlocker_db::issuers::get(&conn, &doc.issuer_id)?
                 .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))?;
             drop(conn);
-            let fetched = crate::issuer_client::pull_doc(app, &issuer, &doc.uri)?;
+            let (fetched, signature) = crate::issued_signature::fetch_checked(app, &issuer, &doc.uri)?;
             Ok(SharedContent::Issued {
                 bytes: fetched.bytes,
                 content_type: fetched.content_type,
+                signature,
             })
         }
         SharedDoc::Uploaded { id } => {

@@ -26,7 +26,8 @@ pub fn run(args: &[String]) -> Result {
             import(rows)
         }
         Some("pulldoc") => crate::bench_pulldoc::run(),
-        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc".into()),
+        Some("signing") => crate::bench_signing::run(),
+        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc | signing".into()),
     }
 }
 

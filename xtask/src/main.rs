@@ -5,6 +5,7 @@
 //! - `cargo xtask test`: the whole suite, browser tests included.
 //! - `cargo xtask bench import [--rows N]`: the import benchmark.
 //! - `cargo xtask bench pulldoc`: Pull Doc against nginx serving the same file.
+//! - `cargo xtask bench signing`: signing and verifying one certificate XML, in ms.
 //!
 //! Each installs what a fresh machine lacks: the wasm32 target, the
 //! wasm-bindgen CLI at the Cargo.lock version, and Debian's chromium and
@@ -12,6 +13,7 @@
 
 mod bench;
 mod bench_pulldoc;
+mod bench_signing;
 mod tools;
 mod widget;
 
@@ -24,7 +26,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-widget") => widget::build(),
-        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc".into()),
+        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signing".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -74,6 +76,8 @@ fn run(serve_args: &[String]) -> Result {
 
 fn test(extra: &[String]) -> Result {
     let browser = tools::ensure_browser()?;
+    // The independent peers of the signed e-document tests.
+    tools::ensure_debian_packages(&["xmlsec1", "openssl"], &["xmlsec1", "openssl"])?;
     widget::build()?;
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");

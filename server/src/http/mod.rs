@@ -15,6 +15,7 @@ pub mod requester_portal;
 pub mod residents;
 pub mod shares;
 pub mod uploads;
+pub mod verify;
 pub mod web_app;
 pub mod xml;
 

@@ -58,6 +58,9 @@ pub async fn revoke(app: web::Data<App>, session: ResidentSession, id: web::Path
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// What the locker found of a shared document's signature.
+const SIGNATURE_HEADER: &str = "X-OpenLocker-Signature";
+
 /// `GET /share/{token}`: the shared document, for the requester's server.
 pub async fn fetch(app: web::Data<App>, token: web::Path<String>) -> Result<HttpResponse, Error> {
     let token = token.into_inner();
@@ -69,8 +72,16 @@ pub async fn fetch(app: web::Data<App>, token: web::Path<String>) -> Result<Http
         .insert_header(("Referrer-Policy", "no-referrer"))
         .insert_header(crate::http::attachment(&share.doc_name));
     Ok(match content {
-        SharedContent::Issued { bytes, content_type } => response.content_type(content_type).body(bytes),
+        SharedContent::Issued {
+            bytes,
+            content_type,
+            signature,
+        } => response
+            .insert_header((SIGNATURE_HEADER, signature.as_str()))
+            .content_type(content_type)
+            .body(bytes),
         SharedContent::Uploaded { reader, content_type } => response
+            .insert_header((SIGNATURE_HEADER, "unsigned"))
             .content_type(content_type)
             .no_chunking(reader.len())
             .streaming(body::stream_reader(*reader)),

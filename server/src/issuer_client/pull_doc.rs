@@ -14,6 +14,8 @@ use crate::{repo, upstream};
 pub struct Fetched {
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
+    /// The certificate XML (`DataContent`), when the issuer sent one.
+    pub data: Option<Vec<u8>>,
 }
 
 #[derive(Serialize)]
@@ -71,14 +73,27 @@ pub fn pull_doc(app: &App, issuer: &Issuer, uri: &str) -> Result<Fetched, Error>
             "{who} answered with another document ({answered})"
         )));
     }
-    let content = root.find("DocContent").map(|c| c.text.as_str()).unwrap_or_default();
-    let compact: String = content.chars().filter(|c| !c.is_whitespace()).collect();
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(compact)
-        .map_err(|e| Error::Upstream(format!("{who} sent DocContent that is not base64: {e}")))?;
+    let bytes = base64_element(&root, "DocContent", &who)?.unwrap_or_default();
     if bytes.is_empty() {
         return Err(Error::Upstream(format!("{who} sent an empty document")));
     }
+    let data = base64_element(&root, "DataContent", &who)?.filter(|d| !d.is_empty());
     let content_type = repo::content_type(&bytes).unwrap_or("application/octet-stream");
-    Ok(Fetched { bytes, content_type })
+    Ok(Fetched {
+        bytes,
+        content_type,
+        data,
+    })
+}
+
+/// The decoded base64 text of an answer's element, if it has one.
+fn base64_element(root: &crate::xml_tree::Element, name: &str, who: &str) -> Result<Option<Vec<u8>>, Error> {
+    let Some(element) = root.find(name) else {
+        return Ok(None);
+    };
+    let compact: String = element.text.chars().filter(|c| !c.is_whitespace()).collect();
+    base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map(Some)
+        .map_err(|e| Error::Upstream(format!("{who} sent {name} that is not base64: {e}")))
 }

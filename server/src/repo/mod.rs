@@ -2,11 +2,13 @@
 //! (clients) allowed to pull them, and the Pull Doc API.
 
 pub mod cache;
+pub mod certificate;
 pub mod manifest;
 pub mod mint;
 pub mod pull_doc;
 pub mod pull_uri;
 pub mod push;
+pub mod signing;
 pub mod store;
 
 use std::path::{Path, PathBuf};
@@ -136,6 +138,23 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
         let len = mint::doc_id_len(&doc_type.code, existing).map_err(|e| Error::Conflict(e.to_string()))?;
         let doc_id = mint::draw(len);
         let uri = format!("{}-{}-{doc_id}", issuer.id, doc_type.code);
+        let fields = certificate::Fields {
+            uri: &uri,
+            doc_type: &doc_type.code,
+            doc_id: &doc_id,
+            name: doc_name,
+            issued_on: &dates.issued_on,
+            valid_from: dates.valid_from.as_deref(),
+            valid_to: dates.valid_to.as_deref(),
+            issuer_id: &issuer.id,
+            issuer_name: &issuer.name,
+            owner_name: new.owner_name.map(str::trim),
+            owner_dob: dates.owner_dob.as_deref(),
+            owner_gender: new.owner_gender.map(str::trim),
+            content_sha256: &hash,
+        };
+        // Signed once, here; Pull URI and Pull Doc serve these bytes.
+        let (signed_sha256, signing_key) = certificate::sign_and_store(app, &fields)?;
         let row = NewDoc {
             uri: &uri,
             issuer_id: &issuer.id,
@@ -153,6 +172,8 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
             owner_gender: new.owner_gender.map(str::trim),
             owners: &owners,
             udfs: &udfs,
+            signed_sha256: Some(&signed_sha256),
+            signing_key: Some(signing_key),
             now: dates::unix_now(),
         };
         match db::insert_doc(&mut conn, &row) {

@@ -52,6 +52,10 @@ struct DocDetails {
     uri: String,
     #[serde(rename = "DocContent")]
     content: String,
+    /// The signed certificate XML, in base64 (absent for a document stored
+    /// before the repository signed).
+    #[serde(rename = "DataContent", skip_serializing_if = "Option::is_none")]
+    data: Option<String>,
 }
 
 impl PullDocResponse {
@@ -212,7 +216,11 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>, 
         .ok_or_else(|| refused("DocDetails/URI is missing"))?;
     let doc = find_doc(app, uri, reach)?;
     let content = match &doc {
-        Some(doc) => Some(content_of(app, doc, reach)?),
+        Some(doc) => Some(base64_of(app, &doc.content_sha256, reach)?),
+        None => None,
+    };
+    let data = match doc.as_ref().and_then(|d| d.signed_sha256.as_deref()) {
+        Some(signed) => Some(base64_of(app, signed, reach)?),
         None => None,
     };
     // Everything is at hand: from here on the request is answered.
@@ -232,6 +240,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>, 
         details: Some(DocDetails {
             uri: doc.uri.clone(),
             content: "CONTENT".into(),
+            data: data.map(|d| String::from_utf8_lossy(&d).into_owned()),
         }),
     });
     // Values from the request are escaped, so the marker's `<` can only be
@@ -259,17 +268,17 @@ fn find_doc(app: &App, uri: &str, reach: Reach) -> Result<Option<Arc<db::Doc>>, 
     Ok(found.map(|doc| app.repo_cache.put_doc(doc)))
 }
 
-/// The document's content in base64, from memory or, with
-/// [`Reach::Storage`], from the file store.
-fn content_of(app: &App, doc: &db::Doc, reach: Reach) -> Result<Bytes, Stop> {
-    if let Some(content) = app.repo_cache.content(&doc.content_sha256) {
+/// A stored file (the document, or its signed certificate XML) in base64,
+/// from memory or, with [`Reach::Storage`], from the file store.
+fn base64_of(app: &App, sha256: &str, reach: Reach) -> Result<Bytes, Stop> {
+    if let Some(content) = app.repo_cache.content(sha256) {
         return Ok(content);
     }
     if reach == Reach::Memory {
         return Err(Stop::NeedsStorage);
     }
-    let content = store::get(&super::store_dir(app), &doc.content_sha256)?;
+    let content = store::get(&super::store_dir(app), sha256)?;
     let encoded = Bytes::from(base64::engine::general_purpose::STANDARD.encode(content));
-    app.repo_cache.put_content(&doc.content_sha256, encoded.clone());
+    app.repo_cache.put_content(sha256, encoded.clone());
     Ok(encoded)
 }

@@ -68,24 +68,6 @@ struct Person {
     gender: String,
 }
 
-/// The machine-readable data of a PDF document, for `DataContent`.
-#[derive(Debug, Serialize)]
-#[serde(rename = "Certificate")]
-struct CertificateData<'a> {
-    #[serde(rename = "@uri")]
-    uri: &'a str,
-    #[serde(rename = "@docType")]
-    doc_type: &'a str,
-    #[serde(rename = "@name")]
-    name: &'a str,
-    #[serde(rename = "@issuedOn")]
-    issued_on: &'a str,
-    #[serde(rename = "@validFrom", skip_serializing_if = "Option::is_none")]
-    valid_from: Option<&'a str>,
-    #[serde(rename = "@validTo", skip_serializing_if = "Option::is_none")]
-    valid_to: Option<&'a str>,
-}
-
 /// Elements of DocDetails that are not search fields.
 const RESERVED: &[&str] = &["DocType", "DigiLockerId", "UID", "FullName", "DOB", "Photo"];
 
@@ -180,11 +162,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
     };
     let content = store::get(&super::store_dir(app), &doc.content_sha256)?;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let data = if doc.content_type == "application/xml" {
-        content.clone()
-    } else {
-        certificate_data(&doc).into_bytes()
-    };
+    let data = super::certificate::data_content(app, &doc, &content)?;
     tracing::info!(
         uri = doc.uri,
         org_id = request.attribute("orgId"),
@@ -307,15 +285,4 @@ fn dmy_dashes(iso: &str) -> String {
         (Some(y), Some(m), Some(d)) => format!("{d}-{m}-{y}"),
         _ => iso.to_owned(),
     }
-}
-
-fn certificate_data(doc: &Doc) -> String {
-    crate::http::xml::to_xml(&CertificateData {
-        uri: &doc.uri,
-        doc_type: &doc.doc_type,
-        name: &doc.doc_name,
-        issued_on: &doc.issued_on,
-        valid_from: doc.valid_from.as_deref(),
-        valid_to: doc.valid_to.as_deref(),
-    })
 }

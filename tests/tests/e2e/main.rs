@@ -23,6 +23,7 @@ mod residents; // sign-in, sessions and Issued Documents
 mod saves; // Save to DigiLocker: the locker's safe server-side fetch into Uploaded Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
 mod shares; // requesters, the widget checks (203-207), shares and their public URLs
+mod signing; // signed e-documents: xmlsec1 verifies ours, PKCS#12 import, RSA-SHA1, the locker's marks, /api/verify
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart
 mod web_app; // serving the resident app: the shell on deep links, pkg files and their types, not built
 mod widget_ui; // the widget popups in headless Chromium with a partner page on a second origin

@@ -76,7 +76,7 @@ fn repo() -> Repo {
     }
 }
 
-fn pull_doc_xml(org_id: &str, key: &str, ts: &str, txn: &str, uri: &str) -> String {
+pub fn pull_doc_xml(org_id: &str, key: &str, ts: &str, txn: &str, uri: &str) -> String {
     format!(
         r#"<?xml version="1.0" encoding="utf-8" standalone="yes"?>
 <PullDocRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="{ts}" txn="{txn}" orgId="{org_id}" keyhash="{}">

@@ -1,0 +1,45 @@
+//! `cargo xtask bench signing`: milliseconds to sign and to verify one
+//! certificate XML (RSA-2048, exclusive c14n, SHA-256), the work the
+//! repository does once per stored document and the locker once per fetch.
+
+use std::time::Instant;
+
+use openlocker::signature::{Signer, keys, verify};
+
+use crate::Result;
+
+/// Documents signed and verified per measurement.
+const DOCUMENTS: usize = 200;
+
+pub fn run() -> Result {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let material = keys::generate("Bench Department", "OpenLocker", now - 60).map_err(|e| e.to_string())?;
+    let signer = Signer::new(&material).map_err(|e| e.to_string())?;
+    let signed_at = openlocker::dates::now_ts();
+    let xml = |i: usize| {
+        format!(
+            "<Certificate uri=\"in.bench-MSTN-{i:06}\" signedAt=\"{signed_at}\" name=\"Marks Sheet\"><IssuedBy><Organization code=\"in.bench\" name=\"Bench Board\"/></IssuedBy><IssuedTo><Person name=\"Asha Rao\" dob=\"2001-02-03\"/></IssuedTo><CertificateData pdfSha256=\"{}\"/></Certificate>",
+            "ab".repeat(32)
+        )
+    };
+    let start = Instant::now();
+    let signed: Vec<String> = (0..DOCUMENTS)
+        .map(|i| signer.sign(&xml(i)).map_err(|e| e.to_string()))
+        .collect::<std::result::Result<_, _>>()?;
+    let sign_ms = start.elapsed().as_secs_f64() * 1000.0 / DOCUMENTS as f64;
+    let trusted = vec![material.cert_der.clone()];
+    let start = Instant::now();
+    for doc in &signed {
+        let verdict = verify(doc.as_bytes(), None, now, &|_| trusted.clone()).map_err(|e| e.to_string())?;
+        if !verdict.valid {
+            return Err(format!("a benchmark document did not verify: {:?}", verdict.reason));
+        }
+    }
+    let verify_ms = start.elapsed().as_secs_f64() * 1000.0 / DOCUMENTS as f64;
+    println!(
+        "signing: {sign_ms:.2} ms per document ({} bytes signed)",
+        signed[0].len()
+    );
+    println!("verifying: {verify_ms:.2} ms per document");
+    Ok(())
+}
