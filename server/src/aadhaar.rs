@@ -65,30 +65,57 @@ pub fn mask(digits: &str) -> String {
     format!("XXXX XXXX {tail}")
 }
 
-/// Masks every run of 12 or more digits in free text (keeping the last
-/// four), so an Aadhaar number that turns up where it should not, such as
-/// a CSV cell quoted in a rejection reason, is never stored or shown whole.
+/// Masks what could be an Aadhaar number in free text, keeping its last
+/// four characters: a run of 12 or more digits, also when written in groups
+/// (`2000 0005 0278`, `2000-0005-0278`), and a 32-character hex word (the
+/// MD5 of a UID, as some issuers send it). An Aadhaar number that turns up
+/// where it should not, such as a CSV cell quoted in a rejection reason, is
+/// then never stored or shown whole.
 pub fn mask_digit_runs(text: &str) -> String {
+    let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut run = String::new();
-    let flush = |run: &mut String, out: &mut String| {
-        if run.len() >= 12 {
-            out.push_str(&mask(run));
-        } else {
-            out.push_str(run);
-        }
-        run.clear();
-    };
-    for c in text.chars() {
-        if c.is_ascii_digit() {
-            run.push(c);
-        } else {
-            flush(&mut run, &mut out);
-            out.push(c);
-        }
+    let mut at = 0;
+    while at < chars.len() {
+        let word_start = at == 0 || !chars[at - 1].is_alphanumeric();
+        let (end, masked) = match hex_word_end(&chars, at) {
+            Some(end) if word_start => (end, format!("XXXX{}", chars[end - 4..end].iter().collect::<String>())),
+            _ => match digit_run(&chars, at) {
+                Some((end, digits)) if digits.len() >= 12 => (end, mask(&digits)),
+                Some((end, _)) => (end, chars[at..end].iter().collect()),
+                None => (at + 1, chars[at].to_string()),
+            },
+        };
+        out.push_str(&masked);
+        at = end;
     }
-    flush(&mut run, &mut out);
     out
+}
+
+/// The end of a 32-character hex word starting at `at`.
+fn hex_word_end(chars: &[char], at: usize) -> Option<usize> {
+    let len = chars[at..].iter().take_while(|c| c.is_ascii_hexdigit()).count();
+    let after_ends_word = chars.get(at + len).is_none_or(|c| !c.is_alphanumeric());
+    (len == 32 && after_ends_word).then_some(at + len)
+}
+
+/// The digits starting at `at`, with single spaces or hyphens between
+/// groups skipped; `None` when `at` is not a digit.
+fn digit_run(chars: &[char], at: usize) -> Option<(usize, String)> {
+    if !chars[at].is_ascii_digit() {
+        return None;
+    }
+    let (mut end, mut digits) = (at, String::new());
+    while end < chars.len() {
+        let c = chars[end];
+        let joins = matches!(c, ' ' | '-') && chars.get(end + 1).is_some_and(char::is_ascii_digit);
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else if !joins {
+            break;
+        }
+        end += 1;
+    }
+    Some((end, digits))
 }
 
 impl fmt::Debug for Aadhaar {
@@ -180,6 +207,21 @@ mod tests {
             "\"XXXX XXXX 2346\" is not A, U or D"
         );
         assert_eq!(mask_digit_runs("line 12345678901 ok"), "line 12345678901 ok");
+    }
+
+    #[test]
+    fn grouped_numbers_and_md5_uids_are_masked_too() {
+        assert_eq!(mask_digit_runs("uid 2000 0005 0278 bad"), "uid XXXX XXXX 0278 bad");
+        assert_eq!(mask_digit_runs("uid 2000-0005-0278."), "uid XXXX XXXX 0278.");
+        let md5 = "0cc175b9c0f1b6a831c399e269772661";
+        assert_eq!(mask_digit_runs(&format!("uid {md5}, row 3")), "uid XXXX2661, row 3");
+        // Not a whole word, or not 32 long: left alone.
+        assert_eq!(mask_digit_runs(&format!("x{md5}")), format!("x{md5}"));
+        assert_eq!(
+            mask_digit_runs("deadbeef 01/05/2024 10:00"),
+            "deadbeef 01/05/2024 10:00"
+        );
+        assert_eq!(mask_digit_runs("row 12 of 300"), "row 12 of 300");
     }
 
     #[test]

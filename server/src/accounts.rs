@@ -37,22 +37,22 @@ pub fn sign_in(app: &App, username: &str, password: &str, client: &Client) -> Re
     let resident_id = resident.as_ref().map(|r| r.id);
     let account = throttle::account_key(app, resident_id, &username);
     let address = throttle::address_key(&client.ip);
-    throttle::check(
-        app,
-        &[
-            (&account, app.settings.login_failures_per_account),
-            (&address, app.settings.login_failures_per_address),
-        ],
-    )?;
-    let matches = residents::password_matches(resident.as_ref(), password);
-    let Some(resident) = resident.filter(|_| matches) else {
-        throttle::failed(app, &[&account, &address])?;
-        if let Some(id) = resident_id {
-            activity::record(app, id, Kind::SignInFailed, "wrong password", client)?;
+    let keys = [
+        (account.as_str(), app.settings.login_failures_per_account),
+        (address.as_str(), app.settings.login_failures_per_address),
+    ];
+    let resident = throttle::guarded(app, &keys, &account, || {
+        let matches = residents::password_matches(resident.as_ref(), password)?;
+        match resident.filter(|_| matches) {
+            Some(resident) => Ok(resident),
+            None => {
+                if let Some(id) = resident_id {
+                    activity::record(app, id, Kind::SignInFailed, "wrong password", client)?;
+                }
+                Err(residents::bad_credentials())
+            }
         }
-        return Err(residents::bad_credentials());
-    };
-    throttle::succeeded(app, &account)?;
+    })?;
     let session = sessions::start(app, SessionKind::Resident, resident.id)?;
     activity::record(app, resident.id, Kind::SignedIn, "", client)?;
     Ok((resident.id, session))

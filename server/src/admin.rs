@@ -34,7 +34,7 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
                 name: &name,
                 dob: &dob,
                 mobile: &mobile,
-                password: &password,
+                password: &password.read()?,
             };
             let id = residents::add(app, &new)?;
             let how = "opened by the operator";
@@ -74,12 +74,13 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             pull_doc_url,
             pull_org_id,
             pull_api_key,
+            pull_api_key_file,
         } => {
             let pull = issuers::PullSettings {
                 uri_url: pull_uri_url,
                 doc_url: pull_doc_url,
                 org_id: pull_org_id,
-                api_key: pull_api_key,
+                api_key: crate::cli_secrets::optional_secret(pull_api_key.as_deref(), pull_api_key_file.as_deref())?,
             };
             let creds = issuers::add(app, &id, &name, &pull)?;
             let text = format!(
@@ -149,7 +150,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             username,
             password,
         }) => {
-            let id = issuers::add_user(app, &issuer, &username, &password)?;
+            let id = issuers::add_user(app, &issuer, &username, &password.read()?)?;
             Ok(Output {
                 json: json!({ "user_id": id, "issuer_id": issuer, "username": username }),
                 text: format!("added portal user {username} to {issuer}"),
@@ -214,7 +215,7 @@ fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
             org_id,
             api_key,
         } => {
-            let outcome = repo::push::push(app, &issuer, &locker, &org_id, &api_key)?;
+            let outcome = repo::push::push(app, &issuer, &locker, &org_id, &api_key.read()?)?;
             Ok(Output {
                 text: format!(
                     "pushed {} row(s); the locker answered {}: {}",
@@ -326,7 +327,7 @@ fn requester(app: &App, command: RequesterCommand) -> Result<Output, Error> {
             username,
             password,
         }) => {
-            let user = requester_portal::add_user(app, &app_id, &username, &password)?;
+            let user = requester_portal::add_user(app, &app_id, &username, &password.read()?)?;
             Ok(Output {
                 json: json!({ "user_id": user.id, "app_id": user.app_id, "username": user.username }),
                 text: format!("added requester portal user {} to {}", user.username, user.app_id),

@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::cli_secrets::{ApiKeyArgs, PasswordArgs};
+
 /// OpenLocker: a self-hostable Digital Locker.
 ///
 /// One binary runs the locker (issuer Push API, residents, portals) with
@@ -127,9 +129,8 @@ pub enum RequesterUserCommand {
         app_id: String,
         #[arg(long)]
         username: String,
-        /// At least 10 characters.
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        password: PasswordArgs,
     },
 }
 
@@ -157,8 +158,8 @@ pub enum RepoCommand {
         #[arg(long)]
         org_id: String,
         /// The Push API key the locker gave this issuer.
-        #[arg(long)]
-        api_key: String,
+        #[command(flatten)]
+        api_key: ApiKeyArgs,
     },
 }
 
@@ -263,9 +264,13 @@ pub enum IssuerCommand {
         /// The orgId the locker sends to the issuer repository.
         #[arg(long)]
         pull_org_id: Option<String>,
-        /// The API key the locker uses with the issuer repository.
-        #[arg(long)]
+        /// The API key the locker uses with the issuer repository (prefer
+        /// --pull-api-key-file: the process list shows flags).
+        #[arg(long, conflicts_with = "pull_api_key_file")]
         pull_api_key: Option<String>,
+        /// A file whose first line is the pull API key; `-` reads stdin.
+        #[arg(long, value_name = "FILE")]
+        pull_api_key_file: Option<PathBuf>,
     },
     /// List the registered issuers.
     List,
@@ -317,9 +322,8 @@ pub enum UserCommand {
         issuer: String,
         #[arg(long)]
         username: String,
-        /// At least 10 characters.
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        password: PasswordArgs,
     },
 }
 
@@ -347,9 +351,8 @@ pub enum ResidentCommand {
         /// 10 digits.
         #[arg(long)]
         mobile: String,
-        /// At least 10 characters.
-        #[arg(long)]
-        password: String,
+        #[command(flatten)]
+        password: PasswordArgs,
     },
 }
 

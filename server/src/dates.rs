@@ -5,14 +5,18 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 use time::{Date, Month, OffsetDateTime, PrimitiveDateTime, Time};
 
+/// The years a document date (issued, valid from, valid to) may fall in.
+pub const DOCUMENT_YEARS: std::ops::RangeInclusive<i32> = 1900..=2199;
+
 /// Parses `DD/MM/YYYY` into an ISO `YYYY-MM-DD`, refusing dates that do not
 /// exist (31/02/2024). One- and two-digit days and months are accepted.
 pub fn parse_dmy(s: &str) -> Option<Date> {
+    // (The calendar has a year 0000; no document was issued in it.)
     let mut parts = s.split('/');
     let day: u8 = parse_num(parts.next()?, 1, 2)?;
     let month: u8 = parse_num(parts.next()?, 1, 2)?;
     let year: i32 = parse_num(parts.next()?, 4, 4)?;
-    if parts.next().is_some() {
+    if parts.next().is_some() || !DOCUMENT_YEARS.contains(&year) {
         return None;
     }
     Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
@@ -106,6 +110,10 @@ mod tests {
         assert!(parse_dmy("31/04/2024").is_none());
         assert!(parse_dmy("2024-01-01").is_none());
         assert!(parse_dmy("1/1/2024").is_some());
+        assert!(parse_dmy("01/01/0000").is_none(), "no document dates from year 0");
+        assert!(parse_dmy("01/01/1899").is_none());
+        assert!(parse_dmy("31/12/9999").is_none());
+        assert!(parse_dmy("31/12/2199").is_some());
     }
 
     #[test]

@@ -40,6 +40,10 @@ pub enum Error {
     /// Too many failed attempts; try again after `retry_after` seconds.
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: u64 },
+    /// The server is at its bound for costly work (password checks); try
+    /// again after `retry_after` seconds.
+    #[error("{message}")]
+    Busy { message: String, retry_after: u64 },
     /// An upload of a type that is not accepted (judged by content).
     #[error("{0}")]
     UnsupportedType(String),
@@ -92,6 +96,7 @@ impl Error {
         match self {
             Error::Invalid(_) | Error::InvalidField { .. } => "invalid",
             Error::TooManyRequests { .. } => "too_many_requests",
+            Error::Busy { .. } => "busy",
             Error::QuotaFull(_) => "quota_full",
             Error::UnsupportedType(_) => "unsupported_type",
             Error::Unauthorized(_) => "unauthorized",
@@ -167,6 +172,7 @@ impl ResponseError for Error {
         match self {
             Error::Invalid(_) | Error::InvalidField { .. } => StatusCode::BAD_REQUEST,
             Error::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::QuotaFull(_) => StatusCode::INSUFFICIENT_STORAGE,
             Error::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
@@ -190,7 +196,7 @@ impl ResponseError for Error {
         }
         let message = self.public_message(&request_id);
         let mut response = HttpResponse::build(self.status_code());
-        if let Error::TooManyRequests { retry_after, .. } = self.innermost() {
+        if let Error::TooManyRequests { retry_after, .. } | Error::Busy { retry_after, .. } = self.innermost() {
             response.insert_header(("Retry-After", retry_after.to_string()));
         }
         if matches!(self, Error::Xml(_)) {

@@ -43,9 +43,7 @@ pub fn add(app: &App, id: &str, name: &str, pull: &PullSettings) -> Result<Crede
         return Err(Error::Invalid("the issuer needs a name".into()));
     }
     for url in [&pull.uri_url, &pull.doc_url].into_iter().flatten() {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::Invalid(format!("{url} is not an http(s) URL")));
-        }
+        crate::address_policy::check_public_url(url).map_err(Error::Invalid)?;
     }
     let api_key = new_api_key();
     let org_id = format!("ORG{}", crypto::random_string(b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ", 9));
@@ -79,14 +77,14 @@ fn existing(app: &App, id: &str) -> Result<issuers::Issuer, Error> {
 }
 
 /// Sets where and how the locker calls the issuer's repository (Pull URI and
-/// Pull Doc). An absent API key keeps the one stored.
+/// Pull Doc), from the issuer portal: URLs on internal addresses are
+/// refused (and checked again at each call). An absent API key keeps the
+/// one stored.
 pub fn set_pull(app: &App, issuer_id: &str, pull: &PullSettings) -> Result<(), Error> {
     let clean = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
     let (uri_url, doc_url, org_id) = (clean(&pull.uri_url), clean(&pull.doc_url), clean(&pull.org_id));
     for url in [&uri_url, &doc_url].into_iter().flatten() {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            return Err(Error::Invalid(format!("{url} is not an http(s) URL")));
-        }
+        crate::address_policy::check_public_url(url).map_err(Error::Invalid)?;
     }
     let key_enc = clean(&pull.api_key).map(|k| app.keys.seal(Purpose::ApiKey, k.as_bytes()));
     issuers::set_pull(

@@ -65,9 +65,7 @@ pub fn upload(app: &App, issuer_id: &str, file_name: &str, spooled: &Path, bytes
         .map_err(|why| Error::Invalid(format!("{file_name} is not a CSV file: {why}")))?;
     // Queueing moves the file; hard-link it first so the spool guard can
     // still delete its own name.
-    let staged = app
-        .incoming_dir()
-        .join(format!("{}.csv", crate::crypto::random_hex(16)));
+    let staged = app.spool_path("csv");
     std::fs::hard_link(spooled, &staged)?;
     let id = crate::push::queue_file(app, issuer_id, tasks::Source::Portal, &file_name, &staged, bytes, None)?;
     task(app, issuer_id, id)

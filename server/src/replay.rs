@@ -2,7 +2,8 @@
 //! inside the window, held in memory and kept in SQLite.
 //!
 //! A Push CSV request changes the locker, so its txn is written to SQLite
-//! before it is accepted. Pull requests only read, and come far more often:
+//! in the transaction that queues its task (or on its own when the push is
+//! refused): a crash in between loses neither. Pull requests only read, and come far more often:
 //! their txns are checked in memory and written behind, in batches, by
 //! [`ReplayGuard::flush`] (every second while serving). A crash can forget at
 //! most the last second of Pull txns; a server that starts again reloads
@@ -31,10 +32,11 @@ struct State {
 /// How a txn use is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
-    /// In SQLite before the request is accepted.
-    Now,
     /// Written behind by [`ReplayGuard::flush`].
     WriteBehind,
+    /// In memory only: the caller writes it to SQLite together with what it
+    /// guards (a Push's task), or with [`ReplayGuard::persist`].
+    Deferred,
 }
 
 /// The txns seen inside the window; one per server process.
@@ -62,21 +64,26 @@ impl ReplayGuard {
             return Ok(false);
         }
         match durability {
-            Durability::Now => {
-                if !txns::record(&*db.conn()?, org_id, txn, now, now - self.memory_seconds)? {
-                    // Recorded by another process sharing the data folder.
-                    state.seen.insert(key, now);
-                    return Ok(false);
-                }
-            }
             Durability::WriteBehind => state.unwritten.push(SeenTxn {
                 org_id: org_id.to_owned(),
                 txn: txn.to_owned(),
                 seen_at: now,
             }),
+            Durability::Deferred => {}
         }
         state.seen.insert(key, now);
         Ok(true)
+    }
+
+    /// The earliest use of a txn that still makes a new use a replay.
+    pub fn remember_since(&self, now: i64) -> i64 {
+        now - self.memory_seconds
+    }
+
+    /// Writes a [`Durability::Deferred`] txn to SQLite on its own (its
+    /// request was refused, and the txn is used up all the same).
+    pub fn persist(&self, db: &Db, org_id: &str, txn: &str, now: i64) -> DbResult<()> {
+        txns::record(&*db.conn()?, org_id, txn, now, self.remember_since(now)).map(|_| ())
     }
 
     /// Forgets a txn, so that a request that failed through no fault of its
@@ -162,8 +169,8 @@ mod tests {
         let guard = ReplayGuard::new(30);
         let now = crate::dates::unix_now();
         assert!(guard.record(&db, "ORG", "t1", now, Durability::WriteBehind).unwrap());
-        assert!(!guard.record(&db, "org", "t1", now, Durability::Now).unwrap());
-        assert!(guard.record(&db, "OTHER", "t1", now, Durability::Now).unwrap());
+        assert!(!guard.record(&db, "org", "t1", now, Durability::Deferred).unwrap());
+        assert!(guard.record(&db, "OTHER", "t1", now, Durability::Deferred).unwrap());
         assert!(!guard.record(&db, "OTHER", "t1", now, Durability::WriteBehind).unwrap());
     }
 
@@ -173,7 +180,10 @@ mod tests {
         let now = crate::dates::unix_now();
         let first = ReplayGuard::new(30);
         assert!(first.record(&db, "ORG", "t1", now, Durability::WriteBehind).unwrap());
-        assert!(first.record(&db, "ORG", "t2", now, Durability::Now).unwrap());
+        assert!(first.record(&db, "ORG", "t2", now, Durability::Deferred).unwrap());
+        first.persist(&db, "ORG", "t2", now).unwrap();
+        // Deferred and never written (its push crashed before its task).
+        assert!(first.record(&db, "ORG", "t3", now, Durability::Deferred).unwrap());
         first.flush(&db).unwrap();
         let restarted = ReplayGuard::new(30);
         assert!(
@@ -186,6 +196,7 @@ mod tests {
                 .record(&db, "ORG", "t2", now, Durability::WriteBehind)
                 .unwrap()
         );
+        assert!(restarted.record(&db, "ORG", "t3", now, Durability::Deferred).unwrap());
     }
 
     #[test]
@@ -193,11 +204,11 @@ mod tests {
         let (_dir, db) = db();
         let guard = ReplayGuard::new(1);
         let now = crate::dates::unix_now();
-        assert!(guard.record(&db, "ORG", "t1", now, Durability::Now).unwrap());
+        assert!(guard.record(&db, "ORG", "t1", now, Durability::Deferred).unwrap());
         guard.forget(&db, "ORG", "t1").unwrap();
-        assert!(guard.record(&db, "ORG", "t1", now, Durability::Now).unwrap());
+        assert!(guard.record(&db, "ORG", "t1", now, Durability::Deferred).unwrap());
         assert!(
-            guard.record(&db, "ORG", "t1", now + 121, Durability::Now).unwrap(),
+            guard.record(&db, "ORG", "t1", now + 121, Durability::Deferred).unwrap(),
             "remembered for two windows only"
         );
     }

@@ -7,21 +7,16 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
-use std::net::IpAddr;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
-use actix_web::http::Uri;
-use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
-use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
-
+use crate::address_policy::{self, Reach};
 use crate::app::App;
-use crate::crypto;
 use crate::error::Error;
 use crate::requesters::parse_origin;
 use crate::sealed_file::SealedWriter;
+use actix_web::http::Uri;
 
 /// Most redirects followed (within the same origin).
 const MAX_REDIRECTS: usize = 5;
@@ -69,17 +64,17 @@ pub fn fetch(app: &App, url: &str, rules: &Rules<'_>) -> Result<Fetched, Error> 
             "the document at {origin} is not on one of the application's registered domains"
         )));
     }
-    let blocked = Arc::new(AtomicBool::new(false));
-    let resolver = GuardedResolver {
-        allow_private: host_is_private(current.host().unwrap_or_default()),
-        blocked: blocked.clone(),
-    };
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(rules.timeout))
         .http_status_as_error(false)
         .max_redirects(0)
         .build();
-    let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
+    let reach = if address_policy::host_is_private(current.host().unwrap_or_default()) {
+        Reach::Any
+    } else {
+        Reach::PublicOnly
+    };
+    let (agent, blocked) = address_policy::agent(config, reach);
     for _ in 0..=MAX_REDIRECTS {
         let response = agent.get(&current.to_string()).call().map_err(|e| match e {
             _ if blocked.load(Ordering::Relaxed) => Error::Forbidden(format!(
@@ -148,19 +143,13 @@ fn read_body(
         .and_then(|v| v.to_str().ok())
         .and_then(disposition_file_name)
         .or_else(|| last_segment(url));
-    let spool = Spool(app.incoming_dir().join(format!("{}.part", crypto::random_hex(16))));
+    let spool = Spool(app.spool_path("part"));
     let mut writer = SealedWriter::new(BufWriter::new(File::create(spool.path())?), app.keys.file_cipher())?;
     let mut reader = response.body_mut().as_reader();
     let mut chunk = vec![0u8; 64 * 1024];
     let mut size = 0u64;
     loop {
-        let n = reader.read(&mut chunk).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::TimedOut {
-                Error::UpstreamTimeout("the partner site stopped sending the document".into())
-            } else {
-                Error::Upstream(format!("the document could not be read: {e}"))
-            }
-        })?;
+        let n = reader.read(&mut chunk).map_err(body_read_failed)?;
         if n == 0 {
             break;
         }
@@ -172,6 +161,18 @@ fn read_body(
     }
     writer.finish()?.flush()?;
     Ok(Fetched { spool, size, file_name })
+}
+
+/// A failed read of the body: a timeout (ureq's, which its reader wraps in
+/// an `io::Error` of kind `Other`) is a 504, anything else a 502.
+fn body_read_failed(err: std::io::Error) -> Error {
+    match ureq::Error::from(err) {
+        ureq::Error::Timeout(_) => Error::UpstreamTimeout("the partner site stopped sending the document".into()),
+        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+            Error::UpstreamTimeout("the partner site stopped sending the document".into())
+        }
+        other => Error::Upstream(format!("the document could not be read: {other}")),
+    }
 }
 
 /// `scheme://host[:port]` of a URL.
@@ -255,91 +256,9 @@ fn percent_decode(text: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
-/// Whether a host (an IP literal or `localhost`) is private, link-local or
-/// loopback; a registered origin on such a host may be fetched from.
-fn host_is_private(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| !is_public(ip))
-}
-
-/// Whether an address is on the public internet.
-fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_private()
-                || v4.is_loopback()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_documentation()
-                || a == 0
-                // Shared address space (carrier-grade NAT), 100.64.0.0/10.
-                || (a == 100 && (64..128).contains(&b)))
-        }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public(IpAddr::V4(v4)),
-            None => !(v6.is_loopback() || v6.is_unspecified() || v6.is_unique_local() || v6.is_unicast_link_local()),
-        },
-    }
-}
-
-/// The default resolver, keeping only the addresses the fetch may use.
-#[derive(Debug)]
-struct GuardedResolver {
-    allow_private: bool,
-    blocked: Arc<AtomicBool>,
-}
-
-impl Resolver for GuardedResolver {
-    fn resolve(
-        &self,
-        uri: &ureq::http::Uri,
-        config: &ureq::config::Config,
-        timeout: NextTimeout,
-    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
-        let resolved = DefaultResolver::default().resolve(uri, config, timeout)?;
-        let mut kept = self.empty();
-        for addr in resolved.iter().filter(|a| self.allow_private || is_public(a.ip())) {
-            kept.push(*addr);
-        }
-        if kept.is_empty() {
-            self.blocked.store(true, Ordering::Relaxed);
-            return Err(ureq::Error::HostNotFound);
-        }
-        Ok(kept)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn private_link_local_and_loopback_addresses_are_not_public() {
-        for ip in [
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "127.0.0.1",
-            "169.254.169.254",
-            "0.0.0.0",
-            "100.64.0.1",
-            "::1",
-            "fe80::1",
-            "fd00::1",
-            "::ffff:127.0.0.1",
-        ] {
-            assert!(!is_public(ip.parse().unwrap()), "{ip}");
-        }
-        for ip in ["8.8.8.8", "164.100.1.1", "2001:4860::8888"] {
-            assert!(is_public(ip.parse().unwrap()), "{ip}");
-        }
-        assert!(host_is_private("127.0.0.1"));
-        assert!(host_is_private("localhost"));
-        assert!(host_is_private("[::1]"));
-        assert!(!host_is_private("partner.example"));
-    }
 
     #[test]
     fn redirects_resolve_against_the_current_url() {

@@ -21,6 +21,11 @@ const HEADER_LEN: u64 = 16;
 const SEGMENT: usize = 64 * 1024;
 const TAG: usize = 16;
 
+/// Whether `head` (a file's first bytes) starts like a sealed file.
+pub fn looks_sealed(head: &[u8]) -> bool {
+    head.starts_with(MAGIC)
+}
+
 fn nonce(segment: u32) -> [u8; 12] {
     let mut n = [0u8; 12];
     n[8..].copy_from_slice(&segment.to_be_bytes());

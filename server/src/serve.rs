@@ -4,6 +4,7 @@ use actix_web::{App as ActixApp, HttpServer, middleware, web};
 
 use crate::app::App;
 use crate::error::Error;
+use crate::http::connection_cap::Connections;
 use crate::{jobs, routes};
 
 /// Runs until the process is stopped.
@@ -25,21 +26,38 @@ pub async fn run(app: App) -> Result<(), Error> {
         Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
         Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
     }
+    match crate::repo::store::seal_legacy(&crate::repo::store_dir(&app), &app.keys.file_cipher()) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
+        Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
+    }
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
+    let connections = Connections::new(app.settings.max_connections_per_address);
     let server = HttpServer::new(move || {
         ActixApp::new()
             .app_data(data.clone())
             .wrap(middleware::Compress::default())
-            .wrap(middleware::Logger::new("%r %s %b %Dms").exclude("/healthz"))
+            .wrap(middleware::from_fn(crate::http::headers::json_headers))
+            .wrap(middleware::from_fn(crate::http::slow_body::cut_slow_bodies))
+            .wrap(middleware::from_fn(crate::http::connection_cap::refuse_over_cap))
+            .wrap(
+                middleware::Logger::new("%{request}xi %s %b %Dms")
+                    .custom_request_replace("request", |req| {
+                        let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                        format!("{} {}", req.method(), crate::logging::redact_target(target))
+                    })
+                    .exclude("/healthz"),
+            )
             .configure(routes::configure)
     })
     // Answers are written in parts (a Pull Doc answer: XML head, cached
     // base64, XML tail); without TCP_NODELAY, Nagle's algorithm holds a
     // small last part until the client's delayed ACK, up to 40 ms.
-    .on_connect(|connection, _| {
+    .on_connect(move |connection, data| {
         if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
             let _ = tcp.set_nodelay(true);
+            connections.opened(tcp.peer_addr().ok(), data);
         }
     })
     .listen(listener)
@@ -79,15 +97,15 @@ fn flush_txns(app: &App) {
 }
 
 /// Removes request bodies left in the spool folder by a server that died
-/// mid-request (an hour old at least, so a second server on the same data
-/// folder keeps its own).
+/// mid-request, at once; a second server on the same data folder, still
+/// running, keeps its own (spools are named by process id).
 fn remove_stale_spools(app: &App) {
     let Ok(entries) = std::fs::read_dir(app.incoming_dir()) else {
         return;
     };
-    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let alive = |pid: u32| std::path::Path::new(&format!("/proc/{pid}")).exists();
     for entry in entries.flatten() {
-        let stale = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
+        let stale = crate::app::is_stale_spool(&entry.file_name().to_string_lossy(), alive);
         if stale && std::fs::remove_file(entry.path()).is_ok() {
             tracing::info!(file = %entry.path().display(), "removed a stale spooled body");
         }

@@ -54,6 +54,22 @@ pub struct Settings {
     pub login_failures_per_address: u32,
     /// The window in which failed sign-ins are counted, in minutes.
     pub login_throttle_minutes: u64,
+    /// Password hashes (argon2, 19 MiB each) computed at once; 0 means
+    /// min(cores, 8).
+    pub password_hash_concurrency: usize,
+    /// Password checks that may wait for a free hash; past that, 503.
+    pub password_hash_queue: usize,
+    /// How long a password check waits for a free hash before a 503, in seconds.
+    pub password_hash_wait_seconds: u64,
+    /// A request body that sends nothing for this long is cut (408), in seconds.
+    pub body_timeout_seconds: u64,
+    /// Open connections one client address (an IPv6 /64) may hold; past
+    /// it a connection gets a 503 and is closed. Benchmarks and reverse
+    /// proxies need room.
+    pub max_connections_per_address: usize,
+    /// Bytes per second a request body must average after its first
+    /// `body_timeout_seconds` (a slow trickle is cut too).
+    pub body_min_bytes_per_second: u64,
     /// How long a shared document's public URL works, in minutes.
     pub share_minutes: u64,
     /// How many times a shared document's public URL may be fetched.
@@ -95,6 +111,12 @@ impl Default for Settings {
             login_failures_per_account: 5,
             login_failures_per_address: 20,
             login_throttle_minutes: 15,
+            password_hash_concurrency: 0,
+            password_hash_queue: 64,
+            password_hash_wait_seconds: 10,
+            body_timeout_seconds: 30,
+            max_connections_per_address: 256,
+            body_min_bytes_per_second: 1024,
             share_minutes: 15,
             share_max_fetches: 5,
             repo_push_schedule: None,
@@ -107,7 +129,12 @@ impl Default for Settings {
 }
 
 /// Environment variables that are read but are not settings.
-const NOT_SETTINGS: &[&str] = &["OPENLOCKER_CONFIG", "OPENLOCKER_LOG", "OPENLOCKER_LOG_FORMAT"];
+const NOT_SETTINGS: &[&str] = &[
+    "OPENLOCKER_CONFIG",
+    "OPENLOCKER_LOG",
+    "OPENLOCKER_LOG_FORMAT",
+    "OPENLOCKER_FAULT",
+];
 
 impl Settings {
     /// Layers the file (if any), the environment and the flag values.
@@ -156,6 +183,11 @@ impl Settings {
             return Err(Error::Invalid(
                 "login_failures_per_account, login_failures_per_address and login_throttle_minutes must be at least 1"
                     .into(),
+            ));
+        }
+        if self.body_timeout_seconds == 0 || self.password_hash_wait_seconds == 0 {
+            return Err(Error::Invalid(
+                "body_timeout_seconds and password_hash_wait_seconds must be at least 1".into(),
             ));
         }
         if self.repo_push_schedule.is_some()
@@ -225,6 +257,12 @@ fn coerce_numbers(table: &mut toml::Table) {
         "login_failures_per_account",
         "login_failures_per_address",
         "login_throttle_minutes",
+        "password_hash_concurrency",
+        "password_hash_queue",
+        "password_hash_wait_seconds",
+        "body_timeout_seconds",
+        "max_connections_per_address",
+        "body_min_bytes_per_second",
     ];
     for key in NUMERIC {
         if let Some(toml::Value::String(s)) = table.get(*key)

@@ -3,11 +3,13 @@
 //! window. Past a limit, sign-in is refused with 429 and `Retry-After`
 //! until the oldest failure leaves the window. A refused attempt is not
 //! counted and the password is not even checked, so a throttled attacker
-//! learns nothing and costs no argon2 time.
+//! learns nothing and costs no argon2 time. A sign-in's failure is reserved
+//! before its password is checked, and taken back if it succeeds: parallel
+//! attempts cannot all pass the count while the first are still hashing.
 
 use std::net::IpAddr;
 
-use openlocker_db::login_failures::{self, Window};
+use openlocker_db::login_failures::{self, Reservation, Window};
 
 use crate::app::App;
 use crate::dates;
@@ -59,11 +61,20 @@ pub fn check(app: &App, keys: &[(&str, u32)]) -> Result<(), Error> {
     let now = dates::unix_now();
     let span = window_seconds(app);
     let conn = app.db.conn()?;
-    let mut wait = None;
-    for (key, limit) in keys {
-        let window = login_failures::since(&conn, key, now - span)?;
-        wait = wait.max(retry_after(window, *limit, span, now));
-    }
+    let windows = keys
+        .iter()
+        .map(|(key, _)| login_failures::since(&conn, key, now - span))
+        .collect::<Result<Vec<_>, _>>()?;
+    refuse_if_full(keys, &windows, now, span)
+}
+
+/// The 429 when one of `windows` (one per key) is at its key's limit.
+fn refuse_if_full(keys: &[(&str, u32)], windows: &[Window], now: i64, span: i64) -> Result<(), Error> {
+    let wait = keys
+        .iter()
+        .zip(windows)
+        .filter_map(|((_, limit), window)| retry_after(*window, *limit, span, now))
+        .max();
     match wait {
         None => Ok(()),
         Some(retry_after) => {
@@ -72,6 +83,39 @@ pub fn check(app: &App, keys: &[(&str, u32)]) -> Result<(), Error> {
                 message: format!("too many failed sign-ins; try again in {}", minutes(retry_after)),
                 retry_after,
             })
+        }
+    }
+}
+
+/// Runs a sign-in `attempt` under the limits of `keys`. A failure is
+/// recorded under each key first (429 when one is full, and the attempt is
+/// not run); an attempt that fails with `Unauthorized` keeps it, any other
+/// outcome takes it back, and a success forgets `account`'s failures.
+pub fn guarded<T>(
+    app: &App,
+    keys: &[(&str, u32)],
+    account: &str,
+    attempt: impl FnOnce() -> Result<T, Error>,
+) -> Result<T, Error> {
+    let now = dates::unix_now();
+    let span = window_seconds(app);
+    let rows = match login_failures::reserve(&app.db, keys, now, now - span, now - span)? {
+        Reservation::Reserved(rows) => rows,
+        Reservation::Full(windows) => {
+            refuse_if_full(keys, &windows, now, span)?;
+            return Err(Error::Internal("a full throttle window was not refused".into()));
+        }
+    };
+    match attempt() {
+        Ok(signed_in) => {
+            login_failures::release(&app.db, &rows)?;
+            succeeded(app, account)?;
+            Ok(signed_in)
+        }
+        Err(Error::Unauthorized(message)) => Err(Error::Unauthorized(message)),
+        Err(other) => {
+            login_failures::release(&app.db, &rows)?;
+            Err(other)
         }
     }
 }
@@ -103,24 +147,11 @@ pub fn portal_sign_in<T>(
     let name = username.trim().to_lowercase();
     let account = format!("{portal}:{}", hex::encode(&app.keys.aadhaar_hmac(&name)[..12]));
     let address = address_key(ip);
-    check(
-        app,
-        &[
-            (&account, app.settings.login_failures_per_account),
-            (&address, app.settings.login_failures_per_address),
-        ],
-    )?;
-    match attempt() {
-        Ok(signed_in) => {
-            succeeded(app, &account)?;
-            Ok(signed_in)
-        }
-        Err(Error::Unauthorized(message)) => {
-            failed(app, &[&account, &address])?;
-            Err(Error::Unauthorized(message))
-        }
-        Err(other) => Err(other),
-    }
+    let keys = [
+        (account.as_str(), app.settings.login_failures_per_account),
+        (address.as_str(), app.settings.login_failures_per_address),
+    ];
+    guarded(app, &keys, &account, attempt)
 }
 
 /// Forgets an account's failures after it signed in.

@@ -5,6 +5,7 @@
 
 use std::time::Duration;
 
+use crate::address_policy::{self, Reach};
 use crate::app::App;
 use crate::error::Error;
 
@@ -14,17 +15,23 @@ const MAX_ANSWER: u64 = 64 * 1024 * 1024;
 
 /// POSTs an XML body to `url` and returns the answer's text. `who` names
 /// the other party in error messages ("issuer cbse.nic.in").
-pub fn post_xml(app: &App, url: &str, body: &str, who: &str) -> Result<String, Error> {
+/// `reach` is where the URL may lead ([`crate::address_policy`]).
+pub fn post_xml(app: &App, url: &str, body: &str, who: &str, reach: Reach) -> Result<String, Error> {
     let timeout = app.settings.upstream_timeout_seconds;
-    let agent: ureq::Agent = ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(timeout)))
         .http_status_as_error(false)
         .max_redirects(0)
-        .build()
-        .into();
+        .build();
+    let (agent, blocked) = address_policy::agent(config, reach);
     let response = agent.post(url).header("Content-Type", "application/xml").send(body);
     let mut response = match response {
         Ok(response) => response,
+        Err(_) if blocked.load(std::sync::atomic::Ordering::Relaxed) => {
+            return Err(Error::Upstream(format!(
+                "{who}'s URL leads to a private, link-local or loopback address, which the locker does not call"
+            )));
+        }
         Err(ureq::Error::Timeout(_)) => {
             return Err(Error::UpstreamTimeout(format!(
                 "{who} did not answer within {timeout} seconds"

@@ -13,13 +13,25 @@ use crate::replay::Durability;
 pub const KEYHASH_MISMATCH: &str =
     "keyhash does not match: it must be the lowercase hex sha256 of the API key followed by ts";
 
+/// A value from a request as it may be quoted in an answer: cut at 64
+/// characters, so an answer never grows with what the sender sent.
+pub fn shown(value: &str) -> String {
+    const MAX: usize = 64;
+    match value.char_indices().nth(MAX) {
+        Some((at, _)) => format!("{}...", &value[..at]),
+        None => value.to_owned(),
+    }
+}
+
 /// Checks that `ts` is well-formed and within the window of the server clock.
 pub fn check_ts(app: &App, ts: &str) -> Result<(), String> {
-    let sent_at = dates::parse_ts(ts).ok_or_else(|| format!("ts {ts} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm"))?;
+    let sent_at =
+        dates::parse_ts(ts).ok_or_else(|| format!("ts {} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm", shown(ts)))?;
     let skew = (dates::unix_now() - sent_at.unix_timestamp()).abs();
     if skew > app.settings.ts_window_minutes as i64 * 60 {
         return Err(format!(
-            "ts {ts} is {} minutes away from the server clock; at most {} are allowed",
+            "ts {} is {} minutes away from the server clock; at most {} are allowed",
+            shown(ts),
             skew / 60,
             app.settings.ts_window_minutes
         ));
@@ -42,11 +54,18 @@ pub fn record_txn(app: &App, org_id: &str, txn: &str, durability: Durability) ->
     Ok(if fresh {
         Ok(())
     } else {
-        Err(format!(
-            "txn {txn} was already used by orgId {org_id} in the last {} minutes (replay)",
-            app.settings.ts_window_minutes
-        ))
+        Err(replay_refusal(app, org_id, txn))
     })
+}
+
+/// The refusal of a `txn` that `org_id` already used.
+pub fn replay_refusal(app: &App, org_id: &str, txn: &str) -> String {
+    format!(
+        "txn {} was already used by orgId {} in the last {} minutes (replay)",
+        shown(txn),
+        shown(org_id),
+        app.settings.ts_window_minutes
+    )
 }
 
 /// Lets a `txn` be used again, after a failure that was not the sender's.

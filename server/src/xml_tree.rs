@@ -25,8 +25,26 @@ pub enum XmlError {
     Doctype,
 }
 
-const MAX_DEPTH: usize = 32;
-const MAX_ELEMENTS: usize = 10_000;
+/// Deepest nesting any XML reader here accepts.
+pub const MAX_DEPTH: usize = 32;
+/// Most elements in one document.
+pub const MAX_ELEMENTS: usize = 10_000;
+/// Most attributes on one element.
+pub const MAX_ATTRIBUTES: usize = 32;
+/// Longest start tag (name and attributes), in bytes: no attribute of the
+/// protocol comes near it.
+pub const MAX_TAG_BYTES: usize = 16 * 1024;
+
+/// Refuses a start tag past [`MAX_TAG_BYTES`] or [`MAX_ATTRIBUTES`].
+pub fn check_tag(start: &BytesStart<'_>) -> Result<(), String> {
+    if start.len() > MAX_TAG_BYTES {
+        return Err(format!("a start tag is longer than {MAX_TAG_BYTES} bytes"));
+    }
+    if start.attributes().count() > MAX_ATTRIBUTES {
+        return Err(format!("an element has more than {MAX_ATTRIBUTES} attributes"));
+    }
+    Ok(())
+}
 
 impl Element {
     /// An attribute by name, any case.
@@ -55,6 +73,7 @@ impl Element {
 }
 
 fn start_element(start: &BytesStart<'_>) -> Result<Element, XmlError> {
+    check_tag(start).map_err(XmlError::Malformed)?;
     let mut element = Element {
         name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(),
         ..Element::default()

@@ -108,7 +108,7 @@ pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, ApiError> {
     let bytes = resp.binary().await.map_err(ApiError::network)?;
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
     let options = web_sys::BlobPropertyBag::new();
-    options.set_type(&content_type);
+    options.set_type(crate::safe_view::blob_type(&content_type));
     web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
         .map_err(|e| ApiError::network(format!("{e:?}")))
 }

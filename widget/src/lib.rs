@@ -9,6 +9,7 @@ mod i18n;
 mod layout;
 mod model;
 mod route;
+mod safe_view;
 mod screens;
 mod state;
 mod verhoeff;

@@ -26,7 +26,9 @@ pub fn run(args: &[String]) -> Result {
             import(rows)
         }
         Some("pulldoc") => crate::bench_pulldoc::run(),
-        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc".into()),
+        Some("signin") => crate::bench_load::run(false),
+        Some("load") => crate::bench_load::run(true),
+        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc | signin | load".into()),
     }
 }
 
@@ -273,7 +275,7 @@ fn sqlite_import(csv_path: &Path, work: &Path) -> Result<Duration> {
 }
 
 /// The process's peak resident set (VmHWM), in kB.
-fn peak_rss_kb(pid: u32) -> Result<u64> {
+pub(crate) fn peak_rss_kb(pid: u32) -> Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| e.to_string())?;
     status
         .lines()

@@ -5,12 +5,15 @@
 //! - `cargo xtask test`: the whole suite, browser tests included.
 //! - `cargo xtask bench import [--rows N]`: the import benchmark.
 //! - `cargo xtask bench pulldoc`: Pull Doc against nginx serving the same file.
+//! - `cargo xtask bench signin` / `load`: 50 connections for 30 s: sign-in
+//!   (peak RSS), then the issued list and Pull Doc (error rate, p50/p99).
 //!
 //! Each installs what a fresh machine lacks: the wasm32 target, the
 //! wasm-bindgen CLI at the Cargo.lock version, and Debian's chromium and
 //! chromium-driver (and sqlite3 for the benchmark).
 
 mod bench;
+mod bench_load;
 mod bench_pulldoc;
 mod tools;
 mod widget;
@@ -24,7 +27,7 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-widget") => widget::build(),
-        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc".into()),
+        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signin | bench load".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

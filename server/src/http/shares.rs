@@ -7,7 +7,7 @@ use crate::activity::Client;
 use crate::app::App;
 use crate::error::Error;
 use crate::http::auth::ResidentSession;
-use crate::http::{blocking, body};
+use crate::http::{blocking, body, files};
 use crate::shares::{self, DocChoice, SharedContent};
 use crate::widget_check::{self, WidgetRequest};
 
@@ -62,18 +62,16 @@ pub async fn revoke(app: web::Data<App>, session: ResidentSession, id: web::Path
 pub async fn fetch(app: web::Data<App>, token: web::Path<String>) -> Result<HttpResponse, Error> {
     let token = token.into_inner();
     let (share, content) = blocking(&app, move |app| shares::fetch(app, &token)).await?;
-    let mut response = HttpResponse::Ok();
-    response
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
-        .insert_header(crate::http::attachment(&share.doc_name));
     Ok(match content {
-        SharedContent::Issued { bytes, content_type } => response.content_type(content_type).body(bytes),
-        SharedContent::Uploaded { reader, content_type } => response
-            .content_type(content_type)
-            .no_chunking(reader.len())
-            .streaming(body::stream_reader(*reader)),
+        SharedContent::Issued { bytes, content_type } => {
+            let sniffed = crate::uploads::sniff::content_type(&bytes);
+            files::document(&share.doc_name, content_type, sniffed).body(bytes)
+        }
+        SharedContent::Uploaded { reader, content_type } => {
+            files::document(&share.doc_name, &content_type, Some(&content_type))
+                .no_chunking(reader.len())
+                .streaming(body::stream_reader(*reader))
+        }
     })
 }
 

@@ -9,7 +9,7 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use openlocker_db::import::{self as store, DocRow};
+use openlocker_db::import::{self as store, Applied, DocRow};
 use openlocker_db::tasks::{Position, Rejection, Task};
 use openlocker_db::{Connection, issuers};
 
@@ -279,14 +279,14 @@ fn write_chunks(conn: &mut Connection, task: &Task, receiver: Receiver<Chunk>) -
         let mut imported = 0u64;
         let mut missing = Vec::new();
         for row in &chunk.rows {
-            if apply(&mut writer, &task.issuer_id, &chunk, row)? {
-                imported += 1;
-            } else {
-                missing.push(Rejection {
+            match apply(&mut writer, &task.issuer_id, &chunk, row)? {
+                Applied::Changed => imported += 1,
+                Applied::Unchanged => {}
+                Applied::Missing => missing.push(Rejection {
                     line: row.line,
                     field: "Uri".into(),
                     reason: "this Aadhaar number has no such URI in its locker (push it with Action A first)".into(),
-                });
+                }),
             }
         }
         drop(writer);
@@ -303,7 +303,7 @@ fn write_chunks(conn: &mut Connection, task: &Task, receiver: Receiver<Chunk>) -
 }
 
 /// Applies one row; `false` when the locker has nothing for it to act on.
-fn apply(writer: &mut store::Writer<'_>, issuer_id: &str, chunk: &Chunk, row: &PreparedRow) -> Result<bool, Error> {
+fn apply(writer: &mut store::Writer<'_>, issuer_id: &str, chunk: &Chunk, row: &PreparedRow) -> Result<Applied, Error> {
     let [
         uri,
         doc_type,
@@ -327,9 +327,9 @@ fn apply(writer: &mut store::Writer<'_>, issuer_id: &str, chunk: &Chunk, row: &P
         valid_to: chunk.get(valid_to),
         time_stamp: chunk.get_or_empty(time_stamp),
     };
+    // Adding a pair that is already there is a no-op: imports are idempotent.
     Ok(match row.action {
-        // Adding a pair that is already there is a no-op: imports are idempotent.
-        Action::Add => writer.add(&doc).map(|_| true)?,
+        Action::Add => writer.add(&doc)?,
         Action::Update => writer.update(&doc)?,
         Action::Delete => writer.delete(&row.hmac, doc.uri)?,
     })

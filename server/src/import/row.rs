@@ -127,6 +127,9 @@ pub fn validate<'a>(fields: &[&'a str; COLUMNS.len()], rules: &RowRules<'_>) -> 
     if doc_name.chars().count() > 200 {
         return Err(err("doc_name", "is longer than 200 characters"));
     }
+    if let Some(problem) = crate::text::name_problem(doc_name) {
+        return Err(err("doc_name", problem));
+    }
     let issued = optional_date("issued_on", issued_on)?;
     if required && issued.is_none() {
         return Err(err("issued_on", "is empty; expected DD/MM/YYYY"));

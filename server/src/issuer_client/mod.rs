@@ -11,6 +11,7 @@ pub use pull_uri::{Search, SearchAnswer, pull_uri};
 
 use openlocker_db::issuers::Issuer;
 
+use crate::address_policy::Reach;
 use crate::app::App;
 use crate::crypto::{self, Purpose};
 use crate::dates;
@@ -24,6 +25,7 @@ struct Signed {
     ts: String,
     txn: String,
     keyhash: String,
+    reach: Reach,
 }
 
 /// Signs a request to `url` (the issuer's Pull URI or Pull Doc URL) with
@@ -44,7 +46,18 @@ fn sign(app: &App, issuer: &Issuer, url: Option<&String>, api: &str) -> Result<S
         ts,
         txn: crypto::random_hex(12),
         keyhash,
+        reach: reach_of(issuer),
     })
+}
+
+/// Where an issuer's Pull URLs may lead: anywhere when the operator set
+/// them, public addresses only when the issuer did, in its portal.
+fn reach_of(issuer: &Issuer) -> Reach {
+    if issuer.pull_set_in_portal {
+        Reach::PublicOnly
+    } else {
+        Reach::Any
+    }
 }
 
 /// An issuer's answer: its root element, `Status` and reason.

@@ -54,7 +54,13 @@ pub fn pull_doc(app: &App, issuer: &Issuer, uri: &str) -> Result<Fetched, Error>
         keyhash: &signed.keyhash,
         details: Details { uri },
     };
-    let text = upstream::post_xml(app, &signed.url, &crate::http::xml::to_xml(&request), &who)?;
+    let text = upstream::post_xml(
+        app,
+        &signed.url,
+        &crate::http::xml::to_xml(&request),
+        &who,
+        signed.reach,
+    )?;
     let answer = read_answer(&text, &who)?;
     if answer.status.as_deref() != Some("1") {
         return Err(Error::Upstream(format!(

@@ -82,7 +82,13 @@ pub fn pull_uri(app: &App, issuer: &Issuer, search: &Search<'_>) -> Result<Searc
         keyhash: &signed.keyhash,
         details: Details(search),
     };
-    let text = upstream::post_xml(app, &signed.url, &crate::http::xml::to_xml(&request), &who)?;
+    let text = upstream::post_xml(
+        app,
+        &signed.url,
+        &crate::http::xml::to_xml(&request),
+        &who,
+        signed.reach,
+    )?;
     let answer = read_answer(&text, &who)?;
     match answer.status.as_deref() {
         Some("1") => {}

@@ -2,6 +2,7 @@
 //! window, replay), check the CSV, and queue it as an import task.
 
 pub mod request;
+pub mod root;
 
 use std::path::Path;
 
@@ -37,41 +38,75 @@ pub struct PushResponse {
     pub message: String,
 }
 
+/// Whether `head`, the first bytes of a body, holds the whole root start
+/// tag (so [`precheck`] can run).
+pub fn head_complete(head: &[u8]) -> Result<bool, Error> {
+    Ok(matches!(root::scan(head).map_err(read_error)?, root::Scan::Ends(_)))
+}
+
+/// Checks the root element's `orgId`, `ts` and `keyhash`, read from the
+/// first bytes of the body (`head`, see [`root`]), before the rest is read:
+/// `Some` is the Status 0 answer to send at once.
+pub fn precheck(app: &App, head: &[u8]) -> Result<Option<PushResponse>, Error> {
+    let req = root::read(head).map_err(read_error)?.unwrap_or_default();
+    let checked = required(&req.org_id, "orgId").and_then(|org_id| {
+        authenticate(
+            app,
+            org_id,
+            required(&req.ts, "ts")?,
+            required(&req.keyhash, "keyhash")?,
+        )
+    });
+    Ok(checked.err().map(|refusal| answer(&req, Err(refusal))))
+}
+
+fn read_error(err: request::ReadError) -> Error {
+    match err {
+        request::ReadError::Io(e) => Error::Internal(format!("reading push body: {e}")),
+        refusal => Error::Invalid(refusal.to_string()),
+    }
+}
+
 /// Handles a Push CSV request whose body has been spooled to `xml_path`.
 /// Refusals of a well-formed request are Status 0 responses; only a body
 /// that is not acceptable XML is an `Err`.
 pub fn handle(app: &App, xml_path: &Path) -> Result<PushResponse, Error> {
-    let csv_path = app.incoming_dir().join(format!("{}.csv", crypto::random_hex(16)));
-    let outcome = request::read(xml_path, &csv_path, &app.keys.file_cipher());
-    let result = match outcome {
-        Ok(req) => Ok(accept(app, &req, &csv_path)),
-        Err(request::ReadError::Io(e)) => Err(Error::Internal(format!("reading push body: {e}"))),
-        Err(refusal) => Err(Error::Invalid(refusal.to_string())),
-    };
+    let csv_path = app.spool_path("csv");
+    let result = request::read(xml_path, &csv_path, &app.keys.file_cipher())
+        .map(|req| answer(&req, check_and_queue(app, &req, &csv_path)))
+        .map_err(read_error);
     // Whatever happened, the spooled copy is not needed any more (a queued
     // file has been moved away by now).
     let _ = std::fs::remove_file(&csv_path);
     result
 }
 
-fn accept(app: &App, req: &request::PushRequest, csv_path: &Path) -> PushResponse {
-    let mut response = PushResponse {
-        ns: "http://tempuri.org/",
-        ver: req.ver.clone().unwrap_or_else(|| "1.0".into()),
-        ts: req.ts.clone().unwrap_or_default(),
-        txn: req.txn.clone().unwrap_or_default(),
-        org_id: req.org_id.clone().unwrap_or_default(),
-        status: 0,
-        message: String::new(),
+/// Longest value echoed back from the request (a longer one is cut): the
+/// answer never grows with what the sender chose to send.
+const MAX_ECHO: usize = 128;
+
+fn echo(value: &Option<String>) -> String {
+    value.as_deref().unwrap_or_default().chars().take(MAX_ECHO).collect()
+}
+
+fn answer(req: &request::PushRequest, outcome: Result<String, Refusal>) -> PushResponse {
+    let (status, message) = match outcome {
+        Ok(message) => (1, message),
+        Err(Refusal(message)) => (0, message),
     };
-    match check_and_queue(app, req, csv_path) {
-        Ok(message) => {
-            response.status = 1;
-            response.message = message;
-        }
-        Err(Refusal(message)) => response.message = message,
+    PushResponse {
+        ns: "http://tempuri.org/",
+        ver: if req.ver.is_some() {
+            echo(&req.ver)
+        } else {
+            "1.0".into()
+        },
+        ts: echo(&req.ts),
+        txn: echo(&req.txn),
+        org_id: echo(&req.org_id),
+        status,
+        message,
     }
-    response
 }
 
 /// A reason for Status 0.
@@ -101,16 +136,20 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     let keyhash = required(&req.keyhash, "keyhash")?;
     let issuer = authenticate(app, org_id, ts, keyhash)?;
 
-    wire_auth::record_txn(app, &issuer.org_id, txn, Durability::Now)?.map_err(Refusal)?;
-    if let Some(problem) = &req.content_problem {
-        return Err(Refusal(problem.clone()));
+    // In memory now; in SQLite with the task, or as used up if refused.
+    wire_auth::record_txn(app, &issuer.org_id, txn, Durability::Deferred)?.map_err(Refusal)?;
+    if let Err(refusal) = check_content(app, req, csv_path) {
+        app.replay
+            .persist(&app.db, &issuer.org_id, txn, dates::unix_now())
+            .map_err(Error::from)?;
+        return Err(refusal);
     }
-    if !req.has_doc_content {
-        return Err(Refusal("DocDetails/DocContent is missing".into()));
-    }
-    import::check_csv_file(csv_path, app.keys.file_cipher())
-        .map_err(|why| Refusal(format!("DocContent is not a CSV file: {why}")))?;
+    crate::faults::crash_point("push-before-task");
     let file_name = crate::portal::sanitize_file_name(req.file_name.as_deref().unwrap_or(&format!("push-{txn}.csv")));
+    let pushed = Pushed {
+        org_id: &issuer.org_id,
+        txn,
+    };
     let queued = queue_file(
         app,
         &issuer.id,
@@ -118,13 +157,15 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
         &file_name,
         csv_path,
         req.csv_bytes,
-        Some(txn),
+        Some(pushed),
     );
     match queued {
         Ok(task_id) => Ok(format!(
             "CSV file {file_name} ({} bytes) accepted as task {task_id}; it will be imported by the scheduled job",
             req.csv_bytes
         )),
+        // Used by a server sharing the data folder: a replay.
+        Err(Error::Conflict(replay)) => Err(Refusal(replay)),
         Err(err) => {
             // Not the sender's fault: let them retry with the same txn.
             wire_auth::forget_txn(app, &issuer.org_id, txn);
@@ -133,13 +174,25 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     }
 }
 
+/// Refuses a request whose content is not a CSV file.
+fn check_content(app: &App, req: &request::PushRequest, csv_path: &Path) -> Result<(), Refusal> {
+    if let Some(problem) = &req.content_problem {
+        return Err(Refusal(problem.clone()));
+    }
+    if !req.has_doc_content {
+        return Err(Refusal("DocDetails/DocContent is missing".into()));
+    }
+    import::check_csv_file(csv_path, app.keys.file_cipher())
+        .map_err(|why| Refusal(format!("DocContent is not a CSV file: {why}")))
+}
+
 /// Finds the issuer of `org_id` and checks the `ts` window and
 /// `keyhash = sha256(key + ts)` against each of its valid keys.
 fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issuers::Issuer, Refusal> {
     let conn = app.db.conn().map_err(Error::from)?;
     let issuer = issuers::get_by_org_id(&conn, org_id)
         .map_err(Error::from)?
-        .ok_or_else(|| Refusal(format!("unknown orgId {org_id}")))?;
+        .ok_or_else(|| Refusal(format!("unknown orgId {}", wire_auth::shown(org_id))))?;
     wire_auth::check_ts(app, ts).map_err(Refusal)?;
     let keys = issuers::valid_keys(&conn, &issuer.id, dates::unix_now())
         .map_err(Error::from)?
@@ -153,7 +206,16 @@ fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issu
     }
 }
 
-/// Moves a checked CSV file into the imports folder and queues a task for it.
+/// The txn of a pushed file, recorded with its task.
+#[derive(Debug, Clone, Copy)]
+pub struct Pushed<'a> {
+    pub org_id: &'a str,
+    pub txn: &'a str,
+}
+
+/// Moves a checked CSV file into the imports folder and queues a task for
+/// it; a pushed file's txn is recorded in the same transaction
+/// ([`Error::Conflict`] when it turns out to be a replay).
 pub fn queue_file(
     app: &App,
     issuer_id: &str,
@@ -161,7 +223,7 @@ pub fn queue_file(
     file_name: &str,
     csv_path: &Path,
     bytes: u64,
-    txn: Option<&str>,
+    pushed: Option<Pushed<'_>>,
 ) -> Result<i64, Error> {
     let stored_name = format!("{}.csv", crypto::random_hex(16));
     let stored = app.imports_dir().join(&stored_name);
@@ -169,18 +231,22 @@ pub fn queue_file(
     // The task row points at the file, so the file must be durable first.
     std::fs::File::open(&stored)?.sync_all()?;
     std::fs::File::open(app.imports_dir())?.sync_all()?;
-    let conn = app.db.conn()?;
+    let now = dates::unix_now();
     let task = tasks::NewTask {
         issuer_id,
         source,
         file_name,
         stored_path: &format!("imports/{stored_name}"),
         bytes_total: bytes,
-        txn,
-        now: dates::unix_now(),
+        txn: pushed.map(|p| p.txn),
+        now,
     };
-    match tasks::insert(&conn, &task) {
-        Ok(id) => {
+    let inserted = match pushed {
+        None => tasks::insert(&*app.db.conn()?, &task).map(Some),
+        Some(p) => tasks::insert_pushed(&app.db, &task, p.org_id, app.replay.remember_since(now)),
+    };
+    match inserted {
+        Ok(Some(id)) => {
             tracing::info!(
                 task_id = id,
                 issuer_id,
@@ -190,9 +256,14 @@ pub fn queue_file(
             );
             Ok(id)
         }
-        Err(e) => {
+        outcome => {
             let _ = std::fs::remove_file(&stored);
-            Err(e.into())
+            Err(match outcome {
+                Ok(_) => Error::Conflict(
+                    pushed.map_or_else(String::new, |p| wire_auth::replay_refusal(app, p.org_id, p.txn)),
+                ),
+                Err(e) => e.into(),
+            })
         }
     }
 }

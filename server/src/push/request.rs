@@ -61,6 +61,7 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
     // Local names of the open elements, root first.
     let mut path: Vec<String> = Vec::new();
     let mut root_seen = false;
+    let mut elements = 0usize;
     let mut file_name = String::new();
     loop {
         let event = reader
@@ -69,6 +70,7 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
         match event {
             Event::DocType(_) => return Err(ReadError::Doctype),
             Event::Start(ref start) | Event::Empty(ref start) => {
+                check_shape(start, path.len(), &mut elements)?;
                 let name = local_name(start);
                 if path.is_empty() {
                     if root_seen {
@@ -147,11 +149,27 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
     Ok(req)
 }
 
+/// The Pull reader's bounds ([`crate::xml_tree`]): depth, element count,
+/// attributes and tag length.
+fn check_shape(start: &BytesStart<'_>, depth: usize, elements: &mut usize) -> Result<(), ReadError> {
+    use crate::xml_tree::{MAX_DEPTH, MAX_ELEMENTS};
+    *elements += 1;
+    if depth >= MAX_DEPTH {
+        return Err(ReadError::Malformed(format!(
+            "elements are nested deeper than {MAX_DEPTH}"
+        )));
+    }
+    if *elements > MAX_ELEMENTS {
+        return Err(ReadError::Malformed(format!("more than {MAX_ELEMENTS} elements")));
+    }
+    crate::xml_tree::check_tag(start).map_err(ReadError::Malformed)
+}
+
 fn local_name(start: &BytesStart<'_>) -> String {
     String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
 }
 
-fn read_root_attributes(start: &BytesStart<'_>, req: &mut PushRequest) -> Result<(), ReadError> {
+pub(super) fn read_root_attributes(start: &BytesStart<'_>, req: &mut PushRequest) -> Result<(), ReadError> {
     for attr in start.attributes() {
         let attr = attr.map_err(|e| ReadError::Malformed(format!("attribute: {e}")))?;
         let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).to_ascii_lowercase();

@@ -127,7 +127,7 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
         .map(str::trim)
         .filter(|n| !n.is_empty())
         .unwrap_or(&doc_type.name);
-    let hash = store::put(&store_dir(app), &content)?;
+    let hash = store::put(&store_dir(app), &content, &app.keys.file_cipher())?;
 
     let mut conn = app.db.conn()?;
     // A fresh random DocId until one is free: ids never repeat.

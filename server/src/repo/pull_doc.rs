@@ -166,8 +166,8 @@ pub(super) fn authenticate<'a>(
         (Some(client), _) => client,
         (None, Reach::Memory) => return Err(Stop::NeedsStorage),
         (None, Reach::Storage) => {
-            let found =
-                db::client(&*app.db.conn()?, org_id)?.ok_or_else(|| refused(format!("unknown orgId {org_id}")))?;
+            let found = db::client(&*app.db.conn()?, org_id)?
+                .ok_or_else(|| refused(format!("unknown orgId {}", crate::wire_auth::shown(org_id))))?;
             let key = app.keys.open(Purpose::ApiKey, &found.key_enc)?;
             app.repo_cache.put_client(CachedClient {
                 org_id: found.org_id,
@@ -268,7 +268,7 @@ fn content_of(app: &App, doc: &db::Doc, reach: Reach) -> Result<Bytes, Stop> {
     if reach == Reach::Memory {
         return Err(Stop::NeedsStorage);
     }
-    let content = store::get(&super::store_dir(app), &doc.content_sha256)?;
+    let content = store::get(&super::store_dir(app), &doc.content_sha256, &app.keys.file_cipher())?;
     let encoded = Bytes::from(base64::engine::general_purpose::STANDARD.encode(content));
     app.repo_cache.put_content(&doc.content_sha256, encoded.clone());
     Ok(encoded)

@@ -178,7 +178,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
         _ if current => (true, true),
         _ => (true, false),
     };
-    let content = store::get(&super::store_dir(app), &doc.content_sha256)?;
+    let content = store::get(&super::store_dir(app), &doc.content_sha256, &app.keys.file_cipher())?;
     let b64 = base64::engine::general_purpose::STANDARD;
     let data = if doc.content_type == "application/xml" {
         content.clone()

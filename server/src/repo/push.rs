@@ -173,7 +173,14 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
         },
     };
     let who = "the locker";
-    let answer = upstream::post_xml(app, &endpoint(locker), &crate::http::xml::to_xml(&request), who)?;
+    let answer = upstream::post_xml(
+        app,
+        &endpoint(locker),
+        &crate::http::xml::to_xml(&request),
+        who,
+        // The operator gave the locker's URL.
+        crate::address_policy::Reach::Any,
+    )?;
     let root = xml_tree::parse(answer.as_bytes())
         .map_err(|e| Error::Upstream(format!("{who} sent an answer that is not acceptable XML: {e}")))?;
     let status = root

@@ -34,8 +34,8 @@ pub fn store_dir(app: &App) -> PathBuf {
 /// Longest file or folder name.
 const MAX_NAME: usize = 200;
 
-/// Checks a file or folder name: 1 to 200 characters, no slashes, no
-/// control characters. Returns it trimmed.
+/// Checks a file or folder name: 1 to 200 characters, no slashes, and
+/// [`crate::text::name_problem`]'s rules. Returns it trimmed.
 pub fn check_name(name: &str, field: &'static str) -> Result<String, Error> {
     let name = name.trim();
     let bad = |message: &str| Error::InvalidField {
@@ -45,8 +45,11 @@ pub fn check_name(name: &str, field: &'static str) -> Result<String, Error> {
     if name.is_empty() || name.chars().count() > MAX_NAME {
         return Err(bad("a name must be 1 to 200 characters"));
     }
-    if name.contains(['/', '\\']) || name.chars().any(char::is_control) || name == "." || name == ".." {
-        return Err(bad("a name cannot hold slashes or control characters"));
+    if name.contains(['/', '\\']) || name == "." || name == ".." {
+        return Err(bad("a name cannot hold slashes"));
+    }
+    if let Some(problem) = crate::text::name_problem(name) {
+        return Err(bad(problem));
     }
     Ok(name.to_owned())
 }

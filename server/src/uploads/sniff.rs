@@ -17,6 +17,14 @@ pub fn content_type(head: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Whether a document of the `sniffed` type (from [`content_type`]) may be
+/// shown inline on the locker's origin. Only images: they are inert under
+/// `nosniff` and a sandboxing CSP. PDF is not, as Chromium's viewer does not
+/// open a document that CSP sandboxes, and XML (XHTML, SVG) can carry script.
+pub fn shown_inline(sniffed: Option<&str>) -> bool {
+    matches!(sniffed, Some("image/jpeg" | "image/png"))
+}
+
 /// The file name extension that goes with a content type.
 pub fn extension(content_type: &str) -> &'static str {
     match content_type {
@@ -36,6 +44,17 @@ mod tests {
         assert_eq!(content_type(b"%PDF-1.7\n%\xe2\xe3"), Some("application/pdf"));
         assert_eq!(content_type(&[0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10]), Some("image/jpeg"));
         assert_eq!(content_type(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"), Some("image/png"));
+    }
+
+    #[test]
+    fn only_magic_checked_images_are_shown_inline() {
+        assert!(shown_inline(content_type(b"\x89PNG\r\n\x1a\n\0")));
+        assert!(shown_inline(content_type(&[0xFF, 0xD8, 0xFF, 0xE0])));
+        assert!(!shown_inline(content_type(b"%PDF-1.7\n")));
+        assert!(!shown_inline(content_type(
+            b"<html xmlns=\"http://www.w3.org/1999/xhtml\">"
+        )));
+        assert!(!shown_inline(None));
     }
 
     #[test]
