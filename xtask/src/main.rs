@@ -7,6 +7,7 @@
 //! - `cargo xtask bench pulldoc`: Pull Doc against nginx serving the same file.
 //! - `cargo xtask bench signin` / `load`: 50 connections for 30 s: sign-in
 //!   (peak RSS), then the issued list and Pull Doc (error rate, p50/p99).
+//! - `cargo xtask fuzz [--seconds N]`: each fuzz target for N seconds.
 //!
 //! Each installs what a fresh machine lacks: the wasm32 target, the
 //! wasm-bindgen CLI at the Cargo.lock version, and Debian's chromium and
@@ -15,6 +16,7 @@
 mod bench;
 mod bench_load;
 mod bench_pulldoc;
+mod fuzz;
 mod tools;
 mod widget;
 
@@ -27,7 +29,8 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-widget") => widget::build(),
-        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signin | bench load".into()),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signin | bench load | fuzz [--seconds N]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -326,8 +326,8 @@ fn the_repository_pushes_new_documents_on_its_schedule() {
             "Marks",
         ])
         .json();
-    let file = dir.path().join(name);
-    std::fs::write(&file, bytes).unwrap();
+    let file = dir.path().join("m.pdf");
+    std::fs::write(&file, PDF).unwrap();
     repository
         .cli(&[
             "repo",
