@@ -151,7 +151,9 @@ fn targets(work: &Path, cipher: aes_gcm::Aes256Gcm) -> Vec<Target> {
     let upload_seeds = vec![
         b"%PDF-1.4\n%%EOF\n".to_vec(),
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
-        "Marks 2024 \u{202E}fdp.exe 2000 0005 0278 0cc175b9c0f1b6a831c399e269772661 31/12/2099".as_bytes().to_vec(),
+        "Marks 2024 \u{202E}fdp.exe 2000 0005 0278 0cc175b9c0f1b6a831c399e269772661 31/12/2099"
+            .as_bytes()
+            .to_vec(),
     ];
     let (sealed_in, csv_out) = (work.join("in.xml"), work.join("out.csv"));
     let push_cipher = cipher;

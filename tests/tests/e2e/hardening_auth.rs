@@ -47,7 +47,16 @@ fn password_checks_past_the_bound_wait_briefly_then_get_503() {
     let answers = parallel_sign_ins(&server, 30, PASSWORD);
     let (ok, busy) = (count(&answers, 200), count(&answers, 503));
     let statuses: Vec<u16> = answers.iter().map(|r| r.status).collect();
-    assert_eq!(ok + busy, answers.len(), "only signed in or busy: {statuses:?} {}", answers.iter().find(|r| r.status != 200 && r.status != 503).map(Resp::text).unwrap_or_default());
+    assert_eq!(
+        ok + busy,
+        answers.len(),
+        "only signed in or busy: {statuses:?} {}",
+        answers
+            .iter()
+            .find(|r| r.status != 200 && r.status != 503)
+            .map(Resp::text)
+            .unwrap_or_default()
+    );
     assert!(ok >= 1 && busy >= 1, "{ok} signed in, {busy} busy");
     let refused = answers.iter().find(|r| r.status == 503).unwrap();
     assert_eq!(refused.header("retry-after"), Some("1"));
