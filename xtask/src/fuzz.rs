@@ -113,7 +113,10 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
     for _ in 0..=rng.below(8) {
         let at = rng.below(data.len() + 1);
         match rng.below(7) {
-            0 if !data.is_empty() => data[at.min(data.len() - 1)] ^= 1 << rng.below(8),
+            0 if !data.is_empty() => {
+                let last = data.len() - 1;
+                data[at.min(last)] ^= 1 << rng.below(8);
+            }
             1 => data.insert(at, TRICKY[rng.below(TRICKY.len())]),
             2 if at < data.len() => {
                 let end = (at + 1 + rng.below(16)).min(data.len());
