@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use openlocker_db::Db;
 
-use crate::crypto::Keys;
-use crate::error::Error;
-use crate::replay::ReplayGuard;
-use crate::repo::cache::RepoCache;
-use crate::settings::Settings;
+use crate::platform::crypto::Keys;
+use crate::platform::error::Error;
+use crate::platform::settings::Settings;
+use crate::repository::cache::RepoCache;
+use crate::wire::replay::ReplayGuard;
 
 /// Everything a service needs; cheap to clone.
 #[derive(Clone)]
@@ -28,13 +28,13 @@ impl App {
     /// Opens the data folder: creates it, its master key and its database on
     /// first use, and migrates the database.
     pub fn open(settings: Settings) -> Result<App, Error> {
-        crate::data_dir::prepare(&settings.data_dir).map_err(|e| {
+        crate::platform::data_dir::prepare(&settings.data_dir).map_err(|e| {
             Error::Internal(format!(
                 "cannot create data folder {}: {e}",
                 settings.data_dir.display()
             ))
         })?;
-        crate::passwords::limit(
+        crate::platform::passwords::limit(
             settings.password_hash_concurrency,
             settings.password_hash_queue,
             std::time::Duration::from_secs(settings.password_hash_wait_seconds),
@@ -87,7 +87,11 @@ impl App {
 /// tells a server starting up which spools are left by a dead process
 /// (see [`is_stale_spool`]).
 pub fn spool_name(extension: &str) -> String {
-    format!("{}-{}.{extension}", std::process::id(), crate::crypto::random_hex(16))
+    format!(
+        "{}-{}.{extension}",
+        std::process::id(),
+        crate::platform::crypto::random_hex(16)
+    )
 }
 
 /// Whether the spool file `name` belongs to no running server: its process

@@ -3,9 +3,10 @@
 use actix_web::{App as ActixApp, HttpServer, middleware, web};
 
 use crate::app::App;
-use crate::error::Error;
 use crate::http::connection_cap::Connections;
-use crate::{jobs, routes};
+use crate::http::routes;
+use crate::jobs;
+use crate::platform::error::Error;
 
 /// Runs until the process is stopped.
 pub async fn run(app: App) -> Result<(), Error> {
@@ -21,12 +22,12 @@ pub async fn run(app: App) -> Result<(), Error> {
         app
     };
     remove_stale_spools(&app);
-    match crate::uploads::remove_orphans(&app) {
+    match crate::locker::uploads::remove_orphans(&app) {
         Ok(0) => {}
         Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
         Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
     }
-    match crate::repo::store::seal_legacy(&crate::repo::store_dir(&app), &app.keys.file_cipher()) {
+    match crate::repository::store::seal_legacy(&crate::repository::store_dir(&app), &app.keys.file_cipher()) {
         Ok(0) => {}
         Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
         Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
@@ -45,7 +46,7 @@ pub async fn run(app: App) -> Result<(), Error> {
                 middleware::Logger::new("%{request}xi %s %b %Dms")
                     .custom_request_replace("request", |req| {
                         let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
-                        format!("{} {}", req.method(), crate::logging::redact_target(target))
+                        format!("{} {}", req.method(), crate::platform::logging::redact_target(target))
                     })
                     .exclude("/healthz"),
             )
@@ -75,7 +76,7 @@ pub async fn run(app: App) -> Result<(), Error> {
 }
 
 /// Writes the Pull txns that are checked in memory to SQLite (see
-/// [`crate::replay`]).
+/// [`crate::wire::replay`]).
 fn flush_txns_every_second(app: &App) -> Result<(), Error> {
     let app = app.clone();
     std::thread::Builder::new()

@@ -18,7 +18,7 @@ use std::io::Write;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use openlocker::sealed_file::SealedWriter;
+use openlocker::platform::sealed_file::SealedWriter;
 
 use crate::Result;
 use crate::tools::target_dir;
@@ -45,7 +45,7 @@ pub fn run(args: &[String]) -> Result {
 }
 
 fn fuzz_all(work: &Path, each: Duration) -> Result {
-    let keys = openlocker::crypto::Keys::load_or_create(&work.join("data")).map_err(|e| e.to_string())?;
+    let keys = openlocker::platform::crypto::Keys::load_or_create(&work.join("data")).map_err(|e| e.to_string())?;
     // Panics are findings, counted below; their default report would flood.
     std::panic::set_hook(Box::new(|_| {}));
     let mut findings = 0;
@@ -165,15 +165,17 @@ fn targets(work: &Path, cipher: aes_gcm::Aes256Gcm) -> Vec<Target> {
             name: "xml_tree",
             seeds: xml_seeds.clone(),
             run: Box::new(|input| {
-                let _ = openlocker::xml_tree::parse(input);
+                let _ = openlocker::wire::reader::parse(input);
             }),
         },
         Target {
             name: "push_root",
             seeds: xml_seeds.clone(),
             run: Box::new(|input| {
-                if let Ok(openlocker::push::root::Scan::Ends(end)) = openlocker::push::root::scan(input) {
-                    let _ = openlocker::push::root::read(&input[..end]);
+                if let Ok(openlocker::issuers::push::root::Scan::Ends(end)) =
+                    openlocker::issuers::push::root::scan(input)
+                {
+                    let _ = openlocker::issuers::push::root::read(&input[..end]);
                 }
             }),
         },
@@ -185,7 +187,7 @@ fn targets(work: &Path, cipher: aes_gcm::Aes256Gcm) -> Vec<Target> {
                     .and_then(|f| SealedWriter::new(f, push_cipher.clone()))
                     .and_then(|mut w| w.write_all(input).and_then(|()| w.finish()));
                 if sealed.is_ok() {
-                    let _ = openlocker::push::request::read(&sealed_in, &csv_out, &push_cipher);
+                    let _ = openlocker::issuers::push::request::read(&sealed_in, &csv_out, &push_cipher);
                 }
             }),
         },
@@ -198,18 +200,18 @@ fn targets(work: &Path, cipher: aes_gcm::Aes256Gcm) -> Vec<Target> {
             name: "upload_checks",
             seeds: upload_seeds,
             run: Box::new(|input| {
-                let _ = openlocker::uploads::sniff::content_type(input);
+                let _ = openlocker::locker::uploads::sniff::content_type(input);
                 let text = String::from_utf8_lossy(input);
-                let _ = openlocker::uploads::check_name(&text, "name");
-                let masked = openlocker::aadhaar::mask_digit_runs(&text);
+                let _ = openlocker::locker::uploads::check_name(&text, "name");
+                let masked = openlocker::platform::aadhaar::mask_digit_runs(&text);
                 let longest_run = masked
                     .split(|c: char| !c.is_ascii_digit())
                     .map(str::len)
                     .max()
                     .unwrap_or(0);
                 assert!(longest_run < 12, "12 digits in a row survived the mask");
-                let _ = openlocker::dates::parse_dmy(&text);
-                let _ = openlocker::dates::parse_csv_time_stamp(&text);
+                let _ = openlocker::platform::dates::parse_dmy(&text);
+                let _ = openlocker::platform::dates::parse_csv_time_stamp(&text);
             }),
         },
     ]
@@ -218,16 +220,16 @@ fn targets(work: &Path, cipher: aes_gcm::Aes256Gcm) -> Vec<Target> {
 /// One CSV line split into the ten columns (padded or cut), validated.
 fn csv_row(input: &[u8]) {
     let line = String::from_utf8_lossy(input);
-    let mut fields = [""; openlocker::import::row::COLUMNS.len()];
+    let mut fields = [""; openlocker::issuers::import::row::COLUMNS.len()];
     for (slot, value) in fields.iter_mut().zip(line.split(',')) {
         *slot = value;
     }
     let doc_types: HashSet<String> = ["MSTN".to_owned()].into();
-    let rules = openlocker::import::row::RowRules {
+    let rules = openlocker::issuers::import::row::RowRules {
         issuer_id: "cbse.nic.in",
         doc_types: &doc_types,
     };
-    let _ = openlocker::import::row::validate(&fields, &rules);
+    let _ = openlocker::issuers::import::row::validate(&fields, &rules);
 }
 
 /// A Push request as the tests send it (`support::push_xml`), one row.

@@ -11,7 +11,7 @@ use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{Extensions, ServiceRequest, ServiceResponse};
 use actix_web::middleware::Next;
 
-use crate::error::Error;
+use crate::platform::error::Error;
 
 /// The open connections per client address; shared by the server's workers.
 #[derive(Clone, Default)]
@@ -54,7 +54,7 @@ impl Connections {
         let Some(peer) = peer else {
             return;
         };
-        let key = crate::throttle::address_key(&peer.ip().to_string());
+        let key = crate::locker::throttle::address_key(&peer.ip().to_string());
         let mut open = self.open.lock().unwrap_or_else(|e| e.into_inner());
         let n = open.entry(key.clone()).or_insert(0);
         *n += 1;

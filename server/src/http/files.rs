@@ -8,7 +8,7 @@ use actix_web::HttpResponse;
 use actix_web::HttpResponseBuilder;
 use actix_web::http::header::{Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 
-use crate::uploads::sniff;
+use crate::locker::uploads::sniff;
 
 /// The CSP of every document answer: no script, no subresource, a unique
 /// origin even if a browser renders it.

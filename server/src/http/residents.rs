@@ -5,14 +5,14 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::accounts;
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::{ResidentSession, signed_in, signed_out};
 use crate::http::{blocking, files};
-use crate::residents;
-use crate::sessions::{self, RESIDENT_COOKIE};
+use crate::locker::accounts;
+use crate::locker::activity::Client;
+use crate::locker::residents;
+use crate::locker::sessions::{self, RESIDENT_COOKIE};
+use crate::platform::error::Error;
 
 #[derive(Deserialize)]
 pub struct Login {
@@ -78,7 +78,7 @@ pub async fn issued_file(
         residents::issued_file(app, session.resident_id, &uri, &client)
     })
     .await?;
-    let sniffed = crate::uploads::sniff::content_type(&file.bytes);
+    let sniffed = crate::locker::uploads::sniff::content_type(&file.bytes);
     let name = format!(
         "{uri}.{}",
         if sniffed == Some("application/pdf") {

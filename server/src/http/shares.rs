@@ -3,13 +3,13 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::ResidentSession;
 use crate::http::{blocking, body, files};
-use crate::shares::{self, DocChoice, SharedContent};
-use crate::widget_check::{self, WidgetRequest};
+use crate::locker::activity::Client;
+use crate::partners::shares::{self, DocChoice, SharedContent};
+use crate::partners::widget_check::{self, WidgetRequest};
+use crate::platform::error::Error;
 
 /// `POST /widget/api/check`: the popup asks whether a partner page's widget
 /// request is good before anyone signs in. 200, or 403 with the code.
@@ -64,7 +64,7 @@ pub async fn fetch(app: web::Data<App>, token: web::Path<String>) -> Result<Http
     let (share, content) = blocking(&app, move |app| shares::fetch(app, &token)).await?;
     Ok(match content {
         SharedContent::Issued { bytes, content_type } => {
-            let sniffed = crate::uploads::sniff::content_type(&bytes);
+            let sniffed = crate::locker::uploads::sniff::content_type(&bytes);
             files::document(&share.doc_name, content_type, sniffed).body(bytes)
         }
         SharedContent::Uploaded { reader, content_type } => {
@@ -81,11 +81,11 @@ pub async fn save(
     app: web::Data<App>,
     session: ResidentSession,
     client: Client,
-    body: web::Json<crate::saves::SaveRequest>,
+    body: web::Json<crate::partners::saves::SaveRequest>,
 ) -> Result<HttpResponse, Error> {
     let request = body.into_inner();
     let file = blocking(&app, move |app| {
-        crate::saves::save(app, session.resident_id, &request, &client)
+        crate::partners::saves::save(app, session.resident_id, &request, &client)
     })
     .await?;
     Ok(HttpResponse::Created().json(file))
