@@ -23,11 +23,14 @@ use openlocker::platform::sealed_file::SealedWriter;
 use crate::Result;
 use crate::tools::target_dir;
 
-/// A target: its name, seeds, and the call that must never panic.
+/// The call a target makes on each input; it must never panic.
+type Check = Box<dyn Fn(&[u8])>;
+
+/// A target: its name, seeds, and its check.
 struct Target {
     name: &'static str,
     seeds: Vec<Vec<u8>>,
-    run: Box<dyn Fn(&[u8])>,
+    run: Check,
 }
 
 /// Parses `--seconds N` and runs every target.
