@@ -15,7 +15,7 @@ use crate::support::*;
 
 const MOBILE: &str = "9000000001";
 
-async fn find(c: &Client, css: &str) -> Element {
+pub async fn find(c: &Client, css: &str) -> Element {
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(css))
@@ -23,13 +23,13 @@ async fn find(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("no {css}: {e}"))
 }
 
-async fn fill(c: &Client, css: &str, text: &str) {
+pub async fn fill(c: &Client, css: &str, text: &str) {
     let input = find(c, css).await;
     input.clear().await.unwrap();
     input.send_keys(text).await.unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+pub async fn click(c: &Client, css: &str) {
     find(c, css).await.click().await.unwrap();
 }
 
