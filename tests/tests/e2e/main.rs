@@ -19,6 +19,7 @@ mod live_pull; // repository and locker on loopback: push, import, live Pull Doc
 mod locker_ui; // the resident portal app in headless Chromium
 mod partner_site; // a partner site on its own loopback port, for server-side fetches
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
+mod proto_shapes; // every JSON answer of the resident and widget APIs read and written back unchanged by openlocker-proto's types
 mod pull_search; // residents search a repository by Pull URI; found URIs saved as pulled
 mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc
@@ -27,6 +28,7 @@ mod residents; // sign-in, sessions and Issued Documents
 mod saves; // Save to DigiLocker: the locker's safe server-side fetch into Uploaded Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
 mod shares; // requesters, the widget checks (203-207), shares and their public URLs
+mod sign_up_ui; // browser sign-up with Aadhaar numbers of every shape, checked by the shared Verhoeff
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart
 mod web_app; // serving the resident app: the shell on deep links, pkg files and their types, not built
 mod widget_ui; // the widget popups in headless Chromium with a partner page on a second origin
