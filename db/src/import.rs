@@ -31,19 +31,32 @@ pub struct Batch<'conn> {
     now: UnixTime,
 }
 
+/// What writing one row did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// The locker changed.
+    Changed,
+    /// The row asked for what was already there (counted as neither
+    /// imported nor rejected).
+    Unchanged,
+    /// An update or deletion of a pair that is not there.
+    Missing,
+}
+
 /// Writes rows inside a batch.
 pub struct Writer<'b> {
     add: Statement<'b>,
     update: Statement<'b>,
+    exists: Statement<'b>,
     delete: Statement<'b>,
     task_id: i64,
     now: UnixTime,
 }
 
 impl Writer<'_> {
-    /// Action A. Returns `false` when the Aadhaar number already had this URI
+    /// Action A; `Unchanged` when the Aadhaar number already had this URI
     /// (the import is idempotent on the pair).
-    pub fn add(&mut self, doc: &DocRow<'_>) -> DbResult<bool> {
+    pub fn add(&mut self, doc: &DocRow<'_>) -> DbResult<Applied> {
         let inserted = self.add.execute(params![
             doc.aadhaar_hmac,
             doc.aadhaar_enc,
@@ -59,12 +72,16 @@ impl Writer<'_> {
             self.task_id,
             self.now
         ])?;
-        Ok(inserted == 1)
+        Ok(if inserted == 1 {
+            Applied::Changed
+        } else {
+            Applied::Unchanged
+        })
     }
 
-    /// Action U: replaces the metadata of an existing Aadhaar + URI pair.
-    /// Returns `false` when there is no such pair.
-    pub fn update(&mut self, doc: &DocRow<'_>) -> DbResult<bool> {
+    /// Action U: replaces the metadata of an existing Aadhaar + URI pair;
+    /// `Unchanged` when it already was so, `Missing` when there is no pair.
+    pub fn update(&mut self, doc: &DocRow<'_>) -> DbResult<Applied> {
         let changed = self.update.execute(params![
             doc.aadhaar_hmac,
             doc.uri,
@@ -76,13 +93,22 @@ impl Writer<'_> {
             self.task_id,
             self.now
         ])?;
-        Ok(changed == 1)
+        Ok(if changed == 1 {
+            Applied::Changed
+        } else if self.exists.exists(params![doc.aadhaar_hmac, doc.uri])? {
+            Applied::Unchanged
+        } else {
+            Applied::Missing
+        })
     }
 
-    /// Action D: removes the URI from that Aadhaar number's locker. Returns
-    /// `false` when it was not there.
-    pub fn delete(&mut self, aadhaar_hmac: &[u8], uri: &str) -> DbResult<bool> {
-        Ok(self.delete.execute(params![aadhaar_hmac, uri])? == 1)
+    /// Action D: removes the URI from that Aadhaar number's locker;
+    /// `Missing` when it was not there.
+    pub fn delete(&mut self, aadhaar_hmac: &[u8], uri: &str) -> DbResult<Applied> {
+        Ok(match self.delete.execute(params![aadhaar_hmac, uri])? {
+            1 => Applied::Changed,
+            _ => Applied::Missing,
+        })
     }
 }
 
@@ -107,8 +133,13 @@ impl Batch<'_> {
             update: self.tx.prepare(
                 "UPDATE issued_docs SET doc_name = ?3, issued_on = ?4, valid_from = ?5, valid_to = ?6,
                      time_stamp = ?7, task_id = ?8, updated_at = ?9
-                 WHERE aadhaar_hmac = ?1 AND uri = ?2",
+                 WHERE aadhaar_hmac = ?1 AND uri = ?2
+                   AND (doc_name IS NOT ?3 OR issued_on IS NOT ?4 OR valid_from IS NOT ?5
+                        OR valid_to IS NOT ?6 OR time_stamp IS NOT ?7)",
             )?,
+            exists: self
+                .tx
+                .prepare("SELECT 1 FROM issued_docs WHERE aadhaar_hmac = ?1 AND uri = ?2")?,
             delete: self
                 .tx
                 .prepare("DELETE FROM issued_docs WHERE aadhaar_hmac = ?1 AND uri = ?2")?,

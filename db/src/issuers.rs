@@ -17,6 +17,9 @@ pub struct Issuer {
     /// The repository's API key, sealed with the master key.
     pub pull_api_key_enc: Option<Vec<u8>>,
     pub created_at: UnixTime,
+    /// Whether the Pull URLs were set by the issuer in its portal (so they
+    /// are called on public addresses only), not by the operator.
+    pub pull_set_in_portal: bool,
 }
 
 /// What `insert` needs to register an issuer.
@@ -33,7 +36,8 @@ pub struct NewIssuer<'a> {
     pub now: UnixTime,
 }
 
-const ISSUER_COLUMNS: &str = "id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at";
+const ISSUER_COLUMNS: &str =
+    "id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at, pull_set_in_portal";
 
 fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
     Ok(Issuer {
@@ -45,6 +49,7 @@ fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
         pull_org_id: row.get(5)?,
         pull_api_key_enc: row.get(6)?,
         created_at: row.get(7)?,
+        pull_set_in_portal: row.get(8)?,
     })
 }
 
@@ -105,8 +110,8 @@ pub fn list(conn: &Connection) -> DbResult<Vec<Issuer>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Sets how the locker reaches the issuer's repository. `api_key_enc` of
-/// `None` keeps the stored key.
+/// Sets how the locker reaches the issuer's repository, as the issuer set it
+/// in its portal. `api_key_enc` of `None` keeps the stored key.
 pub fn set_pull(
     conn: &Connection,
     id: &str,
@@ -117,7 +122,7 @@ pub fn set_pull(
 ) -> DbResult<()> {
     let changed = conn.execute(
         "UPDATE issuers SET pull_uri_url = ?2, pull_doc_url = ?3, pull_org_id = ?4,
-             pull_api_key_enc = COALESCE(?5, pull_api_key_enc)
+             pull_api_key_enc = COALESCE(?5, pull_api_key_enc), pull_set_in_portal = 1
          WHERE id = ?1",
         params![id, uri_url, doc_url, org_id, api_key_enc],
     )?;

@@ -1,8 +1,8 @@
 //! Failed sign-ins, counted per throttle key inside a time window.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
-use crate::{DbResult, UnixTime};
+use crate::{Db, DbResult, UnixTime};
 
 /// The failures of one key since a moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,59 @@ pub fn record(conn: &mut Connection, keys: &[&str], now: UnixTime, purge_before:
         )?;
     }
     tx.commit()?;
+    Ok(())
+}
+
+/// What [`reserve`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reservation {
+    /// A failure was recorded under each key ahead of the check: these rows,
+    /// to be [`release`]d if the attempt turns out not to fail.
+    Reserved(Vec<i64>),
+    /// A key was at its limit; nothing was recorded. Each key's window.
+    Full(Vec<Window>),
+}
+
+/// Records a failure under each `(key, limit)` ahead of a password check,
+/// unless one key already has `limit` failures at or after `since`. Counting
+/// and recording are one write transaction, so parallel attempts cannot all
+/// pass the count before any of them is recorded. Failures older than
+/// `purge_before` are dropped.
+pub fn reserve(
+    db: &Db,
+    keys: &[(&str, u32)],
+    now: UnixTime,
+    since_time: UnixTime,
+    purge_before: UnixTime,
+) -> DbResult<Reservation> {
+    let mut conn = db.conn()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.execute("DELETE FROM login_failures WHERE failed_at < ?1", [purge_before])?;
+    let windows = keys
+        .iter()
+        .map(|(key, _)| since(&tx, key, since_time))
+        .collect::<DbResult<Vec<_>>>()?;
+    if windows.iter().zip(keys).any(|(w, (_, limit))| w.count >= *limit) {
+        return Ok(Reservation::Full(windows));
+    }
+    let mut rows = Vec::with_capacity(keys.len());
+    for (key, _) in keys {
+        tx.execute(
+            "INSERT INTO login_failures (key, failed_at) VALUES (?1, ?2)",
+            params![key, now],
+        )?;
+        rows.push(tx.last_insert_rowid());
+    }
+    tx.commit()?;
+    Ok(Reservation::Reserved(rows))
+}
+
+/// Takes back failures recorded by [`reserve`] for an attempt that did not fail.
+pub fn release(db: &Db, rows: &[i64]) -> DbResult<()> {
+    let conn = db.conn()?;
+    for row in rows {
+        conn.execute("DELETE FROM login_failures WHERE rowid = ?1", [row])?;
+    }
     Ok(())
 }
 
@@ -82,5 +135,40 @@ mod tests {
         // Recording purges what has left the window.
         record(&mut conn, &["account:3"], 1000, 250).unwrap();
         assert_eq!(since(&conn, "address:10.0.0.1", 0).unwrap().count, 1);
+    }
+
+    #[test]
+    fn reservations_stop_at_the_limit_and_can_be_released() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), 2).unwrap();
+        let keys = [("account:1", 2), ("address:a", 10)];
+        let Reservation::Reserved(first) = reserve(&db, &keys, 100, 0, 0).unwrap() else {
+            panic!("under the limit")
+        };
+        assert!(matches!(
+            reserve(&db, &keys, 101, 0, 0).unwrap(),
+            Reservation::Reserved(_)
+        ));
+        let Reservation::Full(windows) = reserve(&db, &keys, 102, 0, 0).unwrap() else {
+            panic!("at the limit")
+        };
+        assert_eq!(
+            windows[0],
+            Window {
+                count: 2,
+                oldest: Some(100)
+            }
+        );
+        assert_eq!(
+            since(&db.conn().unwrap(), "address:a", 0).unwrap().count,
+            2,
+            "a refusal records nothing"
+        );
+        release(&db, &first).unwrap();
+        assert_eq!(since(&db.conn().unwrap(), "account:1", 0).unwrap().count, 1);
+        assert!(matches!(
+            reserve(&db, &keys, 103, 0, 0).unwrap(),
+            Reservation::Reserved(_)
+        ));
     }
 }

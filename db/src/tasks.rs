@@ -4,7 +4,7 @@
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
-use crate::{DbError, DbResult, UnixTime};
+use crate::{Db, DbError, DbResult, UnixTime};
 
 /// Where a task's file came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,6 +74,24 @@ pub fn insert(conn: &Connection, new: &NewTask<'_>) -> DbResult<i64> {
         params![new.issuer_id, new.source.as_str(), new.file_name, new.stored_path, new.bytes_total as i64, new.txn, new.now],
     )?;
     Ok(conn.last_insert_rowid())
+}
+
+/// Queues a pushed file and records its `txn` (used by `org_id` at
+/// `new.now`) in one transaction, so a crash keeps both or neither: a txn
+/// is never used up by a push that was not queued. `None` when the txn was
+/// used at or after `remember_since` (a replay), and nothing is written.
+pub fn insert_pushed(db: &Db, new: &NewTask<'_>, org_id: &str, remember_since: UnixTime) -> DbResult<Option<i64>> {
+    let txn = new
+        .txn
+        .ok_or_else(|| DbError::Other("a pushed task needs its txn".into()))?;
+    let mut conn = db.conn()?;
+    let tx = conn.transaction()?;
+    if !crate::txns::record(&tx, org_id, txn, new.now, remember_since)? {
+        return Ok(None);
+    }
+    let id = insert(&tx, new)?;
+    tx.commit()?;
+    Ok(Some(id))
 }
 
 const COLUMNS: &str = "id, issuer_id, source, file_name, stored_path, bytes_total, txn, status, error,

@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use openlocker_db::Db;
 
-use crate::crypto::Keys;
-use crate::error::Error;
-use crate::replay::ReplayGuard;
-use crate::repo::cache::RepoCache;
-use crate::settings::Settings;
-use crate::verify_gate::VerifyGate;
+use crate::locker::verify_gate::VerifyGate;
+use crate::platform::crypto::Keys;
+use crate::platform::error::Error;
+use crate::platform::settings::Settings;
+use crate::repository::cache::RepoCache;
+use crate::wire::replay::ReplayGuard;
 
 /// Everything a service needs; cheap to clone.
 #[derive(Clone)]
@@ -31,12 +31,17 @@ impl App {
     /// Opens the data folder: creates it, its master key and its database on
     /// first use, and migrates the database.
     pub fn open(settings: Settings) -> Result<App, Error> {
-        std::fs::create_dir_all(&settings.data_dir).map_err(|e| {
+        crate::platform::data_dir::prepare(&settings.data_dir).map_err(|e| {
             Error::Internal(format!(
                 "cannot create data folder {}: {e}",
                 settings.data_dir.display()
             ))
         })?;
+        crate::platform::passwords::limit(
+            settings.password_hash_concurrency,
+            settings.password_hash_queue,
+            std::time::Duration::from_secs(settings.password_hash_wait_seconds),
+        );
         let keys = Keys::load_or_create(&settings.data_dir)?;
         let db = Db::open(&settings.db_path(), 8)?;
         let app = App {
@@ -74,5 +79,48 @@ impl App {
     /// Where request bodies are spooled while they are read.
     pub fn incoming_dir(&self) -> PathBuf {
         self.settings.data_dir.join("incoming")
+    }
+
+    /// A new spool file's path in [`Self::incoming_dir`].
+    pub fn spool_path(&self, extension: &str) -> PathBuf {
+        self.incoming_dir().join(spool_name(extension))
+    }
+}
+
+/// A new spool file name, `<pid>-<random>.<extension>`: the process id
+/// tells a server starting up which spools are left by a dead process
+/// (see [`is_stale_spool`]).
+pub fn spool_name(extension: &str) -> String {
+    format!(
+        "{}-{}.{extension}",
+        std::process::id(),
+        crate::platform::crypto::random_hex(16)
+    )
+}
+
+/// Whether the spool file `name` belongs to no running server: its process
+/// is gone (or is this one, just started), or it has no process id at all.
+pub fn is_stale_spool(name: &str, alive: impl Fn(u32) -> bool) -> bool {
+    match name.split_once('-').and_then(|(pid, _)| pid.parse::<u32>().ok()) {
+        Some(pid) => pid == std::process::id() || !alive(pid),
+        None => true,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spools_of_dead_processes_are_stale_and_a_live_ones_are_kept() {
+        let name = spool_name("part");
+        assert!(name.starts_with(&format!("{}-", std::process::id())));
+        assert!(
+            is_stale_spool(&name, |_| true),
+            "ours, at start-up, are left by a crash"
+        );
+        assert!(is_stale_spool("4242-ab.part", |_| false));
+        assert!(!is_stale_spool("4242-ab.part", |pid| pid == 4242));
+        assert!(is_stale_spool("0123abcd.part", |_| true), "the old unnamed form");
     }
 }

@@ -3,8 +3,10 @@
 use actix_web::{App as ActixApp, HttpServer, middleware, web};
 
 use crate::app::App;
-use crate::error::Error;
-use crate::{jobs, routes};
+use crate::http::connection_cap::Connections;
+use crate::http::routes;
+use crate::jobs;
+use crate::platform::error::Error;
 
 /// Runs until the process is stopped.
 pub async fn run(app: App) -> Result<(), Error> {
@@ -20,26 +22,43 @@ pub async fn run(app: App) -> Result<(), Error> {
         app
     };
     remove_stale_spools(&app);
-    match crate::uploads::remove_orphans(&app) {
+    match crate::locker::uploads::remove_orphans(&app) {
         Ok(0) => {}
         Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
         Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
     }
+    match crate::repository::store::seal_legacy(&crate::repository::store_dir(&app), &app.keys.file_cipher()) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
+        Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
+    }
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
+    let connections = Connections::new(app.settings.max_connections_per_address);
     let server = HttpServer::new(move || {
         ActixApp::new()
             .app_data(data.clone())
             .wrap(middleware::Compress::default())
-            .wrap(middleware::Logger::new("%r %s %b %Dms").exclude("/healthz"))
+            .wrap(middleware::from_fn(crate::http::headers::json_headers))
+            .wrap(middleware::from_fn(crate::http::slow_body::cut_slow_bodies))
+            .wrap(middleware::from_fn(crate::http::connection_cap::refuse_over_cap))
+            .wrap(
+                middleware::Logger::new("%{request}xi %s %b %Dms")
+                    .custom_request_replace("request", |req| {
+                        let target = req.uri().path_and_query().map_or("/", |p| p.as_str());
+                        format!("{} {}", req.method(), crate::platform::logging::redact_target(target))
+                    })
+                    .exclude("/healthz"),
+            )
             .configure(routes::configure)
     })
     // Answers are written in parts (a Pull Doc answer: XML head, cached
     // base64, XML tail); without TCP_NODELAY, Nagle's algorithm holds a
     // small last part until the client's delayed ACK, up to 40 ms.
-    .on_connect(|connection, _| {
+    .on_connect(move |connection, data| {
         if let Some(tcp) = connection.downcast_ref::<actix_web::rt::net::TcpStream>() {
             let _ = tcp.set_nodelay(true);
+            connections.opened(tcp.peer_addr().ok(), data);
         }
     })
     .listen(listener)
@@ -57,7 +76,7 @@ pub async fn run(app: App) -> Result<(), Error> {
 }
 
 /// Writes the Pull txns that are checked in memory to SQLite (see
-/// [`crate::replay`]).
+/// [`crate::wire::replay`]).
 fn flush_txns_every_second(app: &App) -> Result<(), Error> {
     let app = app.clone();
     std::thread::Builder::new()
@@ -79,15 +98,15 @@ fn flush_txns(app: &App) {
 }
 
 /// Removes request bodies left in the spool folder by a server that died
-/// mid-request (an hour old at least, so a second server on the same data
-/// folder keeps its own).
+/// mid-request, at once; a second server on the same data folder, still
+/// running, keeps its own (spools are named by process id).
 fn remove_stale_spools(app: &App) {
     let Ok(entries) = std::fs::read_dir(app.incoming_dir()) else {
         return;
     };
-    let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let alive = |pid: u32| std::path::Path::new(&format!("/proc/{pid}")).exists();
     for entry in entries.flatten() {
-        let stale = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < hour_ago);
+        let stale = crate::app::is_stale_spool(&entry.file_name().to_string_lossy(), alive);
         if stale && std::fs::remove_file(entry.path()).is_ok() {
             tracing::info!(file = %entry.path().display(), "removed a stale spooled body");
         }

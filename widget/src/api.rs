@@ -1,17 +1,20 @@
-//! The only place that talks to the server: JSON calls, document fetches
-//! as blobs, and uploads through XMLHttpRequest (for upload progress).
-//! Every call that changes state carries the session's CSRF token.
+//! Every endpoint the app calls, as a typed function: the only place that
+//! names a server URL. The JSON types come from `openlocker-proto`, which
+//! the server uses too. Calls that change state take the session's CSRF
+//! token.
 
-use gloo_net::http::{Method, Request, RequestBuilder, Response};
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::Closure;
+mod transport;
 
-/// The CSRF header the server checks on every non-GET request.
-pub const CSRF_HEADER: &str = "X-CSRF-Token";
+use gloo_net::http::Method;
+use openlocker_proto::locker::{
+    ActivityPage, IssuedDoc, Login, Me, PullOutcome, PullRequest, SearchableIssuer, SignUp,
+};
+use openlocker_proto::uploads::{FileChange, Folder, FolderName, UploadedFile};
+use openlocker_proto::widget::{CheckedRequester, Minted, SaveRequest, ShareEntry, ShareRequest, WidgetRequest};
+use serde::de::IgnoredAny;
+use transport::{call, encode, fetch_blob, get, post_public};
 
-/// A refusal or failure, from the server's `{"error","message"}` or the network.
+/// A refusal or failure, from the server's error body or the network.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiError {
     /// The HTTP status; 0 when the server could not be reached.
@@ -26,145 +29,160 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn network(e: impl std::fmt::Display) -> ApiError {
-        ApiError {
-            status: 0,
-            message: e.to_string(),
-            field: None,
-            retry_after: None,
-            code: None,
-        }
-    }
-
     /// The issuer's repository did not answer (502, 504).
     pub fn issuer_unavailable(&self) -> bool {
         matches!(self.status, 502 | 504)
     }
 }
 
-async fn error_of(resp: Response) -> ApiError {
-    let retry_after = resp.headers().get("Retry-After");
-    let body: serde_json::Value = resp.json().await.unwrap_or_default();
-    ApiError {
-        status: resp.status(),
-        message: body["message"].as_str().unwrap_or_default().to_owned(),
-        field: body["field"].as_str().map(str::to_owned),
-        retry_after,
-        code: body["code"].as_u64().and_then(|c| u16::try_from(c).ok()),
-    }
+/// What the calls answer.
+pub type ApiResult<T> = Result<T, ApiError>;
+
+/// `GET /api/me`: who is signed in.
+pub async fn me() -> ApiResult<Me> {
+    get("/api/me").await
 }
 
-async fn send(req: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
-    let resp = req
-        .map_err(ApiError::network)?
-        .send()
-        .await
-        .map_err(ApiError::network)?;
-    if resp.ok() { Ok(resp) } else { Err(error_of(resp).await) }
+/// `POST /api/login`: opens a session (its cookie).
+pub async fn sign_in(login: &Login) -> ApiResult<()> {
+    post_public::<_, IgnoredAny>("/api/login", login).await.map(drop)
 }
 
-async fn json_of<T: DeserializeOwned>(resp: Response) -> Result<T, ApiError> {
-    let text = resp.text().await.map_err(ApiError::network)?;
-    let text = if text.is_empty() { "null" } else { text.as_str() };
-    serde_json::from_str(text).map_err(ApiError::network)
+/// `POST /api/signup`: opens a locker and signs in.
+pub async fn sign_up(form: &SignUp) -> ApiResult<()> {
+    post_public::<_, IgnoredAny>("/api/signup", form).await.map(drop)
 }
 
-/// A GET of JSON.
-pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    json_of(send(Request::get(url).build()).await?).await
-}
-
-fn with_csrf(method: Method, url: &str, csrf: &str) -> RequestBuilder {
-    RequestBuilder::new(url).method(method).header(CSRF_HEADER, csrf)
-}
-
-/// A POST, PUT or DELETE with an optional JSON body; answers the status and
-/// the JSON body (`null` when empty).
-pub async fn call<B: Serialize, T: DeserializeOwned>(
-    method: Method,
-    url: &str,
-    csrf: &str,
-    body: Option<&B>,
-) -> Result<(u16, T), ApiError> {
-    let builder = with_csrf(method, url, csrf);
-    let req = match body {
-        Some(body) => builder.json(body),
-        None => builder.build(),
+/// `POST /api/logout`, or with `everywhere` `POST /api/logout-everywhere`.
+pub async fn sign_out(csrf: &str, everywhere: bool) -> ApiResult<()> {
+    let url = if everywhere {
+        "/api/logout-everywhere"
+    } else {
+        "/api/logout"
     };
-    let resp = send(req).await?;
-    let status = resp.status();
-    Ok((status, json_of(resp).await?))
+    call::<(), IgnoredAny>(Method::POST, url, csrf, None).await.map(drop)
 }
 
-/// Sign-in and sign-up need no CSRF token (there is no session yet).
-pub async fn post_public<B: Serialize, T: DeserializeOwned>(url: &str, body: &B) -> Result<T, ApiError> {
-    json_of(send(Request::post(url).json(body)).await?).await
+/// `GET /api/issued`.
+pub async fn issued() -> ApiResult<Vec<IssuedDoc>> {
+    get("/api/issued").await
 }
 
-/// A file fetched whole, as a blob with the server's content type.
-pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, ApiError> {
-    let resp = send(Request::get(url).build()).await?;
-    let content_type = resp.headers().get("Content-Type").unwrap_or_default();
-    let bytes = resp.binary().await.map_err(ApiError::network)?;
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes.as_slice()));
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type(&content_type);
-    web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)
-        .map_err(|e| ApiError::network(format!("{e:?}")))
+/// `GET /api/issued/{uri}/file`: the document, pulled live from its issuer.
+pub async fn issued_file(uri: &str) -> ApiResult<web_sys::Blob> {
+    fetch_blob(&format!("/api/issued/{}/file", encode(uri))).await
 }
 
-/// POSTs `file` as the raw body to `url`; `progress` gets (sent, total)
-/// bytes, `done` the outcome.
+/// `GET /api/issuers`: the issuers that can be searched (404 when this
+/// locker has no Pull URI search).
+pub async fn issuers() -> ApiResult<Vec<SearchableIssuer>> {
+    get("/api/issuers").await
+}
+
+/// `POST /api/pull`: a Pull URI search.
+pub async fn pull(csrf: &str, request: &PullRequest) -> ApiResult<PullOutcome> {
+    call(Method::POST, "/api/pull", csrf, Some(request)).await
+}
+
+/// `GET /api/activity?limit=N&before=ID`: a page of the log.
+pub async fn activity(before: Option<i64>, limit: u32) -> ApiResult<ActivityPage> {
+    let mut url = format!("/api/activity?limit={limit}");
+    if let Some(before) = before {
+        url.push_str(&format!("&before={before}"));
+    }
+    get(&url).await
+}
+
+/// `GET /api/folders`.
+pub async fn folders() -> ApiResult<Vec<Folder>> {
+    get("/api/folders").await
+}
+
+/// `POST /api/folders`.
+pub async fn create_folder(csrf: &str, name: &str) -> ApiResult<()> {
+    let body = FolderName { name: name.to_owned() };
+    call::<_, IgnoredAny>(Method::POST, "/api/folders", csrf, Some(&body))
+        .await
+        .map(drop)
+}
+
+/// `PUT /api/folders/{id}`.
+pub async fn rename_folder(csrf: &str, id: i64, name: &str) -> ApiResult<()> {
+    let body = FolderName { name: name.to_owned() };
+    let url = format!("/api/folders/{id}");
+    call::<_, IgnoredAny>(Method::PUT, &url, csrf, Some(&body))
+        .await
+        .map(drop)
+}
+
+/// `DELETE /api/folders/{id}` (an empty folder only).
+pub async fn delete_folder(csrf: &str, id: i64) -> ApiResult<()> {
+    let url = format!("/api/folders/{id}");
+    call::<(), IgnoredAny>(Method::DELETE, &url, csrf, None).await.map(drop)
+}
+
+/// `GET /api/uploaded`.
+pub async fn uploaded() -> ApiResult<Vec<UploadedFile>> {
+    get("/api/uploaded").await
+}
+
+/// `GET /api/uploaded/{id}/file`.
+pub async fn uploaded_file(id: i64) -> ApiResult<web_sys::Blob> {
+    fetch_blob(&format!("/api/uploaded/{id}/file")).await
+}
+
+/// `POST /api/uploaded?name=N&folder=ID`, the file as the body; `progress`
+/// gets (sent, total) bytes, `done` the outcome.
 pub fn upload(
-    url: &str,
     csrf: &str,
     file: &web_sys::File,
+    folder: Option<i64>,
     progress: impl Fn(f64, f64) + 'static,
-    done: impl Fn(Result<(), ApiError>) + 'static,
-) -> Result<(), ApiError> {
-    let fail = |e: wasm_bindgen::JsValue| ApiError::network(format!("{e:?}"));
-    let xhr = web_sys::XmlHttpRequest::new().map_err(fail)?;
-    xhr.open("POST", url).map_err(fail)?;
-    xhr.set_request_header(CSRF_HEADER, csrf).map_err(fail)?;
-    let content_type = if file.type_().is_empty() {
-        "application/octet-stream".to_owned()
-    } else {
-        file.type_()
-    };
-    xhr.set_request_header("Content-Type", &content_type).map_err(fail)?;
-    let on_progress = Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-        if e.length_computable() {
-            progress(e.loaded(), e.total());
-        }
-    });
-    xhr.upload()
-        .map_err(fail)?
-        .set_onprogress(Some(on_progress.into_js_value().unchecked_ref()));
-    let answered = xhr.clone();
-    let on_done = Closure::<dyn FnMut(web_sys::Event)>::new(move |_: web_sys::Event| {
-        let status = answered.status().unwrap_or(0);
-        if (200..300).contains(&status) {
-            done(Ok(()));
-            return;
-        }
-        let text = answered.response_text().ok().flatten().unwrap_or_default();
-        let body: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        done(Err(ApiError {
-            status,
-            message: body["message"].as_str().unwrap_or_default().to_owned(),
-            field: None,
-            retry_after: None,
-            code: None,
-        }));
-    });
-    // `loadend` follows success, failure and abort alike.
-    // The callbacks belong to JS from here on: they outlive this call and
-    // are collected with the request.
-    xhr.set_onloadend(Some(on_done.into_js_value().unchecked_ref()));
-    xhr.send_with_opt_blob(Some(file)).map_err(fail)
+    done: impl Fn(ApiResult<()>) + 'static,
+) -> ApiResult<()> {
+    let mut url = format!("/api/uploaded?name={}", encode(&file.name()));
+    if let Some(folder) = folder {
+        url.push_str(&format!("&folder={folder}"));
+    }
+    transport::upload(&url, csrf, file, progress, done)
 }
 
-/// The path segment or query value, percent-encoded.
-pub fn encode(part: &str) -> String {
-    js_sys::encode_uri_component(part).into()
+/// `PUT /api/uploaded/{id}`: rename and/or move.
+pub async fn change_file(csrf: &str, id: i64, change: &FileChange) -> ApiResult<()> {
+    let url = format!("/api/uploaded/{id}");
+    call::<_, IgnoredAny>(Method::PUT, &url, csrf, Some(change))
+        .await
+        .map(drop)
+}
+
+/// `DELETE /api/uploaded/{id}`.
+pub async fn delete_file(csrf: &str, id: i64) -> ApiResult<()> {
+    let url = format!("/api/uploaded/{id}");
+    call::<(), IgnoredAny>(Method::DELETE, &url, csrf, None).await.map(drop)
+}
+
+/// `GET /api/shares`.
+pub async fn shares() -> ApiResult<Vec<ShareEntry>> {
+    get("/api/shares").await
+}
+
+/// `POST /api/shares/{id}/revoke`.
+pub async fn revoke_share(csrf: &str, id: i64) -> ApiResult<()> {
+    let url = format!("/api/shares/{id}/revoke");
+    call::<(), IgnoredAny>(Method::POST, &url, csrf, None).await.map(drop)
+}
+
+/// `POST /api/shares`: mints the document URL for the partner.
+pub async fn share(csrf: &str, request: &ShareRequest) -> ApiResult<Minted> {
+    call(Method::POST, "/api/shares", csrf, Some(request)).await
+}
+
+/// `POST /api/saves`: the locker fetches the partner's document.
+pub async fn save(csrf: &str, request: &SaveRequest) -> ApiResult<UploadedFile> {
+    call(Method::POST, "/api/saves", csrf, Some(request)).await
+}
+
+/// `POST /widget/api/check`: whether a partner page's request is good.
+pub async fn check_widget(request: &WidgetRequest) -> ApiResult<CheckedRequester> {
+    post_public("/widget/api/check", request).await
 }

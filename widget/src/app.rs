@@ -6,7 +6,6 @@ use yew_router::prelude::*;
 
 use crate::api;
 use crate::layout::Layout;
-use crate::model::Me;
 use crate::state::{Action, AppState, Ctx};
 
 /// The application.
@@ -17,7 +16,7 @@ pub fn app() -> Html {
         let state = state.clone();
         use_effect_with((), move |_| {
             spawn_local(async move {
-                match api::get::<Me>("/api/me").await {
+                match api::me().await {
                     Ok(me) => state.dispatch(Action::SignedIn(me)),
                     Err(_) => state.dispatch(Action::Checked),
                 }

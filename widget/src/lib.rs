@@ -1,18 +1,27 @@
 //! OpenLocker's browser app (Yew/WASM): the resident portal under
-//! `/locker/`, with a router that the widget popups will join. The
-//! partner-page loaders (dl.js, savelocker.js) stay outside Yew to keep
-//! them small.
+//! `/locker/` and the partner widgets' popups under `/widget/`. The JSON
+//! types and the Aadhaar check come from `openlocker-proto`, shared with
+//! the server. The partner-page loaders (dl.js, savelocker.js) stay outside
+//! Yew to keep them small.
+//!
+//! - `app`, `layout`, `route`: the root, the page frame, the routes;
+//! - `api`: every server endpoint as a typed function (the only place that
+//!   fetches); `hooks`: the load-on-mount fetch;
+//! - `state`: the shared state (reducer); `i18n`: every string, English
+//!   and Hindi; `ui`: small shared pieces;
+//! - `screens/`: `account/` (sign-in, sign-up), `locker/` (the portal),
+//!   `popup/` (the widget popups).
 
 mod api;
 mod app;
+mod hooks;
 mod i18n;
 mod layout;
-mod model;
 mod route;
+mod safe_view;
 mod screens;
 mod state;
-mod verhoeff;
-mod widget;
+mod ui;
 
 pub use app::App;
 

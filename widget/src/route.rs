@@ -6,9 +6,14 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::screens::{activity, issued, popup, profile, pull, shares, sign_in, sign_up, uploaded};
+use openlocker_proto::widget::Service;
+
+use crate::screens::account::{sign_in::SignIn, sign_up::SignUp};
+use crate::screens::locker::{
+    activity::Activity, issued::Issued, profile::Profile, pull::Pull, shares::Shares, uploaded::Uploaded,
+};
+use crate::screens::popup::Popup;
 use crate::state::use_app;
-use crate::widget::Service;
 
 #[derive(Clone, Debug, PartialEq, Routable)]
 pub enum Route {
@@ -50,17 +55,17 @@ pub fn screen(props: &ScreenProps) -> Html {
     let app = use_app();
     let signed_in = app.me.is_some();
     match &props.route {
-        Route::SignUp if !signed_in => html! { <sign_up::SignUp /> },
+        Route::SignUp if !signed_in => html! { <SignUp /> },
         Route::NotFound => html! { <p>{ app.lang.t("not_found") }</p> },
-        Route::WidgetShare => html! { <popup::Popup service={Service::Share} /> },
-        Route::WidgetSave => html! { <popup::Popup service={Service::Save} /> },
-        _ if !signed_in => html! { <sign_in::SignIn /> },
-        Route::Home | Route::SignUp | Route::Issued => html! { <issued::Issued /> },
-        Route::Pull => html! { <pull::Pull /> },
-        Route::Uploaded => html! { <uploaded::Uploaded /> },
-        Route::Activity => html! { <activity::Activity /> },
-        Route::Profile => html! { <profile::Profile /> },
-        Route::Shares => html! { <shares::Shares /> },
+        Route::WidgetShare => html! { <Popup service={Service::Share} /> },
+        Route::WidgetSave => html! { <Popup service={Service::Save} /> },
+        _ if !signed_in => html! { <SignIn /> },
+        Route::Home | Route::SignUp | Route::Issued => html! { <Issued /> },
+        Route::Pull => html! { <Pull /> },
+        Route::Uploaded => html! { <Uploaded /> },
+        Route::Activity => html! { <Activity /> },
+        Route::Profile => html! { <Profile /> },
+        Route::Shares => html! { <Shares /> },
     }
 }
 

@@ -5,9 +5,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, ApiResult};
 use crate::i18n::Lang;
-use crate::model::Me;
+use openlocker_proto::locker::Me;
 
 /// The message shown in the status line: a translation key, and details
 /// (a name, the server's words) that stay as they are.
@@ -157,6 +157,24 @@ impl CtxExt for Ctx {
         };
         self.say_error(key, detail);
     }
+}
+
+/// Runs a call that changes something; on success says `key` (with
+/// `detail`) and calls `then` (a reload, say), on failure tells why.
+pub fn perform<F>(app: &Ctx, call: F, key: &'static str, detail: String, then: Callback<()>)
+where
+    F: Future<Output = ApiResult<()>> + 'static,
+{
+    let app = app.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match call.await {
+            Ok(()) => {
+                app.say(key, detail);
+                then.emit(());
+            }
+            Err(e) => app.fail(&e),
+        }
+    });
 }
 
 /// The shared state; the app's root provides it.

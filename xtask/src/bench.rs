@@ -26,15 +26,17 @@ pub fn run(args: &[String]) -> Result {
             import(rows)
         }
         Some("pulldoc") => crate::bench_pulldoc::run(),
+        Some("signin") => crate::bench_load::run(false),
+        Some("load") => crate::bench_load::run(true),
         Some("signing") => crate::bench_signing::run(),
-        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc | signing".into()),
+        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc | signin | load | signing".into()),
     }
 }
 
 /// A valid Aadhaar-like number for row `i`: 11 digits and a Verhoeff check digit.
 fn aadhaar(i: u64) -> String {
     let body = format!("{}", 20_000_000_000u64 + i);
-    let check = openlocker::aadhaar::verhoeff_check_digit(body.as_bytes());
+    let check = openlocker::platform::aadhaar::verhoeff_check_digit(body.as_bytes());
     format!("{body}{check}")
 }
 
@@ -274,7 +276,7 @@ fn sqlite_import(csv_path: &Path, work: &Path) -> Result<Duration> {
 }
 
 /// The process's peak resident set (VmHWM), in kB.
-fn peak_rss_kb(pid: u32) -> Result<u64> {
+pub(crate) fn peak_rss_kb(pid: u32) -> Result<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|e| e.to_string())?;
     status
         .lines()

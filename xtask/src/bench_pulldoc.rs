@@ -44,7 +44,7 @@ fn pdf_of_100_kb() -> Vec<u8> {
     pdf
 }
 
-fn json_of(bin: &Path, data: &Path, args: &[&str]) -> Result<serde_json::Value> {
+pub(crate) fn json_of(bin: &Path, data: &Path, args: &[&str]) -> Result<serde_json::Value> {
     let out = Command::new(bin)
         .arg("--data-dir")
         .arg(data)
@@ -58,7 +58,8 @@ fn json_of(bin: &Path, data: &Path, args: &[&str]) -> Result<serde_json::Value> 
     serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())
 }
 
-struct Killed(Child);
+/// A child process killed when dropped.
+pub(crate) struct Killed(pub(crate) Child);
 
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -80,6 +81,40 @@ impl Drop for Terminated {
 
 fn measure(bin: &Path, work: &Path) -> Result {
     let data = work.join("data");
+    let script = prepare_pull_doc(bin, work, &data)?;
+    let (server, base) = start_server(bin, &data)?;
+    let wrk_out = wrk(&[
+        &format!("-s{}", script.display()),
+        &format!("{base}/repository/api/pulldoc/1/xml"),
+    ])?;
+    drop(server);
+    let openlocker_rps = requests_per_second(&wrk_out)?;
+    // Every answer must carry the document: 4/3 of the PDF in base64.
+    let per_answer = bytes_per_answer(&wrk_out)?;
+    let least = (pdf_of_100_kb().len() * 4 / 3) as f64;
+    if per_answer < least {
+        return Err(format!(
+            "answers average {per_answer:.0} bytes, less than a document's {least:.0}: some were refused\n{wrk_out}"
+        ));
+    }
+
+    let nginx_rps = nginx_rate(work, &work.join("doc.pdf"))?;
+    println!("bench pulldoc: one 100 KB PDF, {CONNECTIONS} connections, {SECONDS} s, wrk on loopback, 2 cores shared");
+    println!(
+        "  openlocker Pull Doc (keyhash, ts window, fresh txn recorded, base64 XML): {openlocker_rps:.0} requests/s ({per_answer:.0} bytes per answer)"
+    );
+    println!("  nginx static file: {nginx_rps:.0} requests/s");
+    println!(
+        "  ratio openlocker / nginx: {:.2} (target >= 0.5)",
+        openlocker_rps / nginx_rps
+    );
+    Ok(())
+}
+
+/// A repository in `data` with a client and one 100 KB PDF (`work/doc.pdf`),
+/// and the wrk script that pulls it with a fresh txn per request.
+pub(crate) fn prepare_pull_doc(bin: &Path, work: &Path, data: &Path) -> Result<std::path::PathBuf> {
+    let data = data.to_owned();
     let pdf_path = work.join("doc.pdf");
     std::fs::write(&pdf_path, pdf_of_100_kb()).map_err(|e| e.to_string())?;
     json_of(
@@ -137,10 +172,15 @@ fn measure(bin: &Path, work: &Path) -> Result {
         format!(r#"" orgId="{org}" keyhash="{keyhash}"><DocDetails><URI>{uri}</URI></DocDetails></PullDocRequest>"#);
     let script = work.join("pulldoc.lua");
     std::fs::write(&script, PULL_DOC_LUA.replace("HEAD", &head).replace("TAIL", &tail)).map_err(|e| e.to_string())?;
+    Ok(script)
+}
 
+/// Starts `openlocker serve` on `data` and a free loopback port; the
+/// process and its base URL.
+pub(crate) fn start_server(bin: &Path, data: &Path) -> Result<(Killed, String)> {
     let mut server = Command::new(bin)
         .arg("--data-dir")
-        .arg(&data)
+        .arg(data)
         .args(["--bind", "127.0.0.1:0", "serve"])
         .env("OPENLOCKER_LOG", "warn")
         .stdout(Stdio::piped())
@@ -157,40 +197,20 @@ fn measure(bin: &Path, work: &Path) -> Result {
         .find(|w| w.starts_with("http://"))
         .ok_or("no server URL")?
         .to_owned();
-    let wrk_out = wrk(&[
-        &format!("-s{}", script.display()),
-        &format!("{base}/repository/api/pulldoc/1/xml"),
-    ])?;
-    drop(server);
-    let openlocker_rps = requests_per_second(&wrk_out)?;
-    // Every answer must carry the document: 4/3 of the PDF in base64.
-    let per_answer = bytes_per_answer(&wrk_out)?;
-    let least = (pdf_of_100_kb().len() * 4 / 3) as f64;
-    if per_answer < least {
-        return Err(format!(
-            "answers average {per_answer:.0} bytes, less than a document's {least:.0}: some were refused\n{wrk_out}"
-        ));
-    }
-
-    let nginx_rps = nginx_rate(work, &pdf_path)?;
-    println!("bench pulldoc: one 100 KB PDF, {CONNECTIONS} connections, {SECONDS} s, wrk on loopback, 2 cores shared");
-    println!(
-        "  openlocker Pull Doc (keyhash, ts window, fresh txn recorded, base64 XML): {openlocker_rps:.0} requests/s ({per_answer:.0} bytes per answer)"
-    );
-    println!("  nginx static file: {nginx_rps:.0} requests/s");
-    println!(
-        "  ratio openlocker / nginx: {:.2} (target >= 0.5)",
-        openlocker_rps / nginx_rps
-    );
-    Ok(())
+    Ok((server, base))
 }
 
 fn wrk(args: &[&str]) -> Result<String> {
+    wrk_run(CONNECTIONS, SECONDS, args)
+}
+
+/// wrk with `connections` over 2 threads for `seconds`, with latencies.
+pub(crate) fn wrk_run(connections: u32, seconds: u32, args: &[&str]) -> Result<String> {
     let out = Command::new("wrk")
         .args([
             "-t2",
-            &format!("-c{CONNECTIONS}"),
-            &format!("-d{SECONDS}s"),
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
             "--latency",
         ])
         .args(args)
@@ -202,7 +222,7 @@ fn wrk(args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
-fn requests_per_second(wrk_out: &str) -> Result<f64> {
+pub(crate) fn requests_per_second(wrk_out: &str) -> Result<f64> {
     wrk_out
         .lines()
         .find_map(|l| l.strip_prefix("Requests/sec:"))

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use openlocker::signature::{Signer, keys, verify};
+use openlocker::wire::signature::{Signer, keys, verify};
 
 use crate::Result;
 
@@ -15,7 +15,7 @@ pub fn run() -> Result {
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let material = keys::generate("Bench Department", "OpenLocker", now - 60).map_err(|e| e.to_string())?;
     let signer = Signer::new(&material).map_err(|e| e.to_string())?;
-    let signed_at = openlocker::dates::now_ts();
+    let signed_at = openlocker::platform::dates::now_ts();
     let xml = |i: usize| {
         format!(
             "<Certificate uri=\"in.bench-MSTN-{i:06}\" signedAt=\"{signed_at}\" name=\"Marks Sheet\"><IssuedBy><Organization code=\"in.bench\" name=\"Bench Board\"/></IssuedBy><IssuedTo><Person name=\"Asha Rao\" dob=\"2001-02-03\"/></IssuedTo><CertificateData pdfSha256=\"{}\"/></Certificate>",

@@ -5,6 +5,9 @@
 //! - `cargo xtask test`: the whole suite, browser tests included.
 //! - `cargo xtask bench import [--rows N]`: the import benchmark.
 //! - `cargo xtask bench pulldoc`: Pull Doc against nginx serving the same file.
+//! - `cargo xtask bench signin` / `load`: 50 connections for 30 s: sign-in
+//!   (peak RSS), then the issued list and Pull Doc (error rate, p50/p99).
+//! - `cargo xtask fuzz [--seconds N]`: each fuzz target for N seconds.
 //! - `cargo xtask bench signing`: signing and verifying one certificate XML, in ms.
 //!
 //! Each installs what a fresh machine lacks: the wasm32 target, the
@@ -12,8 +15,10 @@
 //! chromium-driver (and sqlite3 for the benchmark).
 
 mod bench;
+mod bench_load;
 mod bench_pulldoc;
 mod bench_signing;
+mod fuzz;
 mod tools;
 mod widget;
 
@@ -26,7 +31,8 @@ fn main() -> ExitCode {
         Some("test") => test(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("build-widget") => widget::build(),
-        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signing".into()),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signin | bench load | bench signing | fuzz [--seconds N]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -38,6 +44,11 @@ fn main() -> ExitCode {
 }
 
 type Result<T = ()> = std::result::Result<T, String>;
+
+/// Announces a step of a long task, so a newcomer sees where it is.
+pub fn step(n: usize, of: usize, what: &str) {
+    eprintln!("xtask: [{n}/{of}] {what}");
+}
 
 /// Runs a command, failing with its name when it does not succeed.
 pub fn status(cmd: &mut Command) -> Result {
@@ -55,7 +66,9 @@ fn cargo() -> Command {
 }
 
 fn run(serve_args: &[String]) -> Result {
+    step(1, 2, "building the web app (wasm) and the loader");
     widget::build()?;
+    step(2, 2, "building the server");
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");
     let bind = "127.0.0.1:8080";
@@ -75,14 +88,27 @@ fn run(serve_args: &[String]) -> Result {
 }
 
 fn test(extra: &[String]) -> Result {
+    step(
+        1,
+        5,
+        "checking the tools (chromium, chromedriver; installed when missing)",
+    );
     let browser = tools::ensure_browser()?;
+    step(2, 5, "building the web app (wasm) and the loader");
     // The independent peers of the signed e-document tests.
     tools::ensure_debian_packages(&["xmlsec1", "openssl"], &["xmlsec1", "openssl"])?;
     widget::build()?;
+    step(3, 5, "building the server");
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");
     // The widget's pure logic (Verhoeff, translations, JSON shapes) natively.
+    step(4, 5, "the web app's unit tests");
     status(cargo().args(["test", "--package", "openlocker-widget", "--lib"]))?;
+    step(
+        5,
+        5,
+        "the server, storage and end-to-end tests (browser tests included)",
+    );
     status(
         cargo()
             .args(["test", "--workspace", "--exclude", "openlocker-widget"])

@@ -8,9 +8,8 @@ use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::crypto;
-use crate::error::Error;
-use crate::sealed_file::Encoder;
+use crate::platform::error::Error;
+use crate::platform::sealed_file::Encoder;
 
 /// A spooled body; the file is removed when this is dropped.
 pub struct Spooled {
@@ -47,6 +46,18 @@ fn too_large(limit: u64) -> Error {
 /// `Content-Length` says it will).
 pub async fn spool(
     req: &HttpRequest,
+    payload: web::Payload,
+    dir: &Path,
+    limit: u64,
+    cipher: aes_gcm::Aes256Gcm,
+) -> Result<Spooled, Error> {
+    spool_after(req, &[], payload, dir, limit, cipher).await
+}
+
+/// [`spool`], for a body whose first bytes, `head`, were already read.
+pub async fn spool_after(
+    req: &HttpRequest,
+    head: &[u8],
     mut payload: web::Payload,
     dir: &Path,
     limit: u64,
@@ -56,14 +67,15 @@ pub async fn spool(
         return Err(too_large(limit));
     }
     let mut spooled = Spooled {
-        path: dir.join(format!("{}.part", crypto::random_hex(16))),
-        bytes: 0,
+        path: dir.join(crate::app::spool_name("part")),
+        bytes: head.len() as u64,
     };
     let file = tokio::fs::File::create(&spooled.path).await?;
     let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, file);
     let mut encoder = Encoder::new(cipher)?;
+    writer.write_all(&encoder.push(head)?).await?;
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| Error::Invalid(format!("the request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(unreadable)?;
         spooled.bytes += chunk.len() as u64;
         if spooled.bytes > limit {
             return Err(too_large(limit));
@@ -75,6 +87,31 @@ pub async fn spool(
     Ok(spooled)
 }
 
+/// Reads the first bytes of the body until `complete` says they are
+/// enough (or the body ends), within `limit`; the rest stays unread.
+pub async fn read_head(
+    req: &HttpRequest,
+    payload: &mut web::Payload,
+    limit: u64,
+    complete: impl Fn(&[u8]) -> Result<bool, Error>,
+) -> Result<web::BytesMut, Error> {
+    if declared_length(req).is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
+    let mut head = web::BytesMut::new();
+    while !complete(&head)? {
+        match payload.next().await {
+            Some(chunk) => head.extend_from_slice(&chunk.map_err(unreadable)?),
+            None => break,
+        }
+    }
+    Ok(head)
+}
+
+fn unreadable(err: actix_web::error::PayloadError) -> Error {
+    Error::Invalid(format!("the request body could not be read: {err}"))
+}
+
 /// Reads a small body (an XML request) into memory, refusing it as soon as
 /// it passes `limit` bytes.
 pub async fn read_small(req: &HttpRequest, mut payload: web::Payload, limit: u64) -> Result<web::Bytes, Error> {
@@ -83,7 +120,7 @@ pub async fn read_small(req: &HttpRequest, mut payload: web::Payload, limit: u64
     }
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| Error::Invalid(format!("the request body could not be read: {e}")))?;
+        let chunk = chunk.map_err(unreadable)?;
         if (body.len() + chunk.len()) as u64 > limit {
             return Err(too_large(limit));
         }

@@ -1,29 +1,35 @@
 //! The HTTP layer: thin handlers that extract, call a service on a blocking
-//! thread, and answer JSON or XML. Route table: [`crate::routes`].
+//! thread, and answer JSON or XML. Route table: [`routes`]; HTTP statuses
+//! and error bodies: [`error`].
 
 pub mod accounts;
 pub mod auth;
 pub mod body;
 pub mod client;
+pub mod connection_cap;
+pub mod error;
+pub mod files;
+pub mod headers;
 pub mod health;
+pub mod issuer_portal;
 pub mod loader;
-pub mod portal;
 pub mod pull_search;
 pub mod push;
 pub mod repository;
 pub mod requester_portal;
 pub mod residents;
+pub mod routes;
 pub mod shares;
+pub mod slow_body;
 pub mod uploads;
 pub mod verify;
 pub mod web_app;
 pub mod xml;
 
-use actix_web::http::header::{Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue};
 use actix_web::web;
 
 use crate::app::App;
-use crate::error::Error;
+use crate::platform::error::Error;
 
 /// Runs a blocking service call (SQLite, argon2, file I/O) off the async
 /// workers.
@@ -34,25 +40,4 @@ where
 {
     let app = app.clone();
     web::block(move || f(&app)).await?
-}
-
-/// `Content-Disposition: attachment`, with an ASCII name for old clients
-/// and the UTF-8 name (RFC 6266 `filename*`) for the rest.
-pub fn attachment(name: &str) -> ContentDisposition {
-    let ascii: String = name
-        .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '_' })
-        .collect();
-    let mut parameters = vec![DispositionParam::Filename(ascii)];
-    if !name.is_ascii() {
-        parameters.push(DispositionParam::FilenameExt(ExtendedValue {
-            charset: Charset::Ext("UTF-8".into()),
-            language_tag: None,
-            value: name.as_bytes().to_vec(),
-        }));
-    }
-    ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters,
-    }
 }

@@ -2,18 +2,17 @@
 //! Sign-up and the activity log: [`super::accounts`]; Uploaded Documents:
 //! [`super::uploads`].
 
-use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::accounts;
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::{ResidentSession, signed_in, signed_out};
-use crate::http::blocking;
-use crate::residents;
-use crate::sessions::{self, RESIDENT_COOKIE};
+use crate::http::{blocking, files};
+use crate::locker::accounts;
+use crate::locker::activity::Client;
+use crate::locker::residents;
+use crate::locker::sessions::{self, RESIDENT_COOKIE};
+use crate::platform::error::Error;
 
 #[derive(Deserialize)]
 pub struct Login {
@@ -79,18 +78,14 @@ pub async fn issued_file(
         residents::issued_file(app, session.resident_id, &uri, &client)
     })
     .await?;
-    let extension = if file.content_type == "application/pdf" {
-        "pdf"
-    } else {
-        "xml"
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(file.content_type)
-        .insert_header(ContentDisposition {
-            disposition: DispositionType::Inline,
-            parameters: vec![DispositionParam::Filename(format!("{uri}.{extension}"))],
-        })
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .body(file.bytes))
+    let sniffed = crate::locker::uploads::sniff::content_type(&file.bytes);
+    let name = format!(
+        "{uri}.{}",
+        if sniffed == Some("application/pdf") {
+            "pdf"
+        } else {
+            "xml"
+        }
+    );
+    Ok(files::document(&name, file.content_type, sniffed).body(file.bytes))
 }

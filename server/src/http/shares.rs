@@ -3,13 +3,13 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::ResidentSession;
-use crate::http::{blocking, body};
-use crate::shares::{self, DocChoice, SharedContent};
-use crate::widget_check::{self, WidgetRequest};
+use crate::http::{blocking, body, files};
+use crate::locker::activity::Client;
+use crate::partners::shares::{self, DocChoice, SharedContent};
+use crate::partners::widget_check::{self, WidgetRequest};
+use crate::platform::error::Error;
 
 /// `POST /widget/api/check`: the popup asks whether a partner page's widget
 /// request is good before anyone signs in. 200, or 403 with the code.
@@ -65,26 +65,23 @@ const SIGNATURE_HEADER: &str = "X-OpenLocker-Signature";
 pub async fn fetch(app: web::Data<App>, token: web::Path<String>) -> Result<HttpResponse, Error> {
     let token = token.into_inner();
     let (share, content) = blocking(&app, move |app| shares::fetch(app, &token)).await?;
-    let mut response = HttpResponse::Ok();
-    response
-        .insert_header(("Cache-Control", "no-store"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Referrer-Policy", "no-referrer"))
-        .insert_header(crate::http::attachment(&share.doc_name));
     Ok(match content {
         SharedContent::Issued {
             bytes,
             content_type,
             signature,
-        } => response
-            .insert_header((SIGNATURE_HEADER, signature.as_str()))
-            .content_type(content_type)
-            .body(bytes),
-        SharedContent::Uploaded { reader, content_type } => response
-            .insert_header((SIGNATURE_HEADER, "unsigned"))
-            .content_type(content_type)
-            .no_chunking(reader.len())
-            .streaming(body::stream_reader(*reader)),
+        } => {
+            let sniffed = crate::locker::uploads::sniff::content_type(&bytes);
+            files::document(&share.doc_name, content_type, sniffed)
+                .insert_header((SIGNATURE_HEADER, signature.as_str()))
+                .body(bytes)
+        }
+        SharedContent::Uploaded { reader, content_type } => {
+            files::document(&share.doc_name, &content_type, Some(&content_type))
+                .insert_header((SIGNATURE_HEADER, "unsigned"))
+                .no_chunking(reader.len())
+                .streaming(body::stream_reader(*reader))
+        }
     })
 }
 
@@ -94,11 +91,11 @@ pub async fn save(
     app: web::Data<App>,
     session: ResidentSession,
     client: Client,
-    body: web::Json<crate::saves::SaveRequest>,
+    body: web::Json<crate::partners::saves::SaveRequest>,
 ) -> Result<HttpResponse, Error> {
     let request = body.into_inner();
     let file = blocking(&app, move |app| {
-        crate::saves::save(app, session.resident_id, &request, &client)
+        crate::partners::saves::save(app, session.resident_id, &request, &client)
     })
     .await?;
     Ok(HttpResponse::Created().json(file))

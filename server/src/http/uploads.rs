@@ -5,12 +5,12 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Deserializer};
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::ResidentSession;
 use crate::http::{blocking, body};
-use crate::{folders, uploads};
+use crate::locker::activity::Client;
+use crate::locker::{folders, uploads};
+use crate::platform::error::Error;
 
 #[derive(Deserialize)]
 pub struct FolderBody {
@@ -115,13 +115,12 @@ pub async fn download(
         uploads::download(app, session.resident_id, id, &client)
     })
     .await?;
-    Ok(HttpResponse::Ok()
-        .content_type(file.content_type.as_str())
-        .insert_header(super::attachment(&file.name))
-        .insert_header(("Cache-Control", "private, no-store"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .no_chunking(reader.len())
-        .streaming(body::stream_reader(reader)))
+    // The stored type was judged by magic when the file was uploaded.
+    Ok(
+        super::files::document(&file.name, &file.content_type, Some(&file.content_type))
+            .no_chunking(reader.len())
+            .streaming(body::stream_reader(reader)),
+    )
 }
 
 /// `Some(None)` for an explicit `null`, `None` when the key is absent.

@@ -6,11 +6,11 @@ use actix_multipart::Multipart;
 use actix_web::{HttpRequest, HttpResponse, web};
 use futures_util::{Stream, StreamExt};
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::blocking;
-use crate::signature::MAX_XML_BYTES;
+use crate::locker::activity::Client;
+use crate::platform::error::Error;
+use crate::wire::signature::MAX_XML_BYTES;
 
 /// The largest multipart body (the XML and the PDF together).
 const MAX_MULTIPART_BYTES: usize = 10 * 1024 * 1024;
@@ -22,12 +22,14 @@ pub async fn verify(
     client: Client,
     payload: web::Payload,
 ) -> Result<HttpResponse, Error> {
-    app.verify_gate
-        .count(&crate::throttle::address_key(&client.ip), crate::dates::unix_now())?;
+    app.verify_gate.count(
+        &crate::locker::throttle::address_key(&client.ip),
+        crate::platform::dates::unix_now(),
+    )?;
     let (xml, pdf) = read_body(&req, payload).await?;
     let _worker = app.verify_gate.worker().await?;
     let verdict = blocking(&app, move |app| {
-        crate::issued_signature::verify_public(app, &xml, pdf.as_deref())
+        crate::locker::issued_signature::verify_public(app, &xml, pdf.as_deref())
     })
     .await?;
     Ok(HttpResponse::Ok()

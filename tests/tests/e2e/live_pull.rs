@@ -23,6 +23,11 @@ pub struct Pair {
 }
 
 pub fn pair(pull_doc_url: Option<&str>, locker_flags: &[&str]) -> Pair {
+    pair_with_document(pull_doc_url, locker_flags, "m.pdf", PDF)
+}
+
+/// [`pair`], with the repository's document given (`name` and `bytes`).
+pub fn pair_with_document(pull_doc_url: Option<&str>, locker_flags: &[&str], name: &str, bytes: &[u8]) -> Pair {
     let repository = Server::start(&[]);
     repository
         .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
@@ -42,8 +47,8 @@ pub fn pair(pull_doc_url: Option<&str>, locker_flags: &[&str]) -> Pair {
         .json();
     let client = repository.cli(&["repo", "client", "add", "--name", "locker"]).json();
     let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("m.pdf");
-    std::fs::write(&file, PDF).unwrap();
+    let file = dir.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
     let uri = repository
         .cli(&[
             "repo",
@@ -355,10 +360,14 @@ fn the_repository_pushes_new_documents_on_its_schedule() {
 }
 
 #[test]
-fn the_issuer_portal_sets_where_the_locker_pulls_from() {
-    let pair = pair(Some("http://127.0.0.1:9/nowhere"), &[]);
+fn the_issuer_portal_sets_public_pull_urls_only_checked_again_at_call_time() {
+    let pair = pair(None, &[]);
     let http = pair.deliver();
-    assert_eq!(http.get(&pair.file_url()).status, 502);
+    assert_eq!(
+        http.get(&pair.file_url()).body,
+        PDF,
+        "the operator's loopback URL is trusted"
+    );
     pair.locker
         .cli(&[
             "issuer",
@@ -380,15 +389,43 @@ fn the_issuer_portal_sets_where_the_locker_pulls_from() {
     let before = portal.get(&url).json();
     assert_eq!(before["has_api_key"], true);
     assert!(before.get("api_key").is_none(), "the key is never shown");
-    let bad = portal.put_json(&url, &serde_json::json!({ "doc_url": "ftp://x" }));
-    assert_eq!(bad.status, 400);
+    let repository_url = pair.repository.url("/repository/api/pulldoc/1/xml");
+    for internal in [
+        "ftp://x",
+        repository_url.as_str(),
+        "http://169.254.169.254/latest/meta-data/",
+        "http://localhost:9/x",
+        "http://10.0.0.8/repository/api/pulldoc/1/xml",
+    ] {
+        let refused = portal.put_json(
+            &url,
+            &serde_json::json!({ "doc_url": internal, "org_id": before["org_id"] }),
+        );
+        assert_eq!(refused.status, 400, "{internal}: {}", refused.text());
+    }
+    assert_eq!(
+        portal.get(&url).json()["doc_url"],
+        before["doc_url"],
+        "nothing was changed"
+    );
     // The org id and key stay as they are; only the URL changes.
-    let doc_url = pair.repository.url("/repository/api/pulldoc/1/xml");
+    let public = "https://8.8.8.8/repository/api/pulldoc/1/xml";
     let saved = portal.put_json(
         &url,
-        &serde_json::json!({ "doc_url": doc_url, "org_id": before["org_id"] }),
+        &serde_json::json!({ "doc_url": public, "org_id": before["org_id"] }),
     );
     assert_eq!(saved.status, 200, "{}", saved.text());
-    assert_eq!(saved.json()["doc_url"], doc_url.as_str());
-    assert_eq!(http.get(&pair.file_url()).body, PDF);
+    assert_eq!(saved.json()["doc_url"], public);
+
+    // A name that resolved to a public address when it was set can lead
+    // inward later: the address connected to is checked at each call.
+    let conn = openlocker_db::Connection::open(pair.locker.data.join("openlocker.db")).unwrap();
+    conn.execute("UPDATE issuers SET pull_doc_url = ?1", [&repository_url])
+        .unwrap();
+    let pulls_before = pair.repository.logs().matches("/repository/api/pulldoc/1/xml").count();
+    let refused = http.get(&pair.file_url());
+    assert_eq!(refused.status, 502, "{}", refused.text());
+    assert!(refused.text().contains("loopback"), "{}", refused.text());
+    let pulls_after = pair.repository.logs().matches("/repository/api/pulldoc/1/xml").count();
+    assert_eq!(pulls_before, pulls_after, "the repository was not called");
 }

@@ -15,7 +15,7 @@ use crate::support::*;
 
 const MOBILE: &str = "9000000001";
 
-async fn find(c: &Client, css: &str) -> Element {
+pub async fn find(c: &Client, css: &str) -> Element {
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(css))
@@ -23,18 +23,18 @@ async fn find(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("no {css}: {e}"))
 }
 
-async fn fill(c: &Client, css: &str, text: &str) {
+pub async fn fill(c: &Client, css: &str, text: &str) {
     let input = find(c, css).await;
     input.clear().await.unwrap();
     input.send_keys(text).await.unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+pub async fn click(c: &Client, css: &str) {
     find(c, css).await.click().await.unwrap();
 }
 
 /// Follows a navigation link by its (English) text.
-async fn nav(c: &Client, text: &str) {
+pub async fn nav(c: &Client, text: &str) {
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::LinkText(text))
@@ -45,7 +45,7 @@ async fn nav(c: &Client, text: &str) {
         .unwrap();
 }
 
-async fn sign_in(browser: &Browser, username: &str) {
+pub async fn sign_in(browser: &Browser, username: &str) {
     let c = &browser.client;
     fill(c, "[data-testid=login-username]", username).await;
     fill(c, "[data-testid=login-password]", PASSWORD).await;
@@ -84,7 +84,7 @@ async fn page_fetch(c: &Client, url: &str) -> (u16, Vec<u8>) {
 }
 
 /// Waits for a second window and answers its handle.
-async fn new_window(c: &Client, first: &fantoccini::wd::WindowHandle) -> fantoccini::wd::WindowHandle {
+pub async fn new_window(c: &Client, first: &fantoccini::wd::WindowHandle) -> fantoccini::wd::WindowHandle {
     for _ in 0..300 {
         let windows = c.windows().await.unwrap();
         if let Some(other) = windows.into_iter().find(|w| w != first) {

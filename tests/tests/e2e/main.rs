@@ -10,11 +10,16 @@ mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
+mod hardening; // the security review's findings: inert documents, JSON headers, no tokens in logs
+mod hardening_auth; // bounded password hashing (503), throttle slots reserved before the check
+mod hardening_push; // Push checked before it spends, stalled bodies cut, a crash between txn and task
+mod hardening_ui; // a script in an issued XHTML document runs neither at its URL nor in the app (Chromium)
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium
 mod partner_site; // a partner site on its own loopback port, for server-side fetches
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
+mod proto_shapes; // every JSON answer of the resident and widget APIs read and written back unchanged by openlocker-proto's types
 mod pull_search; // residents search a repository by Pull URI; found URIs saved as pulled
 mod push_api; // the Push CSV API: tolerant reading and every refusal
 mod repository; // the dedicated repository: URI minting, clients, Pull Doc
@@ -23,6 +28,7 @@ mod residents; // sign-in, sessions and Issued Documents
 mod saves; // Save to DigiLocker: the locker's safe server-side fetch into Uploaded Documents
 mod secrets; // no Aadhaar number or API key in plaintext in the database or logs
 mod shares; // requesters, the widget checks (203-207), shares and their public URLs
+mod sign_up_ui; // browser sign-up with Aadhaar numbers of every shape, checked by the shared Verhoeff
 mod signing; // signed e-documents: xmlsec1 verifies ours, PKCS#12 import, RSA-SHA1, the locker's marks, /api/verify
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart
 mod web_app; // serving the resident app: the shell on deep links, pkg files and their types, not built

@@ -13,6 +13,8 @@ pub struct Page {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+    /// Sends half the body, then waits this long before the rest.
+    pub stall: Option<std::time::Duration>,
 }
 
 impl Page {
@@ -21,6 +23,7 @@ impl Page {
             status: 200,
             headers: vec![("Content-Type".into(), content_type.into())],
             body: body.to_vec(),
+            stall: None,
         }
     }
 
@@ -29,6 +32,7 @@ impl Page {
             status: 302,
             headers: vec![("Location".into(), location.into())],
             body: Vec::new(),
+            stall: None,
         }
     }
 
@@ -91,6 +95,7 @@ impl PartnerSite {
                         status: 404,
                         headers: Vec::new(),
                         body: b"not found".to_vec(),
+                        stall: None,
                     });
                     let mut out = stream;
                     let mut head = format!(
@@ -103,7 +108,13 @@ impl PartnerSite {
                     }
                     head.push_str("\r\n");
                     let _ = out.write_all(head.as_bytes());
-                    let _ = out.write_all(&page.body);
+                    let (first, rest) = page.body.split_at(page.body.len() / 2);
+                    let _ = out.write_all(first);
+                    if let Some(stall) = page.stall {
+                        let _ = out.flush();
+                        std::thread::sleep(stall);
+                    }
+                    let _ = out.write_all(rest);
                 });
             }
         });

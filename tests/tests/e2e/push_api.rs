@@ -143,16 +143,30 @@ fn missing_attributes_bad_base64_and_content_that_is_not_csv_are_refused() {
     assert_eq!(server.import_run()["files"], 0);
 }
 
+/// A root start tag that passes the credential checks, so the rest of the
+/// body is read (an unknown sender's body is read no further than its root
+/// start tag, and refused with Status 0).
+fn signed_root(issuer: &Issuer) -> String {
+    let ts = now_ts();
+    format!(
+        r#"<PushCSVRequest ver="1.0" ts="{ts}" txn="{}" orgId="{}" keyhash="{}">"#,
+        new_txn(),
+        issuer.org_id,
+        keyhash(&issuer.api_key, &ts)
+    )
+}
+
 #[test]
 fn a_body_that_is_not_well_formed_xml_gets_400_with_an_xml_error() {
     let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
     for body in [
-        "this is not xml",
-        "<PushCSVRequest><DocDetails></PushCSVRequest>",
-        "<PushCSVRequest>",
-        "<a/><b/>",
+        "this is not xml".to_owned(),
+        format!("{}<DocDetails></PushCSVRequest>", signed_root(&issuer)),
+        signed_root(&issuer),
+        format!("{}</PushCSVRequest><b/>", signed_root(&issuer)),
     ] {
-        let resp = server.push_raw(body);
+        let resp = server.push_raw(&body);
         assert_eq!(resp.status, 400, "{body}: {}", resp.text());
         assert!(resp.header("content-type").unwrap().contains("xml"));
         assert!(
@@ -187,10 +201,9 @@ fn doctype_and_entity_declarations_are_refused_without_expansion() {
     let resp = server.push_raw(external);
     assert_eq!(resp.status, 400);
     assert!(!resp.text().contains("root:"));
-    assert_eq!(
-        server.push_raw("<PushCSVRequest>&undeclared;</PushCSVRequest>").status,
-        400
-    );
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let undeclared = format!("{}&undeclared;</PushCSVRequest>", signed_root(&issuer));
+    assert_eq!(server.push_raw(&undeclared).status, 400);
 }
 
 #[test]
@@ -220,6 +233,7 @@ fn a_body_over_the_limit_gets_413_and_nothing_is_queued() {
 fn a_chunked_body_is_cut_off_at_the_limit_while_streaming() {
     use std::io::{Read, Write};
     let server = Server::start(&["--max-push-bytes", "4096"]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
     let addr = server.base.trim_start_matches("http://").to_owned();
     let mut stream = std::net::TcpStream::connect(&addr).unwrap();
     stream
@@ -230,7 +244,9 @@ fn a_chunked_body_is_cut_off_at_the_limit_while_streaming() {
         "POST /public/issuer/api/csvupload/1/xml HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n"
     )
     .unwrap();
-    let chunk = "<a>".to_owned() + &"x".repeat(1000) + "</a>";
+    let root = signed_root(&issuer) + "<DocDetails><DocContent>";
+    write!(stream, "{:x}\r\n{root}\r\n", root.len()).unwrap();
+    let chunk = "QUFB".repeat(250);
     // Keep sending until the server answers or closes; no Content-Length
     // tells it the size up front.
     for _ in 0..100 {

@@ -145,6 +145,17 @@ fn too_large_wrong_type_and_unreachable_documents_are_refused() {
 }
 
 #[test]
+fn a_partner_site_that_stalls_mid_document_is_a_gateway_timeout() {
+    let s = setup();
+    let mut slow = Page::ok("application/pdf", PDF);
+    slow.stall = Some(std::time::Duration::from_secs(8));
+    let stalled = s.save(&s.site.serve("/slow.pdf", slow));
+    assert_eq!(stalled.status, 504, "{}", stalled.text());
+    let listed = s.http.get(&s.server.url("/api/uploaded")).json();
+    assert_eq!(listed, serde_json::json!([]), "nothing was saved");
+}
+
+#[test]
 fn a_save_needs_good_widget_details() {
     let s = setup();
     let href = s.site.serve("/r.pdf", Page::ok("application/pdf", PDF));

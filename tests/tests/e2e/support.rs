@@ -83,8 +83,21 @@ impl Server {
         server
     }
 
+    /// A server on a fresh data folder, with `env` set for it (settings as
+    /// `OPENLOCKER_*` variables, or `OPENLOCKER_FAULT`).
+    pub fn start_with_env(env: &[(&str, &str)], extra: &[&str]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let mut server = Server::start_in_with_env(&dir.path().join("data"), env, extra);
+        server._dir = Some(dir);
+        server
+    }
+
     /// A server on the given data folder.
     pub fn start_in(data: &Path, extra: &[&str]) -> Server {
+        Server::start_in_with_env(data, &[], extra)
+    }
+
+    fn start_in_with_env(data: &Path, env: &[(&str, &str)], extra: &[&str]) -> Server {
         let mut args: Vec<&str> = vec!["--bind", "127.0.0.1:0"];
         if !extra.contains(&"--www-dir") {
             args.extend(["--www-dir", WWW_DIR]);
@@ -99,6 +112,7 @@ impl Server {
             .args(&args)
             .arg("serve")
             .env("OPENLOCKER_LOG", "debug")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
@@ -300,8 +314,7 @@ pub struct Issuer {
 
 /// A valid Aadhaar number (Verhoeff check digit) made from `n`.
 pub fn aadhaar(n: u64) -> String {
-    let body = format!("{}", 30_000_000_000u64 + n);
-    format!("{body}{}", openlocker::aadhaar::verhoeff_check_digit(body.as_bytes()))
+    openlocker_tests::verhoeff::aadhaar(&format!("{}", 30_000_000_000u64 + n))
 }
 
 /// One CSV row with sensible defaults.

@@ -4,7 +4,9 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::*;
 use web_sys::{CustomEvent, CustomEventInit, Document, Element, Event, Window};
 
-use crate::popup::{self, Service};
+use openlocker_proto::widget::Service;
+
+use crate::popup;
 
 /// Marks an element that already has its button (a second load of the
 /// loader, or the observer, leaves it alone).
@@ -97,11 +99,7 @@ pub fn report(element: &Element, service: Service, result: &str, message: &str, 
     let init = CustomEventInit::new();
     init.set_bubbles(true);
     init.set_detail(&detail);
-    let name = match service {
-        Service::Share => "openlocker:share",
-        Service::Save => "openlocker:save",
-    };
-    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(service.message_type(), &init) {
         let _ = element.dispatch_event(&event);
     }
 }

@@ -8,22 +8,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Element, MessageEvent, RequestInit, Response, UrlSearchParams, Window};
 
+use openlocker_proto::widget::Service;
+
 use crate::page::{self, report};
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum Service {
-    Share,
-    Save,
-}
-
-impl Service {
-    fn name(self) -> &'static str {
-        match self {
-            Service::Share => "share",
-            Service::Save => "save",
-        }
-    }
-}
 
 /// The popup waiting for an answer.
 struct Waiting {
@@ -52,18 +39,10 @@ fn user_ref() -> String {
         .collect()
 }
 
-/// Opens the popup for `element`'s button.
-pub fn open(element: &Element, service: Service) {
-    let Some(config) = crate::config() else {
-        return;
-    };
-    let Ok(window) = page::window() else {
-        return;
-    };
-    let params = UrlSearchParams::new().ok();
-    let Some(params) = params else {
-        return;
-    };
+/// The popup's URL on the locker, with the widget request in its query.
+fn popup_url(window: &Window, element: &Element, service: Service) -> Option<String> {
+    let config = crate::config()?;
+    let params = UrlSearchParams::new().ok()?;
     params.append("app_id", &config.app_id);
     params.append("app_hash", &config.app_hash);
     params.append("time_stamp", &config.time_stamp);
@@ -76,11 +55,21 @@ pub fn open(element: &Element, service: Service) {
         params.append("href", &href);
     }
     // Built by hand: `format!` alone would add kilobytes to the loader.
-    let mut url = config.locker.clone();
-    url.push_str("/widget/");
-    url.push_str(service.name());
+    let mut url = config.locker;
+    url.push_str(service.popup_path());
     url.push('?');
     url.push_str(&String::from(params.to_string()));
+    Some(url)
+}
+
+/// Opens the popup for `element`'s button.
+pub fn open(element: &Element, service: Service) {
+    let Ok(window) = page::window() else {
+        return;
+    };
+    let Some(url) = popup_url(&window, element, service) else {
+        return;
+    };
     let features = "popup,width=520,height=680";
     let popup = window
         .open_with_url_and_target_and_features(&url, "openlocker", features)
@@ -162,11 +151,7 @@ pub fn on_message(event: MessageEvent) {
     let Some(waiting) = stop_waiting() else {
         return;
     };
-    let expected = match waiting.service {
-        Service::Share => "openlocker:share",
-        Service::Save => "openlocker:save",
-    };
-    if field("type") != expected {
+    if field("type") != waiting.service.message_type() {
         report(
             &waiting.element,
             waiting.service,
@@ -176,6 +161,12 @@ pub fn on_message(event: MessageEvent) {
         );
         return;
     }
+    answered(waiting, &field, config.upload_url);
+}
+
+/// Acts on the popup's answer of the expected type: a save's result is
+/// shown, a share's document URL delivered to the page's upload URL.
+fn answered(waiting: Waiting, field: &dyn Fn(&str) -> String, upload_url: Option<String>) {
     let message = field("message");
     match waiting.service {
         Service::Save => {
@@ -191,7 +182,7 @@ pub fn on_message(event: MessageEvent) {
             if doc_url.is_empty() {
                 report(&waiting.element, Service::Share, "FAILURE", &message, None);
             } else {
-                wasm_bindgen_futures::spawn_local(deliver(waiting.element, config.upload_url, doc_url));
+                wasm_bindgen_futures::spawn_local(deliver(waiting.element, upload_url, doc_url));
             }
         }
     }

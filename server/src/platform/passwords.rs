@@ -1,0 +1,229 @@
+//! Password hashing with argon2id (the argon2 crate's defaults: v19,
+//! 19 MiB, 2 passes), and the rule on what a password must be.
+//!
+//! Each hash holds 19 MiB while it runs, so the process runs only a few at
+//! once (see [`HashGate`]): a burst of sign-ins, right or wrong, waits in a
+//! short queue or is told to come back (503), instead of taking gigabytes.
+
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+
+use crate::platform::error::Error;
+
+/// At most `permits` hashes run at once; up to `queue` more wait, each at
+/// most `wait`; the rest are refused at once.
+pub struct HashGate {
+    permits: usize,
+    queue: usize,
+    wait: Duration,
+    state: Mutex<GateState>,
+    freed: Condvar,
+}
+
+#[derive(Default)]
+struct GateState {
+    running: usize,
+    waiting: usize,
+}
+
+/// A running hash's place; freed when dropped.
+struct Permit<'a>(&'a HashGate);
+
+impl Drop for Permit<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        state.running -= 1;
+        drop(state);
+        self.0.freed.notify_one();
+    }
+}
+
+impl HashGate {
+    /// A gate of `permits` (at least 1) running and `queue` waiting.
+    pub fn new(permits: usize, queue: usize, wait: Duration) -> HashGate {
+        HashGate {
+            permits: permits.max(1),
+            queue,
+            wait,
+            state: Mutex::new(GateState::default()),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Runs `work` once a place is free, or refuses with [`Error::Busy`].
+    pub fn run<T>(&self, work: impl FnOnce() -> T) -> Result<T, Error> {
+        let _permit = self.acquire()?;
+        Ok(work())
+    }
+
+    fn acquire(&self) -> Result<Permit<'_>, Error> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if state.running < self.permits {
+            state.running += 1;
+            return Ok(Permit(self));
+        }
+        if state.waiting >= self.queue {
+            return Err(self.busy());
+        }
+        state.waiting += 1;
+        let deadline = Instant::now() + self.wait;
+        while state.running >= self.permits {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                state.waiting -= 1;
+                return Err(self.busy());
+            }
+            state = self
+                .freed
+                .wait_timeout(state, left)
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+        state.waiting -= 1;
+        state.running += 1;
+        Ok(Permit(self))
+    }
+
+    fn busy(&self) -> Error {
+        tracing::warn!(
+            permits = self.permits,
+            queue = self.queue,
+            "password checks are all busy"
+        );
+        Error::Busy {
+            message: "the server is busy checking passwords; please try again shortly".into(),
+            retry_after: self.wait.as_secs().max(1),
+        }
+    }
+}
+
+static GATE: OnceLock<HashGate> = OnceLock::new();
+
+/// Sets the process's bounds (once, at start; later calls change nothing).
+/// `permits` 0 means min(cores, 8).
+pub fn limit(permits: usize, queue: usize, wait: Duration) {
+    let permits = match permits {
+        0 => std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        n => n,
+    };
+    let _ = GATE.set(HashGate::new(permits, queue, wait));
+}
+
+fn gate() -> &'static HashGate {
+    GATE.get_or_init(|| {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        HashGate::new(cores, 64, Duration::from_secs(10))
+    })
+}
+
+/// Shortest password accepted.
+pub const MIN_LEN: usize = 10;
+
+/// Checks the password rule, then hashes it into a PHC string.
+pub fn hash(password: &str) -> Result<String, Error> {
+    if password.chars().count() < MIN_LEN {
+        return Err(Error::Invalid(format!(
+            "a password needs at least {MIN_LEN} characters"
+        )));
+    }
+    let mut salt = [0u8; 16];
+    crate::platform::crypto::fill_random(&mut salt);
+    let salt = SaltString::encode_b64(&salt).map_err(|e| Error::Internal(format!("salt: {e}")))?;
+    gate()
+        .run(|| {
+            Argon2::default()
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+        })?
+        .map_err(|e| Error::Internal(format!("argon2: {e}")))
+}
+
+/// Whether `password` matches the stored PHC string; `Err` only when the
+/// server is too busy to check.
+pub fn verify(password: &str, stored: &str) -> Result<bool, Error> {
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return Ok(false);
+    };
+    gate().run(|| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Spends the time of a real verification, so that "no such user" and
+/// "wrong password" take equally long.
+pub fn verify_dummy(password: &str) -> Result<(), Error> {
+    const DUMMY: &str =
+        "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$hCcqkl6ZAU1QjKkp6ozvHOmtZZ6ZwDFq7lI9Z1Cf6Y4";
+    verify(password, DUMMY).map(|_| ())
+}
+
+/// Signs in a portal user found by username (or not): the user when the
+/// password matches, else one message for both "no such user" and "wrong
+/// password", after the same time spent.
+pub fn sign_in<U>(found: Option<U>, password: &str, hash_of: impl Fn(&U) -> &str) -> Result<U, Error> {
+    let refused = || Error::Unauthorized("the username and password do not match".into());
+    match found {
+        Some(user) if verify(password, hash_of(&user))? => Ok(user),
+        Some(_) => Err(refused()),
+        None => {
+            verify_dummy(password)?;
+            Err(refused())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    #[test]
+    fn hashes_are_argon2id_and_verify() {
+        let h = hash("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify("correct horse battery", &h).unwrap());
+        assert!(!verify("wrong horse battery", &h).unwrap());
+        assert!(hash("short").is_err());
+    }
+
+    #[test]
+    fn the_hash_gate_runs_at_most_its_permits_and_refuses_past_its_queue() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let gate = Arc::new(HashGate::new(2, 3, Duration::from_millis(400)));
+        let (running, peak) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (gate, running, peak) = (gate.clone(), running.clone(), peak.clone());
+                std::thread::spawn(move || {
+                    gate.run(|| {
+                        let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                        peak.fetch_max(now, Ordering::SeqCst);
+                        std::thread::sleep(Duration::from_millis(150));
+                        running.fetch_sub(1, Ordering::SeqCst);
+                    })
+                })
+            })
+            .collect();
+        let results: Vec<_> = threads.into_iter().map(|t| t.join().unwrap()).collect();
+        assert_eq!(peak.load(Ordering::SeqCst), 2, "never more than the permits at once");
+        let refused = results.iter().filter(|r| matches!(r, Err(Error::Busy { .. }))).count();
+        // 2 run, 3 wait (and get their turn within 400 ms), 3 are refused.
+        assert_eq!(refused, 3, "{results:?}");
+    }
+
+    #[test]
+    fn a_waiter_gives_up_after_the_wait() {
+        let gate = Arc::new(HashGate::new(1, 5, Duration::from_millis(100)));
+        let holder = {
+            let gate = gate.clone();
+            std::thread::spawn(move || gate.run(|| std::thread::sleep(Duration::from_millis(500))))
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        let started = Instant::now();
+        assert!(matches!(gate.run(|| ()), Err(Error::Busy { retry_after: 1, .. })));
+        assert!(started.elapsed() < Duration::from_millis(450));
+        holder.join().unwrap().unwrap();
+    }
+}

@@ -1,0 +1,11 @@
+//! The resident portal's screens under `/locker/`.
+
+pub mod activity;
+pub mod file_row;
+pub mod folders;
+pub mod issued;
+pub mod profile;
+pub mod pull;
+pub mod shares;
+pub mod upload_form;
+pub mod uploaded;
