@@ -68,6 +68,20 @@ impl Validity {
     }
 }
 
+/// What the locker found of an issued document's signature.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignatureState {
+    /// Not fetched from its issuer yet.
+    Unchecked,
+    /// Signed by a certificate trusted for its issuer, and the file matches.
+    Valid,
+    /// The signature, the certificate or the file failed (`signature_detail` says how).
+    Invalid,
+    /// The issuer sent no signed certificate XML.
+    Unsigned,
+}
+
 /// One entry of `GET /api/issued`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IssuedDoc {
@@ -86,6 +100,13 @@ pub struct IssuedDoc {
     pub time_stamp: String,
     pub source: DocSource,
     pub validity: Validity,
+    pub signature: SignatureState,
+    /// Why the signature is `invalid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature_detail: Option<String>,
+    /// Who signed it (from the trusted certificate), when `valid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_by: Option<String>,
 }
 
 impl IssuedDoc {
