@@ -25,6 +25,15 @@ pub async fn run(app: App) -> Result<(), Error> {
         Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
         Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
     }
+    match crate::repo::index_owner_uids(&app) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(owners = n, "indexed repository owners for search by UID"),
+        Err(e) => tracing::warn!(error = %e, "could not index repository owners for search by UID"),
+    }
+    match crate::kept_copy::remove_unused(&app) {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not remove unused kept copies"),
+    }
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
     let server = HttpServer::new(move || {

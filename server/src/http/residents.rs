@@ -67,7 +67,28 @@ pub async fn issued(app: web::Data<App>, session: ResidentSession) -> Result<Htt
     Ok(HttpResponse::Ok().json(docs))
 }
 
-/// `GET /api/issued/{uri}/file`: the document, pulled live from its issuer.
+/// `GET /api/issued/{uri}/xml`: the document's certificate XML (404 when its
+/// issuer gave none).
+pub async fn issued_xml(
+    app: web::Data<App>,
+    session: ResidentSession,
+    uri: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let uri = uri.into_inner();
+    let (uri, xml) = blocking(&app, move |app| residents::issued_xml(app, session.resident_id, &uri)).await?;
+    Ok(HttpResponse::Ok()
+        .content_type("application/xml")
+        .insert_header(ContentDisposition {
+            disposition: DispositionType::Inline,
+            parameters: vec![DispositionParam::Filename(format!("{uri}.xml"))],
+        })
+        .insert_header(("Cache-Control", "no-store"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(xml))
+}
+
+/// `GET /api/issued/{uri}/file`: the document, from its kept copy or its
+/// issuer.
 pub async fn issued_file(
     app: web::Data<App>,
     session: ResidentSession,

@@ -173,7 +173,7 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
         },
     };
     let who = "the locker";
-    let answer = upstream::post_xml(app, &endpoint(locker), &crate::http::xml::to_xml(&request), who)?;
+    let answer = upstream::post_xml(app, &endpoint(locker), &crate::http::xml::to_xml(&request), &[], who)?;
     let root = xml_tree::parse(answer.as_bytes())
         .map_err(|e| Error::Upstream(format!("{who} sent an answer that is not acceptable XML: {e}")))?;
     let status = root

@@ -10,6 +10,8 @@ mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
+mod conformance; // the issuer conformance kit: passes our repository, names what a sloppy issuer skips
+mod field; // the locker against a strict Issuer API v1.13 repository written from the specification (Python)
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium
