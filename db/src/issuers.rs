@@ -356,6 +356,7 @@ mod tests {
             pull_doc_url: None,
             pull_org_id: None,
             pull_api_key_enc: None,
+            pull_hmac: "raw",
             key_enc: b"k1",
             now: 100,
         }

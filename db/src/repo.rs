@@ -322,8 +322,11 @@ pub fn find_by_uid(db: &Db, doc_type: Option<&str>, uid_hmac: &[u8], limit: u32)
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Owners stored before the UID index existed: `(doc, aadhaar_hmac, sealed)`.
-pub fn owners_without_uid(db: &Db) -> DbResult<Vec<(i64, Vec<u8>, Vec<u8>)>> {
+/// An owner row by its key, with a value: `(doc, aadhaar_hmac, value)`.
+pub type OwnerValue = (i64, Vec<u8>, Vec<u8>);
+
+/// Owners stored before the UID index existed, with their sealed number.
+pub fn owners_without_uid(db: &Db) -> DbResult<Vec<OwnerValue>> {
     let conn = db.conn()?;
     let mut stmt = conn.prepare("SELECT doc, aadhaar_hmac, aadhaar_enc FROM repo_doc_owners WHERE uid_hmac IS NULL")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
@@ -331,7 +334,7 @@ pub fn owners_without_uid(db: &Db) -> DbResult<Vec<(i64, Vec<u8>, Vec<u8>)>> {
 }
 
 /// Fills in the UID index of owners, in one transaction.
-pub fn set_owner_uids(db: &Db, uids: &[(i64, Vec<u8>, Vec<u8>)]) -> DbResult<()> {
+pub fn set_owner_uids(db: &Db, uids: &[OwnerValue]) -> DbResult<()> {
     let mut conn = db.conn()?;
     let tx = conn.transaction()?;
     for (doc, aadhaar_hmac, uid_hmac) in uids {

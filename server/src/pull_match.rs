@@ -266,7 +266,7 @@ mod tests {
         assert!(any_person_matches(&[him.clone(), her.clone()], &resident(), &all));
         assert!(!any_person_matches(std::slice::from_ref(&him), &resident(), &all));
         let wrong_dob = person("Asha Devi", "26-03-1993", "Female", "9873451238");
-        assert!(!any_person_matches(&[wrong_dob.clone()], &resident(), &all));
+        assert!(!any_person_matches(std::slice::from_ref(&wrong_dob), &resident(), &all));
         let name = MatchFields::parse("name").unwrap();
         assert!(any_person_matches(&[wrong_dob], &resident(), &name));
         assert!(

@@ -124,19 +124,7 @@ pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Cli
     let fields = fields_in_order(&doc_type.udfs, &request.fields)?;
     let resident = residents::by_id(&*app.db.conn()?, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
-    let counters = [
-        format!("pull:resident:{resident_id}"),
-        format!("pull:{}", throttle::address_key(&client.ip)),
-    ];
-    throttle::check_within(
-        app,
-        &[
-            (&counters[0], FAILED_SEARCHES_PER_RESIDENT),
-            (&counters[1], FAILED_SEARCHES_PER_ADDRESS),
-        ],
-        throttle::PULL_WINDOW_SECONDS,
-        "searches that found nothing of yours",
-    )?;
+    let counters = failure_counters(app, resident_id, client)?;
     let aadhaar = open_aadhaar(app, &resident)?;
     let uid = doc_type.pull_sends_uid.then(|| UidMd5::of(&aadhaar));
     let dob = dmy(&resident.dob);
@@ -181,6 +169,25 @@ pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Cli
         "Pull URI search"
     );
     Ok(outcome)
+}
+
+/// The resident's and the address's counters of searches that found
+/// nothing of theirs; 429 when either is full.
+fn failure_counters(app: &App, resident_id: i64, client: &Client) -> Result<[String; 2], Error> {
+    let counters = [
+        format!("pull:resident:{resident_id}"),
+        format!("pull:{}", throttle::address_key(&client.ip)),
+    ];
+    throttle::check_within(
+        app,
+        &[
+            (&counters[0], FAILED_SEARCHES_PER_RESIDENT),
+            (&counters[1], FAILED_SEARCHES_PER_ADDRESS),
+        ],
+        throttle::PULL_WINDOW_SECONDS,
+        "searches that found nothing of yours",
+    )?;
+    Ok(counters)
 }
 
 /// The issuer and its doc type, by the codes a resident gave.

@@ -14,7 +14,8 @@ It listens on a free loopback port and prints "PORT <n>" once ready.
                          request, a call to Pull Doc); the tests assert it is
                          empty.
   GET  /requests         JSON list of the request bodies received.
-  POST /mode             body: one of normal, garbage, wrong_uri, unechoed_txn,
+  POST /mode             body: one of normal, garbage, wrong_uri (another of
+                         its URIs), foreign_uri (another issuer's), unechoed_txn,
                          not_pdf, oversized, slow, unauthorized: how the next
                          answers misbehave, for the locker's failure tests.
 
@@ -195,7 +196,11 @@ def response_xml(root, status, message, record, mode):
         parts.append("<ResponseMessage>%s</ResponseMessage>" % escape(message))
     if record is not None:
         fmt = attr(root, "format") or "xml"
-        uri = record["uri"] if mode != "wrong_uri" else record["uri"][:-1] + "Z"
+        uri = record["uri"]
+        if mode == "wrong_uri":
+            uri = uri[:-1] + "Z"
+        elif mode == "foreign_uri":
+            uri = "other.gov.in-" + uri.split("-", 1)[1]
         persons = "".join(
             "<Person name=%s dob=%s gender=%s phone=%s/>" % tuple(quoteattr(p.get(k, "")) for k in ("name", "dob", "gender", "phone"))
             for p in record["persons"])

@@ -3,11 +3,10 @@
 //! deployed issuers do).
 
 use base64::Engine;
-use serde::Serialize;
-use serde::ser::SerializeMap;
 
 use super::report::Check;
 use super::{Exchange, Target, post};
+use crate::issuer_client::{Envelope, Search, UidMd5, request_xml};
 use crate::xml_tree::{self, Element};
 use crate::{crypto, dates, wire_auth};
 
@@ -30,58 +29,8 @@ struct Variant {
     entity: bool,
 }
 
-#[derive(Serialize)]
-#[serde(rename = "PullURIRequest")]
-struct Request<'a> {
-    #[serde(rename = "@xmlns")]
-    ns: &'static str,
-    #[serde(rename = "@ver")]
-    ver: &'static str,
-    #[serde(rename = "@ts")]
-    ts: &'a str,
-    #[serde(rename = "@txn")]
-    txn: &'a str,
-    #[serde(rename = "@orgId")]
-    org_id: &'a str,
-    #[serde(rename = "@keyhash")]
-    keyhash: &'a str,
-    #[serde(rename = "@format")]
-    format: &'a str,
-    #[serde(rename = "DocDetails")]
-    details: Details<'a>,
-}
-
-struct Details<'a> {
-    target: &'a Target,
-    digilocker_id: &'a str,
-    fields: Vec<(String, String)>,
-    uid: Option<String>,
-}
-
-impl Serialize for Details<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let t = self.target;
-        let mut map = serializer.serialize_map(None)?;
-        map.serialize_entry("DocType", &t.doc_type)?;
-        map.serialize_entry("DigiLockerId", self.digilocker_id)?;
-        if let Some(uid) = &self.uid {
-            map.serialize_entry("UID", uid)?;
-        }
-        if let Some(name) = &t.full_name {
-            map.serialize_entry("FullName", name)?;
-        }
-        if let Some(dob) = &t.dob {
-            map.serialize_entry("DOB", dob)?;
-        }
-        for (name, value) in &self.fields {
-            map.serialize_entry(name, value)?;
-        }
-        map.end()
-    }
-}
-
-/// The marker replaced by the entity reference after serialising.
-const ENTITY_MARKER: &str = "ENTITYMARKER";
+/// The DigiLocker id the kit searches as (36 characters, fixed).
+const KIT_DIGILOCKER_ID: &str = "00000000-0000-4000-8000-00000c0f0c17";
 
 /// A request body as `variant` says, with its `ts` and `txn`.
 fn body(target: &Target, variant: &Variant) -> (String, String, String) {
@@ -89,57 +38,59 @@ fn body(target: &Target, variant: &Variant) -> (String, String, String) {
     let txn = crypto::random_hex(10);
     let key = variant.keyhash_key.unwrap_or(&target.api_key);
     let keyhash = crypto::sha256_hex(&[key.as_bytes(), ts.as_bytes()]);
-    let mut fields = target.fields.clone();
-    let mut uid = target.uid.clone();
-    if variant.no_match {
-        fields
-            .iter_mut()
-            .for_each(|(_, v)| *v = format!("NOMATCH{}", crypto::random_hex(4)));
-        uid = uid.map(|_| "0".repeat(32));
-    }
-    let mut real = None;
-    if variant.entity {
-        let slot = fields.first_mut().map(|(_, v)| v).or(uid.as_mut());
-        if let Some(value) = slot {
-            real = Some(std::mem::replace(value, ENTITY_MARKER.into()));
-        }
-    }
-    let digilocker_id = kit_digilocker_id();
-    let xml = crate::http::xml::to_xml(&Request {
-        ns: "http://tempuri.org/",
-        ver: "3.0",
+    let nobody = UidMd5::nobody();
+    let fields: Vec<(String, String)> = if variant.no_match {
+        let nothing = |(name, _): &(String, String)| (name.clone(), format!("NOMATCH{}", crypto::random_hex(4)));
+        target.fields.iter().map(nothing).collect()
+    } else {
+        target.fields.clone()
+    };
+    let uid = match (&target.uid, variant.no_match) {
+        (Some(_), true) => Some(&nobody),
+        (uid, _) => uid.as_ref(),
+    };
+    let search = Search {
+        doc_type: &target.doc_type,
+        digilocker_id: KIT_DIGILOCKER_ID,
+        uid,
+        full_name: target.full_name.as_deref(),
+        dob: target.dob.as_deref(),
+        fields: &fields,
+    };
+    let envelope = Envelope {
         ts: &ts,
         txn: &txn,
         org_id: &target.org_id,
         keyhash: &keyhash,
         format: variant.format.unwrap_or("both"),
-        details: Details {
-            target,
-            digilocker_id: &digilocker_id,
-            fields,
-            uid,
-        },
-    });
-    let xml = match real {
-        // One small internal entity that stands for the real search value.
-        Some(value) => {
-            let body = xml.replace(ENTITY_MARKER, "&probe;");
-            let start = body.find("<PullURIRequest").unwrap_or(0);
-            let escaped = value.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;");
-            format!(
-                "{}<!DOCTYPE PullURIRequest [<!ENTITY probe \"{escaped}\">]>{}",
-                &body[..start],
-                &body[start..]
-            )
-        }
-        None => xml,
+    };
+    let xml = request_xml(&search, &envelope);
+    let first = fields.first().map(|(name, _)| name.as_str()).or(uid.map(|_| "UID"));
+    let xml = match first {
+        Some(element) if variant.entity => with_entity(&xml, element),
+        _ => xml,
     };
     (xml, ts, txn)
 }
 
-/// The DigiLocker id the kit searches as (36 characters, fixed).
-fn kit_digilocker_id() -> String {
-    "00000000-0000-4000-8000-00000c0f0c17".into()
+/// Moves the text of `element` into one small internal entity and puts a
+/// reference to it in its place: an issuer that expands entities sees the
+/// same search.
+fn with_entity(xml: &str, element: &str) -> String {
+    let open = format!("<{element}>");
+    let (Some(at), Some(root)) = (xml.find(&open), xml.find("<PullURIRequest")) else {
+        return xml.to_owned();
+    };
+    let start = at + open.len();
+    let end = start + xml[start..].find(&format!("</{element}>")).unwrap_or(0);
+    // Already escaped by the serialiser, so valid entity text once quotes are.
+    let value = xml[start..end].replace('"', "&quot;");
+    format!(
+        "{}<!DOCTYPE PullURIRequest [<!ENTITY probe \"{value}\">]>{}&probe;{}",
+        &xml[..root],
+        &xml[root..start],
+        &xml[end..]
+    )
 }
 
 /// Sends a request as `variant` says.

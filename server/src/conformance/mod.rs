@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 use crate::aadhaar::Aadhaar;
 use crate::cli::ConformanceArgs;
 use crate::error::Error;
+use crate::issuer_client::UidMd5;
 use crate::wire_auth::HmacEncoding;
 
 pub use report::{Check, Report};
@@ -30,8 +31,8 @@ pub struct Target {
     pub doc_type: String,
     /// `(name, value)` search fields of a document that exists.
     pub fields: Vec<(String, String)>,
-    /// The lowercase hex MD5 of the owner's Aadhaar number.
-    pub uid: Option<String>,
+    /// The MD5 of the owner's Aadhaar number.
+    pub uid: Option<UidMd5>,
     pub full_name: Option<String>,
     /// `DD-MM-YYYY`.
     pub dob: Option<String>,
@@ -62,7 +63,7 @@ impl Target {
         let uid = args
             .uid
             .as_deref()
-            .map(|u| Aadhaar::parse(u).map(|a| crate::issuer_client::UidMd5::of(&a).as_str().to_owned()))
+            .map(|u| Aadhaar::parse(u).map(|a| UidMd5::of(&a)))
             .transpose()
             .map_err(|e| Error::Invalid(format!("--uid: {e}")))?;
         if fields.is_empty() && uid.is_none() {

@@ -9,7 +9,7 @@ mod pull_doc;
 mod pull_uri;
 
 pub use pull_doc::{Fetched, pull_doc};
-pub use pull_uri::{Found, Search, SearchAnswer, UidMd5, is_issuers_uri, pull_uri};
+pub use pull_uri::{Envelope, Found, Search, SearchAnswer, UidMd5, pull_uri, request_xml};
 
 use openlocker_db::issuers::Issuer;
 

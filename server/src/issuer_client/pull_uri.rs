@@ -24,6 +24,12 @@ use crate::xml_tree::{self, Element};
 pub struct UidMd5(String);
 
 impl UidMd5 {
+    /// A UID that belongs to no one (32 zeros), for a search that must
+    /// find nothing.
+    pub fn nobody() -> UidMd5 {
+        UidMd5("0".repeat(32))
+    }
+
     /// The MD5 of `aadhaar`'s 12 digits.
     pub fn of(aadhaar: &Aadhaar) -> UidMd5 {
         UidMd5(hex::encode(Md5::digest(aadhaar.digits().as_bytes())))
@@ -118,15 +124,26 @@ impl Serialize for Details<'_> {
     }
 }
 
-fn request_xml(search: &Search<'_>, ts: &str, txn: &str, org_id: &str, keyhash: &str) -> String {
+/// How a request is signed, and the `format` it asks for.
+pub struct Envelope<'a> {
+    pub ts: &'a str,
+    pub txn: &'a str,
+    pub org_id: &'a str,
+    pub keyhash: &'a str,
+    /// `xml`, `pdf` or `both`.
+    pub format: &'static str,
+}
+
+/// The v1.13 `PullURIRequest` body of `search`.
+pub fn request_xml(search: &Search<'_>, envelope: &Envelope<'_>) -> String {
     crate::http::xml::to_xml(&PullUriRequest {
         ns: "http://tempuri.org/",
         ver: "3.0",
-        ts,
-        txn,
-        org_id,
-        keyhash,
-        format: "both",
+        ts: envelope.ts,
+        txn: envelope.txn,
+        org_id: envelope.org_id,
+        keyhash: envelope.keyhash,
+        format: envelope.format,
         details: Details(search),
     })
 }
@@ -138,7 +155,14 @@ fn request_xml(search: &Search<'_>, ts: &str, txn: &str, org_id: &str, keyhash: 
 pub fn pull_uri(app: &App, issuer: &Issuer, search: &Search<'_>) -> Result<SearchAnswer, Error> {
     let who = format!("issuer {}", issuer.id);
     let signed = sign(app, issuer, issuer.pull_uri_url.as_ref(), "Pull URI")?;
-    let body = request_xml(search, &signed.ts, &signed.txn, &signed.org_id, &signed.keyhash);
+    let envelope = Envelope {
+        ts: &signed.ts,
+        txn: &signed.txn,
+        org_id: &signed.org_id,
+        keyhash: &signed.keyhash,
+        format: "both",
+    };
+    let body = request_xml(search, &envelope);
     let text = post(app, &signed, &body, &who)?;
     let answer = read_answer(&text, &who)?;
     check_echo(&answer.root, &signed.ts, &signed.txn, &who)?;
@@ -257,7 +281,14 @@ mod tests {
             dob: Some("25-03-1993"),
             fields: &fields,
         };
-        let xml = request_xml(&search, "t", "x", "o", "k");
+        let envelope = Envelope {
+            ts: "t",
+            txn: "x",
+            org_id: "o",
+            keyhash: "k",
+            format: "both",
+        };
+        let xml = request_xml(&search, &envelope);
         let md5 = hex::encode(Md5::digest(b"234123412346"));
         let expected = format!(
             r#"<PullURIRequest xmlns="http://tempuri.org/" ver="3.0" ts="t" txn="x" orgId="o" keyhash="k" format="both"><DocDetails><DocType>HSCER</DocType><DigiLockerId>0b6f7c52-8f4e-4a57-9d0e-3f2b1c9a7e11</DigiLockerId><UID>{md5}</UID><FullName>Asha Devi</FullName><DOB>25-03-1993</DOB><RollNo>1234</RollNo><Year>2024</Year></DocDetails></PullURIRequest>"#

@@ -94,10 +94,10 @@ fn config_json() -> serde_json::Value {
         "records": [
             { "uri": "strict.gov.in-HSCER-AB12CD34", "doc_type": "HSCER",
               "fields": { "RollNo": "1001", "Year": "2024" }, "aadhaar": aadhaar(1),
-              "persons": [asha], "pdf_b64": pdf, "data_xml": CERT },
+              "persons": [asha.clone()], "pdf_b64": pdf.clone(), "data_xml": CERT },
             { "uri": "strict.gov.in-MARKS-RV55PQ", "doc_type": "MARKS",
               "fields": { "RollNo": "2002" }, "aadhaar": aadhaar(7),
-              "persons": [ravi], "pdf_b64": pdf, "data_xml": CERT.replace("Asha Devi", "Ravi Shankar Prasad") },
+              "persons": [ravi], "pdf_b64": pdf.clone(), "data_xml": CERT.replace("Asha Devi", "Ravi Shankar Prasad") },
             { "uri": "strict.gov.in-PUSHD-XY98ZW", "doc_type": "PUSHD",
               "fields": {}, "aadhaar": aadhaar(1),
               "persons": [asha], "pdf_b64": pdf, "data_xml": CERT },
@@ -329,7 +329,7 @@ fn every_bad_answer_gets_a_clear_message_and_nothing_is_saved() {
     let fields = serde_json::json!({ "RollNo": "1001", "Year": "2024" });
     for (mode, status, says) in [
         ("garbage", 502, "not acceptable XML"),
-        ("wrong_uri", 502, "not one of its HSCER documents"),
+        ("foreign_uri", 502, "not one of its HSCER documents"),
         ("unechoed_txn", 502, "without echoing our request"),
         ("not_pdf", 502, "DocContent that is not a PDF"),
         ("unauthorized", 502, "refused our credentials (HTTP 401)"),

@@ -619,7 +619,7 @@ fn a_verify_by_hand_doc_type_answers_pending_until_approved_and_is_pushed_only_t
     );
     assert_eq!(status(&xml), "1", "{xml}");
     assert!(
-        xml.contains(r#"<Person name="Ravi  Kumar" dob="01-04-1990" gender="M"/>"#),
+        xml.contains(r#"<Person name="Ravi  Kumar" dob="01-04-1990" gender="Male"/>"#),
         "{xml}"
     );
     let wrong_name = repo.search(
