@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 use openlocker::app::App;
+use openlocker::cli::admin;
 use openlocker::cli::{Cli, Command};
-use openlocker::error::Error;
-use openlocker::settings::Settings;
-use openlocker::{admin, logging, serve};
+use openlocker::platform::error::Error;
+use openlocker::platform::logging;
+use openlocker::platform::settings::Settings;
+use openlocker::serve;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -30,7 +32,7 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Error> {
     if let Command::Conformance(args) = &cli.command {
         // No data folder: the kit only talks to the issuer.
-        return match openlocker::conformance::run_cli(args, cli.global.json)? {
+        return match openlocker::cli::conformance::run_cli(args, cli.global.json)? {
             true => Ok(()),
             false => Err(Error::Upstream("the issuer failed some conformance checks".into())),
         };

@@ -1,0 +1,64 @@
+//! Calls to other parties' XML APIs: the locker calling an issuer's
+//! repository (Pull Doc), and the repository pushing to a locker. Every
+//! call has a time limit, follows no redirect, and reports a failure as
+//! `Upstream` (502) or `UpstreamTimeout` (504) with a plain reason.
+
+use std::time::Duration;
+
+use crate::app::App;
+use crate::platform::error::Error;
+
+/// Largest answer read from another party (a Pull Doc answer carries a
+/// whole document in base64).
+const MAX_ANSWER: u64 = 64 * 1024 * 1024;
+
+/// POSTs an XML body to `url`, with `headers` besides its content type, and
+/// returns the answer's text. `who` names the other party in error messages
+/// ("issuer cbse.nic.in").
+pub fn post_xml(app: &App, url: &str, body: &str, headers: &[(&str, &str)], who: &str) -> Result<String, Error> {
+    let timeout = app.settings.upstream_timeout_seconds;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(timeout)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let mut request = agent.post(url).header("Content-Type", "application/xml");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send(body);
+    let mut response = match response {
+        Ok(response) => response,
+        Err(ureq::Error::Timeout(_)) => {
+            return Err(Error::UpstreamTimeout(format!(
+                "{who} did not answer within {timeout} seconds"
+            )));
+        }
+        Err(e) => return Err(Error::Upstream(format!("{who} is unavailable: {e}"))),
+    };
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_ANSWER)
+        .read_to_string()
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!("{who} did not answer within {timeout} seconds")),
+            ureq::Error::BodyExceedsLimit(_) => Error::Upstream(format!(
+                "{who} sent an answer larger than {} MB, which is refused",
+                MAX_ANSWER / (1024 * 1024)
+            )),
+            other => Error::Upstream(format!("{who} sent an answer that could not be read: {other}")),
+        })?;
+    if status.as_u16() == 401 || status.as_u16() == 403 {
+        return Err(Error::Upstream(format!(
+            "{who} refused our credentials (HTTP {}): its orgId, API key or HMAC setting may be wrong",
+            status.as_u16()
+        )));
+    }
+    if !status.is_success() {
+        return Err(Error::Upstream(format!("{who} answered HTTP {}", status.as_u16())));
+    }
+    Ok(text)
+}
