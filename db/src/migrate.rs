@@ -16,6 +16,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0004-pull-search", include_str!("../migrations/0004-pull-search.sql")),
     ("0005-requesters", include_str!("../migrations/0005-requesters.sql")),
     ("0006-txn-times", include_str!("../migrations/0006-txn-times.sql")),
+    ("0008-field", include_str!("../migrations/0008-field.sql")),
     ("0009-hardening", include_str!("../migrations/0009-hardening.sql")),
 ];
 

@@ -14,6 +14,11 @@ pub struct Resident {
     pub dob: String,
     pub mobile: String,
     pub password_hash: String,
+    /// `M`, `F` or `T` when known.
+    pub gender: Option<String>,
+    /// The 36-character id sent to issuers as `DigiLockerId`; drawn by the
+    /// database when the row is made, and never changed.
+    pub digilocker_id: String,
 }
 
 /// What `insert` needs to open a locker.
@@ -24,6 +29,8 @@ pub struct NewResident<'a> {
     pub dob: &'a str,
     pub mobile: &'a str,
     pub password_hash: &'a str,
+    /// `M`, `F` or `T`.
+    pub gender: Option<&'a str>,
     pub now: UnixTime,
 }
 
@@ -31,8 +38,8 @@ pub struct NewResident<'a> {
 /// number already has one.
 pub fn insert(conn: &Connection, new: &NewResident<'_>) -> DbResult<i64> {
     conn.execute(
-        "INSERT INTO residents (aadhaar_hmac, aadhaar_enc, name, dob, mobile, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO residents (aadhaar_hmac, aadhaar_enc, name, dob, mobile, password_hash, created_at, gender)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             new.aadhaar_hmac,
             new.aadhaar_enc,
@@ -40,7 +47,8 @@ pub fn insert(conn: &Connection, new: &NewResident<'_>) -> DbResult<i64> {
             new.dob,
             new.mobile,
             new.password_hash,
-            new.now
+            new.now,
+            new.gender
         ],
     )
     .map_err(|e| match DbError::from(e) {
@@ -53,7 +61,7 @@ pub fn insert(conn: &Connection, new: &NewResident<'_>) -> DbResult<i64> {
     Ok(conn.last_insert_rowid())
 }
 
-const COLUMNS: &str = "id, aadhaar_enc, name, dob, mobile, password_hash";
+const COLUMNS: &str = "id, aadhaar_enc, name, dob, mobile, password_hash, gender, digilocker_id";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Resident> {
     Ok(Resident {
@@ -63,6 +71,8 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Resident> {
         dob: r.get(3)?,
         mobile: r.get(4)?,
         password_hash: r.get(5)?,
+        gender: r.get(6)?,
+        digilocker_id: r.get(7)?,
     })
 }
 

@@ -133,7 +133,6 @@ fn digit_run(chars: &[char], at: usize) -> Option<(usize, String)> {
     Some((end, digits))
 }
 
-
 impl fmt::Debug for Aadhaar {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Aadhaar({})", self.masked())

@@ -30,6 +30,13 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    if let Command::Conformance(args) = &cli.command {
+        // No data folder: the kit only talks to the issuer.
+        return match openlocker::cli::conformance::run_cli(args, cli.global.json)? {
+            true => Ok(()),
+            false => Err(Error::Upstream("the issuer failed some conformance checks".into())),
+        };
+    }
     let flags = cli.global.settings_flags();
     let settings = Settings::load(cli.global.config.as_deref(), std::env::vars(), &flags)?;
     let app = App::open(settings)?;

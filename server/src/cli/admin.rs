@@ -23,7 +23,9 @@ pub struct Output {
 /// Runs one admin subcommand against the data folder.
 pub fn run(app: &App, command: Command) -> Result<Output, Error> {
     match command {
-        Command::Serve => Err(Error::Internal("serve is not an admin subcommand".into())),
+        Command::Serve | Command::Conformance(_) => Err(Error::Internal(
+            "serve and conformance are not admin subcommands".into(),
+        )),
         Command::Issuer(cmd) => issuer(app, cmd),
         Command::Resident(ResidentCommand::Add {
             aadhaar,
@@ -31,6 +33,7 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
             dob,
             mobile,
             password,
+            gender,
         }) => {
             let new = residents::NewResident {
                 aadhaar: &aadhaar,
@@ -38,6 +41,7 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
                 dob: &dob,
                 mobile: &mobile,
                 password: &password.read()?,
+                gender: gender.as_deref(),
             };
             let id = residents::add(app, &new)?;
             let how = "opened by the operator";
@@ -78,12 +82,14 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             pull_org_id,
             pull_api_key,
             pull_api_key_file,
+            pull_hmac,
         } => {
             let pull = issuers::PullSettings {
                 uri_url: pull_uri_url,
                 doc_url: pull_doc_url,
                 org_id: pull_org_id,
                 api_key: crate::cli::secrets::optional_secret(pull_api_key.as_deref(), pull_api_key_file.as_deref())?,
+                hmac: pull_hmac,
             };
             let creds = issuers::add(app, &id, &name, &pull)?;
             let text = format!(
@@ -118,6 +124,9 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             udfs,
             verify_by_hand,
             sends_uid,
+            sends_name,
+            sends_dob,
+            match_fields,
         }) => {
             let input = issuers::DocTypeInput {
                 code: &code,
@@ -125,6 +134,9 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
                 udfs: &udfs,
                 verify_by_hand,
                 pull_sends_uid: sends_uid,
+                pull_sends_name: sends_name,
+                pull_sends_dob: sends_dob,
+                pull_match: match_fields.as_deref(),
             };
             let t = issuers::add_doc_type(app, &issuer, &input)?;
             Ok(Output {
@@ -141,7 +153,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
                 .join("\n");
             let items: Vec<Value> = types
                 .iter()
-                .map(|t| json!({ "code": t.code, "name": t.name, "udfs": t.udfs }))
+                .map(|t| json!({ "code": t.code, "name": t.name, "udfs": t.udfs, "match": t.pull_match }))
                 .collect();
             Ok(Output {
                 json: json!({ "issuer_id": issuer, "doc_types": items }),
@@ -182,10 +194,24 @@ fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
         json: serde_json::to_value(&creds).unwrap_or_default(),
     };
     match command {
-        RepoCommand::Client(RepoClientCommand::Add { name }) => Ok(client_creds(
-            repository::add_client(app, &name)?,
-            &format!("added repository client {name}"),
-        )),
+        RepoCommand::Client(RepoClientCommand::Add {
+            name,
+            org_id,
+            api_key_file,
+        }) => {
+            let known = match (org_id, api_key_file) {
+                (Some(org_id), Some(file)) => Some(repository::KnownCredentials {
+                    org_id,
+                    api_key: std::fs::read_to_string(&file)
+                        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?,
+                }),
+                _ => None,
+            };
+            Ok(client_creds(
+                repository::add_client(app, &name, known)?,
+                &format!("added repository client {name}"),
+            ))
+        }
         RepoCommand::Client(RepoClientCommand::Rotate { org_id }) => Ok(client_creds(
             repository::rotate_client_key(app, &org_id)?,
             "rotated the client's key",
@@ -262,6 +288,7 @@ fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
         owner_name,
         owner_dob,
         owner_gender,
+        owner_phone,
     } = command
     else {
         unreachable!("imports are handled above")
@@ -279,6 +306,7 @@ fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
         owner_name: owner_name.as_deref(),
         owner_dob: owner_dob.as_deref(),
         owner_gender: owner_gender.as_deref(),
+        owner_phone: owner_phone.as_deref(),
     };
     let uri = repository::add_doc(app, &new)?;
     Ok(Output {

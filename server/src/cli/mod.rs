@@ -2,6 +2,7 @@
 //! arguments here, what they do in [`admin`]).
 
 pub mod admin;
+pub mod conformance;
 pub mod secrets;
 
 use std::path::PathBuf;
@@ -89,6 +90,47 @@ pub enum Command {
     /// Requesters: partner sites that use the share and save widgets.
     #[command(subcommand)]
     Requester(RequesterCommand),
+    /// Check an issuer's Pull URI API against Issuer API v1.13, clause by
+    /// clause (needs no data folder). Exit 0 when every check passes, 1 when any fails.
+    Conformance(ConformanceArgs),
+}
+
+/// What `openlocker conformance` checks, and how to reach it.
+#[derive(Debug, Args)]
+pub struct ConformanceArgs {
+    /// The issuer's Pull URI API URL.
+    #[arg(long)]
+    pub pull_uri_url: String,
+    /// The orgId the issuer gave DigiLocker.
+    #[arg(long)]
+    pub org_id: String,
+    /// The API key (prefer --api-key-file: a key on the command line is seen by others).
+    #[arg(long, conflicts_with = "api_key_file")]
+    pub api_key: Option<String>,
+    /// A file holding the API key.
+    #[arg(long)]
+    pub api_key_file: Option<PathBuf>,
+    /// The doc type to search.
+    #[arg(long)]
+    pub doc_type: String,
+    /// A search field of a document that exists (repeatable), e.g. RollNo=1001.
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// The owner's Aadhaar number: sent as its MD5 (UID), never itself.
+    #[arg(long)]
+    pub uid: Option<String>,
+    /// The owner's name, sent as FullName.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The owner's date of birth, YYYY-MM-DD, sent as DOB (DD-MM-YYYY).
+    #[arg(long)]
+    pub dob: Option<String>,
+    /// The x-digilocker-hmac the issuer expects: raw, hex or none.
+    #[arg(long, default_value = "raw")]
+    pub hmac: String,
+    /// Write an HTML report here.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -169,10 +211,17 @@ pub enum RepoCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RepoClientCommand {
-    /// Make an orgId and API key for a locker (the key is shown once).
+    /// Make an orgId and API key for a locker (the key is shown once), or
+    /// register the orgId and key a department already uses with DigiLocker.
     Add {
         #[arg(long)]
         name: String,
+        /// The orgId already in use (with --api-key-file).
+        #[arg(long, requires = "api_key_file")]
+        org_id: Option<String>,
+        /// A file holding the API key already in use (with --org-id).
+        #[arg(long, requires = "org_id")]
+        api_key_file: Option<PathBuf>,
     },
     /// Replace a client's API key; the old one stops working at once.
     Rotate {
@@ -231,6 +280,9 @@ pub enum RepoDocCommand {
         /// The owner's gender as on the document (M, F, T).
         #[arg(long)]
         owner_gender: Option<String>,
+        /// The owner's mobile number as on the issuer's record (10 digits).
+        #[arg(long)]
+        owner_phone: Option<String>,
     },
     /// Store many documents from a CSV manifest; writes a per-row report.
     ///
@@ -275,6 +327,11 @@ pub enum IssuerCommand {
         /// A file whose first line is the pull API key; `-` reads stdin.
         #[arg(long, value_name = "FILE")]
         pull_api_key_file: Option<PathBuf>,
+        /// The x-digilocker-hmac header of each request to the repository:
+        /// raw (base64 of the HMAC-SHA256 of the body keyed by the API key),
+        /// hex (base64 of its lowercase hex) or none [default: raw].
+        #[arg(long, value_name = "raw|hex|none")]
+        pull_hmac: Option<String>,
     },
     /// List the registered issuers.
     List,
@@ -310,6 +367,17 @@ pub enum DoctypeCommand {
         /// Aadhaar number (UID), for repositories that match the owner.
         #[arg(long)]
         sends_uid: bool,
+        /// The search also sends the resident's name (FullName).
+        #[arg(long)]
+        sends_name: bool,
+        /// The search also sends the resident's date of birth (DOB, DD-MM-YYYY).
+        #[arg(long)]
+        sends_dob: bool,
+        /// What of the answer's IssuedTo must agree with the resident before
+        /// anything is saved: a comma list of name, dob, gender, mobile, or
+        /// none (only with --sends-uid) [default: name].
+        #[arg(long = "match", value_name = "FIELDS")]
+        match_fields: Option<String>,
     },
     /// List an issuer's doc types.
     List {
@@ -357,6 +425,10 @@ pub enum ResidentCommand {
         mobile: String,
         #[command(flatten)]
         password: PasswordArgs,
+        /// M, F or T: what Pull URI answers are matched against when a doc
+        /// type matches by gender.
+        #[arg(long)]
+        gender: Option<String>,
     },
 }
 

@@ -22,6 +22,9 @@ pub struct SignUp {
     dob: String,
     mobile: String,
     password: String,
+    /// `M`, `F` or `T` (optional).
+    #[serde(default)]
+    gender: Option<String>,
 }
 
 /// `POST /api/signup`: opens a locker and signs in (201, as `/api/login`).
@@ -34,6 +37,7 @@ pub async fn signup(app: web::Data<App>, client: Client, body: web::Json<SignUp>
             dob: &form.dob,
             mobile: &form.mobile,
             password: &form.password,
+            gender: form.gender.as_deref(),
         };
         accounts::sign_up(app, &new, &client)
     })

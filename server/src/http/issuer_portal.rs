@@ -81,6 +81,9 @@ fn doc_type_json(t: openlocker_db::issuers::DocType) -> serde_json::Value {
         "udfs": t.udfs,
         "verify_by_hand": t.verify_by_hand,
         "pull_sends_uid": t.pull_sends_uid,
+        "pull_sends_name": t.pull_sends_name,
+        "pull_sends_dob": t.pull_sends_dob,
+        "pull_match": t.pull_match,
     })
 }
 
@@ -96,6 +99,14 @@ pub struct DocTypeBody {
     /// A resident's Pull URI search sends their Aadhaar number (UID).
     #[serde(default)]
     pull_sends_uid: bool,
+    /// It sends their name (FullName) and date of birth (DOB).
+    #[serde(default)]
+    pull_sends_name: bool,
+    #[serde(default)]
+    pull_sends_dob: bool,
+    /// What of IssuedTo must agree (`name` when absent).
+    #[serde(default)]
+    pull_match: Option<String>,
 }
 
 impl DocTypeBody {
@@ -106,6 +117,9 @@ impl DocTypeBody {
             udfs: &self.udfs,
             verify_by_hand: self.verify_by_hand,
             pull_sends_uid: self.pull_sends_uid,
+            pull_sends_name: self.pull_sends_name,
+            pull_sends_dob: self.pull_sends_dob,
+            pull_match: self.pull_match.as_deref(),
         }
     }
 }

@@ -51,6 +51,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/uploaded/{id}/file", web::get().to(uploads::download))
             .route("/issued", web::get().to(residents::issued))
             .route("/issued/{uri}/file", web::get().to(residents::issued_file))
+            .route("/issued/{uri}/xml", web::get().to(residents::issued_xml))
             .route("/issuers", web::get().to(pull_search::issuers))
             .route("/pull", web::post().to(pull_search::pull))
             .route("/shares", web::get().to(shares::list))

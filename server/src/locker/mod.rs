@@ -5,7 +5,10 @@
 pub mod accounts;
 pub mod activity;
 pub mod folders;
+pub mod issued_files;
 pub mod issuer_client;
+pub mod kept_copy;
+pub mod pull_match;
 pub mod pull_search;
 pub mod residents;
 pub mod sessions;

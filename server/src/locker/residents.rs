@@ -19,6 +19,8 @@ pub struct NewResident<'a> {
     pub dob: &'a str,
     pub mobile: &'a str,
     pub password: &'a str,
+    /// `M`, `F` or `T`, when given.
+    pub gender: Option<&'a str>,
 }
 
 /// Opens a locker. Documents already pushed for this Aadhaar number (held in
@@ -50,6 +52,12 @@ pub fn add(app: &App, new: &NewResident<'_>) -> Result<i64, Error> {
             "a mobile number has 10 digits and does not start with 0".into(),
         ));
     }
+    let gender = new.gender.map(str::trim).filter(|g| !g.is_empty());
+    if let Some(g) = gender
+        && !matches!(g, "M" | "F" | "T")
+    {
+        return Err(invalid("gender", format!("gender {g:?} is not M, F or T")));
+    }
     let password_hash = passwords::hash(new.password).map_err(|e| match e {
         Error::Invalid(message) => invalid("password", message),
         other => other,
@@ -65,6 +73,7 @@ pub fn add(app: &App, new: &NewResident<'_>) -> Result<i64, Error> {
             dob: &dates::iso_date(dob),
             mobile,
             password_hash: &password_hash,
+            gender,
             now: dates::unix_now(),
         },
     )?;
@@ -108,6 +117,19 @@ pub fn bad_credentials() -> Error {
     Error::Unauthorized("the Aadhaar or mobile number and password do not match".into())
 }
 
+/// One of the resident's issued documents by URI.
+fn issued_doc(app: &App, resident_id: i64, uri: &str) -> Result<docs::IssuedDoc, Error> {
+    docs::for_resident_by_uri(&*app.db.conn()?, resident_id, uri)?
+        .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))
+}
+
+/// The certificate XML of one of the resident's issued documents.
+pub fn issued_xml(app: &App, resident_id: i64, uri: &str) -> Result<(String, Vec<u8>), Error> {
+    let doc = issued_doc(app, resident_id, uri)?;
+    let xml = crate::locker::issued_files::certificate_xml(app, resident_id, &doc)?;
+    Ok((doc.uri, xml))
+}
+
 /// The resident as they see themselves.
 #[derive(Debug, Serialize)]
 pub struct Profile {
@@ -116,8 +138,11 @@ pub struct Profile {
     /// `XXXX XXXX 1234`.
     pub aadhaar: String,
     pub mobile: String,
+    /// The 36-character id every issuer is sent as `DigiLockerId`.
+    pub digilocker_id: String,
 }
 
+/// The signed-in resident's profile.
 pub fn profile(app: &App, resident_id: i64) -> Result<Profile, Error> {
     let resident = residents::by_id(&*app.db.conn()?, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
@@ -127,6 +152,7 @@ pub fn profile(app: &App, resident_id: i64) -> Result<Profile, Error> {
         name: resident.name,
         aadhaar: crate::platform::aadhaar::mask(&String::from_utf8_lossy(&digits)),
         mobile: resident.mobile,
+        digilocker_id: resident.digilocker_id,
     })
 }
 
@@ -156,22 +182,18 @@ pub fn issued(app: &App, resident_id: i64) -> Result<Vec<IssuedDoc>, Error> {
         .collect())
 }
 
-/// One of the resident's issued documents, fetched live from its issuer.
-/// A URI that is not in this resident's locker is "not found", so no
-/// resident can fetch another's document.
+/// One of the resident's issued documents: from its kept copy, or fetched
+/// from its issuer ([`crate::locker::issued_files`]). A URI that is not in this
+/// resident's locker is "not found", so no resident can fetch another's
+/// document.
 pub fn issued_file(
     app: &App,
     resident_id: i64,
     uri: &str,
     client: &activity::Client,
 ) -> Result<(String, crate::locker::issuer_client::Fetched), Error> {
-    let conn = app.db.conn()?;
-    let doc = docs::for_resident_by_uri(&conn, resident_id, uri)?
-        .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))?;
-    let issuer = openlocker_db::issuers::get(&conn, &doc.issuer_id)?
-        .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))?;
-    drop(conn);
-    let fetched = crate::locker::issuer_client::pull_doc(app, &issuer, &doc.uri)?;
+    let doc = issued_doc(app, resident_id, uri)?;
+    let fetched = crate::locker::issued_files::content(app, resident_id, &doc)?;
     tracing::info!(
         resident_id,
         uri = doc.uri,

@@ -56,20 +56,30 @@ fn window_seconds(app: &App) -> i64 {
     app.settings.login_throttle_minutes as i64 * 60
 }
 
-/// Refuses with 429 when any `(key, limit)` is at its limit.
+/// The window of Pull URI searches that found nothing or someone else's
+/// document: counted like failed sign-ins, over an hour.
+pub const PULL_WINDOW_SECONDS: i64 = 3600;
+
+/// Refuses with 429 when any `(key, limit)` is at its limit of failed
+/// sign-ins.
 pub fn check(app: &App, keys: &[(&str, u32)]) -> Result<(), Error> {
+    check_within(app, keys, window_seconds(app), "failed sign-ins")
+}
+
+/// Refuses with 429 when any `(key, limit)` has had `limit` failures in the
+/// last `span` seconds; `what` names the failures in the message.
+pub fn check_within(app: &App, keys: &[(&str, u32)], span: i64, what: &str) -> Result<(), Error> {
     let now = dates::unix_now();
-    let span = window_seconds(app);
     let conn = app.db.conn()?;
     let windows = keys
         .iter()
         .map(|(key, _)| login_failures::since(&conn, key, now - span))
         .collect::<Result<Vec<_>, _>>()?;
-    refuse_if_full(keys, &windows, now, span)
+    refuse_if_full(keys, &windows, now, span, what)
 }
 
 /// The 429 when one of `windows` (one per key) is at its key's limit.
-fn refuse_if_full(keys: &[(&str, u32)], windows: &[Window], now: i64, span: i64) -> Result<(), Error> {
+fn refuse_if_full(keys: &[(&str, u32)], windows: &[Window], now: i64, span: i64, what: &str) -> Result<(), Error> {
     let wait = keys
         .iter()
         .zip(windows)
@@ -78,9 +88,9 @@ fn refuse_if_full(keys: &[(&str, u32)], windows: &[Window], now: i64, span: i64)
     match wait {
         None => Ok(()),
         Some(retry_after) => {
-            tracing::warn!(keys = ?keys.iter().map(|k| k.0).collect::<Vec<_>>(), retry_after, "sign-in throttled");
+            tracing::warn!(keys = ?keys.iter().map(|k| k.0).collect::<Vec<_>>(), retry_after, what, "throttled");
             Err(Error::TooManyRequests {
-                message: format!("too many failed sign-ins; try again in {}", minutes(retry_after)),
+                message: format!("too many {what}; try again in {}", minutes(retry_after)),
                 retry_after,
             })
         }
@@ -102,7 +112,7 @@ pub fn guarded<T>(
     let rows = match login_failures::reserve(&app.db, keys, now, now - span, now - span)? {
         Reservation::Reserved(rows) => rows,
         Reservation::Full(windows) => {
-            refuse_if_full(keys, &windows, now, span)?;
+            refuse_if_full(keys, &windows, now, span, "failed sign-ins")?;
             return Err(Error::Internal("a full throttle window was not refused".into()));
         }
     };
@@ -130,7 +140,9 @@ fn minutes(seconds: u64) -> String {
 /// Counts a failure against each key.
 pub fn failed(app: &App, keys: &[&str]) -> Result<(), Error> {
     let now = dates::unix_now();
-    login_failures::record(&mut *app.db.conn()?, keys, now, now - window_seconds(app))?;
+    // Only failures older than every window may go.
+    let longest = window_seconds(app).max(PULL_WINDOW_SECONDS);
+    login_failures::record(&mut *app.db.conn()?, keys, now, now - longest)?;
     Ok(())
 }
 

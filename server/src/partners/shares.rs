@@ -158,13 +158,9 @@ pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
 fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
     match &share.doc {
         SharedDoc::Issued { uri } => {
-            let conn = app.db.conn()?;
-            let doc = docs::for_resident_by_uri(&conn, share.resident_id, uri)?
+            let doc = docs::for_resident_by_uri(&*app.db.conn()?, share.resident_id, uri)?
                 .ok_or_else(|| Error::Gone("the document is no longer in the resident's locker".into()))?;
-            let issuer = openlocker_db::issuers::get(&conn, &doc.issuer_id)?
-                .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))?;
-            drop(conn);
-            let fetched = crate::locker::issuer_client::pull_doc(app, &issuer, &doc.uri)?;
+            let fetched = crate::locker::issued_files::content(app, share.resident_id, &doc)?;
             Ok(SharedContent::Issued {
                 bytes: fetched.bytes,
                 content_type: fetched.content_type,

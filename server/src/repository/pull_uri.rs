@@ -2,12 +2,14 @@
 //! locker searches by a doc type's fields (and optionally the owner's
 //! Aadhaar number, name and date of birth) and gets the one matching
 //! document's URI and content. Both the original form (`ver="1.0"`, UDFs
-//! by name) and the current one (`ver="3.0"`: `DocType`, `UID` raw or MD5,
-//! `DigiLockerId`, `FullName`, `DOB`, `UDF1..n`, the `format` attribute,
-//! `IssuedTo/Persons/Person`, `DataContent`, Status 9) are answered.
+//! by name) and v1.13 (`ver="3.0"`: `x-digilocker-hmac` required, `DocType`,
+//! `UID` as MD5 (alone enough for an Aadhaar-seeded document), `DigiLockerId`,
+//! `FullName`, `DOB`, `UDF1..n`, the `format` attribute (default `xml`),
+//! `IssuedTo/Persons/Person`, `DataContent` always, Status 9) are answered.
 
 use base64::Engine;
 use md5::{Digest, Md5};
+use openlocker_db::Db;
 use openlocker_db::issuers;
 use openlocker_db::repo::{self as db, Doc};
 use serde::Serialize;
@@ -66,24 +68,8 @@ struct Person {
     dob: String,
     #[serde(rename = "@gender", skip_serializing_if = "String::is_empty")]
     gender: String,
-}
-
-/// The machine-readable data of a PDF document, for `DataContent`.
-#[derive(Debug, Serialize)]
-#[serde(rename = "Certificate")]
-struct CertificateData<'a> {
-    #[serde(rename = "@uri")]
-    uri: &'a str,
-    #[serde(rename = "@docType")]
-    doc_type: &'a str,
-    #[serde(rename = "@name")]
-    name: &'a str,
-    #[serde(rename = "@issuedOn")]
-    issued_on: &'a str,
-    #[serde(rename = "@validFrom", skip_serializing_if = "Option::is_none")]
-    valid_from: Option<&'a str>,
-    #[serde(rename = "@validTo", skip_serializing_if = "Option::is_none")]
-    valid_to: Option<&'a str>,
+    #[serde(rename = "@phone", skip_serializing_if = "String::is_empty")]
+    phone: String,
 }
 
 /// Elements of DocDetails that are not search fields.
@@ -146,6 +132,14 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
             request.name
         )));
     }
+    let current = request
+        .attribute("ver")
+        .is_some_and(|v| v.split('.').next().and_then(|m| m.parse::<u32>().ok()).unwrap_or(0) >= 2);
+    if current && hmac_header.is_none() {
+        return Err(refused(
+            "the x-digilocker-hmac header is required for ver 2.0 and later (Issuer API v1.13 §8.1.1)",
+        ));
+    }
     let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(Outcome::from)?;
     pull_doc::record_txn(app, &sender).map_err(Outcome::from)?;
     let details = request
@@ -167,24 +161,16 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
             format!("{} is waiting for verification by the department", doc.uri),
         ));
     }
-    let format = request.attribute("format").map(str::to_ascii_lowercase);
-    let current = request
-        .attribute("ver")
-        .is_some_and(|v| !v.starts_with('1') && !v.starts_with('2'));
-    let (want_doc, want_data) = match format.as_deref() {
-        Some("xml") => (false, true),
-        Some("pdf") => (true, false),
-        Some("both") => (true, true),
-        _ if current => (true, true),
-        _ => (true, false),
+    // DataContent always (mandatory since v1.12); DocContent for pdf or both.
+    let want_doc = match request.attribute("format").map(str::to_ascii_lowercase).as_deref() {
+        Some("xml") => false,
+        Some("pdf") | Some("both") => true,
+        Some(other) => return Err(refused(format!("format {other:?} is not xml, pdf or both"))),
+        None => !current,
     };
     let content = store::get(&super::store_dir(app), &doc.content_sha256, &app.keys.file_cipher())?;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let data = if doc.content_type == "application/xml" {
-        content.clone()
-    } else {
-        certificate_data(&doc).into_bytes()
-    };
+    let data = data_content(app, &doc, &content)?;
     tracing::info!(
         uri = doc.uri,
         org_id = request.attribute("orgId"),
@@ -195,18 +181,19 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
         status: status_of(request, "1"),
         message: None,
         details: Some(Details {
-            issued_to: doc.owner_name.as_ref().map(|name| IssuedTo {
+            issued_to: Some(IssuedTo {
                 persons: Persons {
                     person: vec![Person {
-                        name: name.clone(),
+                        name: doc.owner_name.clone().unwrap_or_default(),
                         dob: doc.owner_dob.as_deref().map(dmy_dashes).unwrap_or_default(),
                         gender: doc.owner_gender.clone().unwrap_or_default(),
+                        phone: doc.owner_phone.clone().unwrap_or_default(),
                     }],
                 },
             }),
             uri: doc.uri.clone(),
             doc_content: want_doc.then(|| b64.encode(&content)),
-            data_content: want_data.then(|| b64.encode(&data)),
+            data_content: Some(b64.encode(&data)),
         }),
     })
 }
@@ -259,8 +246,13 @@ fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid:
         db::find_by_udfs(&conn, None, doc_type, fields, 2).map_err(Error::from)?
     } else if let Some(Ok(aadhaar)) = uid.filter(|u| u.len() == 12).map(Aadhaar::parse) {
         db::find_by_owner(&conn, None, doc_type, &app.keys.aadhaar_hmac(aadhaar.digits()), 2).map_err(Error::from)?
+    } else if let Some(md5) = uid.filter(|u| u.len() == 32 && u.bytes().all(|b| b.is_ascii_hexdigit())) {
+        drop(conn);
+        db::find_by_uid(&app.db, doc_type, &super::uid_hmac(app, md5), 2).map_err(Error::from)?
     } else {
-        return Err(refused("no search fields were given"));
+        return Err(refused(
+            "no search fields were given (the search fields of the doc type, or UID)",
+        ));
     };
     match found.len() {
         0 => Err(refused("no document matches the search")),
@@ -285,9 +277,8 @@ fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Outco
             return Err(refused("the document does not belong to the UID sent"));
         }
     }
-    let normalise = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     if let (Some(sent), Some(on_doc)) = (&claimant.full_name, &doc.owner_name)
-        && normalise(sent) != normalise(on_doc)
+        && !crate::locker::pull_match::names_match(sent, on_doc)
     {
         return Err(refused("the name sent does not match the name on the document"));
     }
@@ -309,13 +300,41 @@ fn dmy_dashes(iso: &str) -> String {
     }
 }
 
-fn certificate_data(doc: &Doc) -> String {
-    crate::wire::writer::to_xml(&CertificateData {
-        uri: &doc.uri,
-        doc_type: &doc.doc_type,
-        name: &doc.doc_name,
-        issued_on: &doc.issued_on,
-        valid_from: doc.valid_from.as_deref(),
-        valid_to: doc.valid_to.as_deref(),
-    })
+/// The certificate XML of `DataContent`: an XML document is its own; a PDF
+/// has the Certificate built when it was stored (built now for documents
+/// stored before that).
+fn data_content(app: &App, doc: &Doc, content: &[u8]) -> Result<Vec<u8>, Error> {
+    if doc.content_type == "application/xml" {
+        return Ok(content.to_vec());
+    }
+    if let Some(sha) = &doc.certificate_sha256 {
+        return store::get(&super::store_dir(app), sha, &app.keys.file_cipher());
+    }
+    Ok(legacy_certificate(&app.db, doc)?.into_bytes())
+}
+
+fn legacy_certificate(db: &Db, doc: &Doc) -> Result<String, Error> {
+    let issuer_name = issuers::get(&*db.conn()?, &doc.issuer_id)?
+        .map(|i| i.name)
+        .unwrap_or_else(|| doc.issuer_id.clone());
+    Ok(super::certificate::certificate_xml(
+        &super::certificate::CertificateInput {
+            uri: &doc.uri,
+            number: &doc.doc_id,
+            doc_type: &doc.doc_type,
+            name: &doc.doc_name,
+            issued_on: &doc.issued_on,
+            valid_from: doc.valid_from.as_deref(),
+            valid_to: doc.valid_to.as_deref(),
+            issuer_id: &doc.issuer_id,
+            issuer_name: &issuer_name,
+            owner: super::certificate::Owner {
+                name: doc.owner_name.as_deref(),
+                dob: doc.owner_dob.as_deref(),
+                gender: doc.owner_gender.as_deref(),
+                phone: doc.owner_phone.as_deref(),
+            },
+            fields: &[],
+        },
+    ))
 }

@@ -177,6 +177,7 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
         app,
         &endpoint(locker),
         &crate::wire::writer::to_xml(&request),
+        &[],
         who,
         // The operator gave the locker's URL.
         crate::platform::address_policy::Reach::Any,

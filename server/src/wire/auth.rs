@@ -75,22 +75,50 @@ pub fn forget_txn(app: &App, org_id: &str, txn: &str) {
     }
 }
 
-/// Whether an `x-digilocker-hmac` header is HMAC-SHA256 of `body` keyed by
-/// `key`: the base64 of the raw digest, or of its lowercase hex string
-/// (both are seen in deployed integrations).
-pub fn body_hmac_matches(key: &[u8], body: &[u8], header: &str) -> bool {
+/// The two forms of `x-digilocker-hmac` seen in deployed integrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HmacEncoding {
+    /// Base64 of the raw HMAC-SHA256 digest (v1.13 §8.1.1).
+    Raw,
+    /// Base64 of the digest's lowercase hex string.
+    Hex,
+}
+
+impl HmacEncoding {
+    /// `raw`, `hex`, or `none` (no header: `Ok(None)`).
+    pub fn parse(text: &str) -> Result<Option<HmacEncoding>, String> {
+        match text {
+            "raw" => Ok(Some(HmacEncoding::Raw)),
+            "hex" => Ok(Some(HmacEncoding::Hex)),
+            "none" => Ok(None),
+            other => Err(format!("{other:?} is not an HMAC encoding: use raw, hex or none")),
+        }
+    }
+}
+
+/// The `x-digilocker-hmac` value of `body`: HMAC-SHA256 keyed by `key`, in
+/// base64 of the `encoding`.
+pub fn body_hmac(key: &[u8], body: &[u8], encoding: HmacEncoding) -> String {
     use base64::Engine;
     use hmac::{Hmac, Mac};
-    let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key) else {
-        return false;
-    };
+    // HMAC takes a key of any length, so this cannot fail.
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
     mac.update(body);
     let digest = mac.finalize().into_bytes();
     let b64 = base64::engine::general_purpose::STANDARD;
-    let raw = b64.encode(digest);
-    let hexed = b64.encode(hex::encode(digest));
+    match encoding {
+        HmacEncoding::Raw => b64.encode(digest),
+        HmacEncoding::Hex => b64.encode(hex::encode(digest)),
+    }
+}
+
+/// Whether an `x-digilocker-hmac` header is HMAC-SHA256 of `body` keyed by
+/// `key`, in either encoding.
+pub fn body_hmac_matches(key: &[u8], body: &[u8], header: &str) -> bool {
     let sent = header.trim().as_bytes();
-    crypto::constant_time_eq(raw.as_bytes(), sent) || crypto::constant_time_eq(hexed.as_bytes(), sent)
+    [HmacEncoding::Raw, HmacEncoding::Hex]
+        .into_iter()
+        .any(|encoding| crypto::constant_time_eq(body_hmac(key, body, encoding).as_bytes(), sent))
 }
 
 #[cfg(test)]

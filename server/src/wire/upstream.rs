@@ -13,10 +13,18 @@ use crate::platform::error::Error;
 /// whole document in base64).
 const MAX_ANSWER: u64 = 64 * 1024 * 1024;
 
-/// POSTs an XML body to `url` and returns the answer's text. `who` names
-/// the other party in error messages ("issuer cbse.nic.in").
-/// `reach` is where the URL may lead ([`crate::platform::address_policy`]).
-pub fn post_xml(app: &App, url: &str, body: &str, who: &str, reach: Reach) -> Result<String, Error> {
+/// POSTs an XML body to `url`, with `headers` besides its content type, and
+/// returns the answer's text. `who` names the other party in error messages
+/// ("issuer cbse.nic.in"); `reach` is where the URL may lead
+/// ([`crate::platform::address_policy`]).
+pub fn post_xml(
+    app: &App,
+    url: &str,
+    body: &str,
+    headers: &[(&str, &str)],
+    who: &str,
+    reach: Reach,
+) -> Result<String, Error> {
     let timeout = app.settings.upstream_timeout_seconds;
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(timeout)))
@@ -24,7 +32,11 @@ pub fn post_xml(app: &App, url: &str, body: &str, who: &str, reach: Reach) -> Re
         .max_redirects(0)
         .build();
     let (agent, blocked) = address_policy::agent(config, reach);
-    let response = agent.post(url).header("Content-Type", "application/xml").send(body);
+    let mut request = agent.post(url).header("Content-Type", "application/xml");
+    for (name, value) in headers {
+        request = request.header(*name, *value);
+    }
+    let response = request.send(body);
     let mut response = match response {
         Ok(response) => response,
         Err(_) if blocked.load(std::sync::atomic::Ordering::Relaxed) => {
@@ -47,8 +59,18 @@ pub fn post_xml(app: &App, url: &str, body: &str, who: &str, reach: Reach) -> Re
         .read_to_string()
         .map_err(|e| match e {
             ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!("{who} did not answer within {timeout} seconds")),
+            ureq::Error::BodyExceedsLimit(_) => Error::Upstream(format!(
+                "{who} sent an answer larger than {} MB, which is refused",
+                MAX_ANSWER / (1024 * 1024)
+            )),
             other => Error::Upstream(format!("{who} sent an answer that could not be read: {other}")),
         })?;
+    if status.as_u16() == 401 || status.as_u16() == 403 {
+        return Err(Error::Upstream(format!(
+            "{who} refused our credentials (HTTP {}): its orgId, API key or HMAC setting may be wrong",
+            status.as_u16()
+        )));
+    }
     if !status.is_success() {
         return Err(Error::Upstream(format!("{who} answered HTTP {}", status.as_u16())));
     }

@@ -10,6 +10,8 @@ mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
+mod conformance; // the issuer conformance kit: passes our repository, names what a sloppy issuer skips
+mod field; // the locker against a strict Issuer API v1.13 repository written from the specification (Python)
 mod hardening; // the security review's findings: inert documents, JSON headers, no tokens in logs
 mod hardening_auth; // bounded password hashing (503), throttle slots reserved before the check
 mod hardening_push; // Push checked before it spends, stalled bodies cut, a crash between txn and task

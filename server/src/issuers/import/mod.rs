@@ -55,6 +55,10 @@ pub fn run_pending(app: &App) -> Result<Summary, Error> {
             }
         }
     }
+    // A pushed D removes the document's kept copy too.
+    if let Err(err) = crate::locker::kept_copy::remove_unused(app) {
+        tracing::error!(error = %err, "could not remove the kept copies of deleted documents; retried next run");
+    }
     if failures.is_empty() {
         Ok(summary)
     } else {

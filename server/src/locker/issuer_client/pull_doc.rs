@@ -5,11 +5,10 @@ use base64::Engine;
 use openlocker_db::issuers::Issuer;
 use serde::Serialize;
 
-use super::{read_answer, sign};
+use super::{post, read_answer, sign};
 use crate::app::App;
 use crate::platform::error::Error;
 use crate::repository;
-use crate::wire::upstream;
 
 /// A document fetched from its issuer.
 pub struct Fetched {
@@ -55,13 +54,7 @@ pub fn pull_doc(app: &App, issuer: &Issuer, uri: &str) -> Result<Fetched, Error>
         keyhash: &signed.keyhash,
         details: Details { uri },
     };
-    let text = upstream::post_xml(
-        app,
-        &signed.url,
-        &crate::wire::writer::to_xml(&request),
-        &who,
-        signed.reach,
-    )?;
+    let text = post(app, &signed, &crate::wire::writer::to_xml(&request), &who)?;
     let answer = read_answer(&text, &who)?;
     if answer.status.as_deref() != Some("1") {
         return Err(Error::Upstream(format!(
