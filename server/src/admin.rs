@@ -9,7 +9,7 @@ use crate::cli::{
     RequesterCommand, RequesterUserCommand, ResidentCommand, UserCommand,
 };
 use crate::error::Error;
-use crate::{import, issuers, repo, requester_portal, requesters, residents};
+use crate::{identity, import, issuers, repo, requester_portal, requesters, residents};
 
 /// What a subcommand prints: a JSON object and its plain-text form.
 pub struct Output {
@@ -20,36 +20,9 @@ pub struct Output {
 /// Runs one admin subcommand against the data folder.
 pub fn run(app: &App, command: Command) -> Result<Output, Error> {
     match command {
-        Command::Serve => Err(Error::Internal("serve is not an admin subcommand".into())),
+        Command::Serve | Command::KycSim { .. } => Err(Error::Internal("not an admin subcommand".into())),
         Command::Issuer(cmd) => issuer(app, cmd),
-        Command::Resident(ResidentCommand::Add {
-            aadhaar,
-            name,
-            dob,
-            mobile,
-            password,
-        }) => {
-            let new = residents::NewResident {
-                aadhaar: &aadhaar,
-                name: &name,
-                dob: &dob,
-                mobile: &mobile,
-                password: &password,
-            };
-            let id = residents::add(app, &new)?;
-            let how = "opened by the operator";
-            crate::activity::record(
-                app,
-                id,
-                crate::activity::Kind::SignedUp,
-                how,
-                &crate::activity::Client::cli(),
-            )?;
-            Ok(Output {
-                json: json!({ "resident_id": id }),
-                text: format!("opened locker {id}"),
-            })
-        }
+        Command::Resident(cmd) => resident(app, cmd),
         Command::Repo(cmd) => repository(app, cmd),
         Command::Requester(cmd) => requester(app, cmd),
         Command::Import(ImportCommand::Run) => {
@@ -60,6 +33,70 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
                     "imported {} file(s): {} row(s) imported, {} rejected",
                     summary.files, summary.rows_imported, summary.rows_rejected
                 ),
+            })
+        }
+    }
+}
+
+fn resident(app: &App, command: ResidentCommand) -> Result<Output, Error> {
+    let client = crate::activity::Client::cli();
+    match command {
+        ResidentCommand::Add {
+            aadhaar,
+            name,
+            dob,
+            gender,
+            mobile,
+            password,
+            unverified,
+            by,
+        } => {
+            let new = residents::NewResident {
+                aadhaar: &aadhaar,
+                name: &name,
+                dob: &dob,
+                gender: gender.as_deref(),
+                mobile: &mobile,
+                password: &password,
+            };
+            let opening = if unverified {
+                residents::Opening::SignUp
+            } else {
+                residents::Opening::Operator { by: &by }
+            };
+            let id = residents::add(app, &new, opening, &client)?;
+            if unverified {
+                let how = "opened by the operator, unverified";
+                crate::activity::record(app, id, crate::activity::Kind::SignedUp, how, &client)?;
+            }
+            Ok(Output {
+                json: json!({ "resident_id": id }),
+                text: format!("opened locker {id}"),
+            })
+        }
+        ResidentCommand::Verify {
+            aadhaar,
+            mobile,
+            by,
+            name,
+            dob,
+            gender,
+        } => {
+            let person = identity::InPerson {
+                aadhaar: &aadhaar,
+                mobile: mobile.as_deref(),
+                method: "operator",
+                by: &by,
+                details: identity::GivenDetails {
+                    name: name.as_deref(),
+                    dob: dob.as_deref(),
+                    gender: gender.as_deref(),
+                },
+            };
+            let (id, identity) = identity::verify_in_person(app, &person, &client)?;
+            Ok(Output {
+                json: json!({ "resident_id": id, "identity": identity }),
+                text: format!("verified locker {id}"),
             })
         }
     }
@@ -148,10 +185,15 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             issuer,
             username,
             password,
+            can_verify_residents,
         }) => {
             let id = issuers::add_user(app, &issuer, &username, &password)?;
+            if can_verify_residents {
+                openlocker_db::issuers::set_can_verify_residents(&app.db, id, true)?;
+            }
             Ok(Output {
-                json: json!({ "user_id": id, "issuer_id": issuer, "username": username }),
+                json: json!({ "user_id": id, "issuer_id": issuer, "username": username,
+                    "can_verify_residents": can_verify_residents }),
                 text: format!("added portal user {username} to {issuer}"),
             })
         }

@@ -9,14 +9,14 @@ use openlocker::app::App;
 use openlocker::cli::{Cli, Command};
 use openlocker::error::Error;
 use openlocker::settings::Settings;
-use openlocker::{admin, logging, serve};
+use openlocker::{admin, kyc_sim, logging, serve};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(err),
     };
-    let serving = matches!(cli.command, Command::Serve);
+    let serving = matches!(cli.command, Command::Serve | Command::KycSim { .. });
     logging::init(if serving { "info" } else { "warn" });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,6 +30,10 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> Result<(), Error> {
     let flags = cli.global.settings_flags();
     let settings = Settings::load(cli.global.config.as_deref(), std::env::vars(), &flags)?;
+    // The simulator is another party: it needs no data folder.
+    if let Command::KycSim { fixture } = &cli.command {
+        return kyc_sim::run(&settings.bind, fixture);
+    }
     let app = App::open(settings)?;
     if let Command::Serve = cli.command {
         return actix_web::rt::System::new().block_on(serve::run(app));

@@ -101,8 +101,10 @@ impl SearchOutcome {
     }
 }
 
-/// Searches the issuer and saves what it finds to the resident's locker.
+/// Searches the issuer and saves what it finds to the resident's locker;
+/// only for a verified resident (the search sends their verified details).
 pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Client) -> Result<SearchOutcome, Error> {
+    crate::identity::require_verified(app, resident_id)?;
     let conn = app.db.conn()?;
     let issuer = issuers::get(&conn, &request.issuer_id)?
         .ok_or_else(|| Error::NotFound(format!("there is no issuer {}", request.issuer_id)))?;

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::error::Error;
 use crate::http::{
-    accounts, health, portal, pull_search, push, repository, requester_portal, residents, shares, uploads,
+    accounts, health, identity, portal, pull_search, push, repository, requester_portal, residents, shares, uploads,
 };
 
 /// Registers every route.
@@ -39,6 +39,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(residents::logout))
             .route("/logout-everywhere", web::post().to(accounts::logout_everywhere))
             .route("/me", web::get().to(residents::me))
+            .route("/identity/otp", web::post().to(identity::otp))
+            .route("/identity/verify", web::post().to(identity::verify))
             .route("/activity", web::get().to(accounts::activity))
             .route("/folders", web::get().to(uploads::folders))
             .route("/folders", web::post().to(uploads::create_folder))
@@ -64,6 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(portal::logout))
             .route("/me", web::get().to(portal::me))
             .route("/key/rotate", web::post().to(portal::rotate_key))
+            .route("/residents/verify", web::post().to(portal::verify_resident))
             .route("/pull", web::get().to(portal::pull_settings))
             .route("/pull", web::put().to(portal::set_pull_settings))
             .route("/doctypes", web::get().to(portal::doc_types))

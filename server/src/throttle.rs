@@ -54,8 +54,14 @@ fn window_seconds(app: &App) -> i64 {
     app.settings.login_throttle_minutes as i64 * 60
 }
 
-/// Refuses with 429 when any `(key, limit)` is at its limit.
+/// Refuses with 429 when any `(key, limit)` of failed sign-ins is at its limit.
 pub fn check(app: &App, keys: &[(&str, u32)]) -> Result<(), Error> {
+    check_for(app, keys, "failed sign-ins")
+}
+
+/// Refuses with 429 when any `(key, limit)` is at its limit; `what` names
+/// what was counted, for the message ("wrong OTPs").
+pub fn check_for(app: &App, keys: &[(&str, u32)], what: &str) -> Result<(), Error> {
     let now = dates::unix_now();
     let span = window_seconds(app);
     let conn = app.db.conn()?;
@@ -67,9 +73,9 @@ pub fn check(app: &App, keys: &[(&str, u32)]) -> Result<(), Error> {
     match wait {
         None => Ok(()),
         Some(retry_after) => {
-            tracing::warn!(keys = ?keys.iter().map(|k| k.0).collect::<Vec<_>>(), retry_after, "sign-in throttled");
+            tracing::warn!(keys = ?keys.iter().map(|k| k.0).collect::<Vec<_>>(), retry_after, what, "throttled");
             Err(Error::TooManyRequests {
-                message: format!("too many failed sign-ins; try again in {}", minutes(retry_after)),
+                message: format!("too many {what}; try again in {}", minutes(retry_after)),
                 retry_after,
             })
         }

@@ -12,6 +12,31 @@ pub struct Me {
     pub aadhaar: String,
     pub mobile: String,
     pub csrf_token: String,
+    #[serde(default)]
+    pub identity: Identity,
+}
+
+/// Whether the resident's identity is verified (`GET /api/me`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+pub struct Identity {
+    /// `verified` or `unverified`.
+    pub state: String,
+    /// `operator`, `counter` or `ekyc`.
+    pub method: Option<String>,
+}
+
+impl Identity {
+    /// Whether the locker vouches for the resident's identity.
+    pub fn is_verified(&self) -> bool {
+        self.state == "verified"
+    }
+}
+
+/// `POST /api/identity/otp`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct OtpSent {
+    pub txn: String,
+    pub masked_mobile: String,
 }
 
 /// One entry of `GET /api/issued`.

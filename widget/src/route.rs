@@ -6,7 +6,7 @@
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::screens::{activity, issued, popup, profile, pull, shares, sign_in, sign_up, uploaded};
+use crate::screens::{activity, issued, popup, profile, pull, shares, sign_in, sign_up, uploaded, verify};
 use crate::state::use_app;
 use crate::widget::Service;
 
@@ -28,6 +28,8 @@ pub enum Route {
     Profile,
     #[at("/locker/shares")]
     Shares,
+    #[at("/locker/verify")]
+    Verify,
     /// The requester widget's popup (dl.js opens it).
     #[at("/widget/share")]
     WidgetShare,
@@ -61,6 +63,7 @@ pub fn screen(props: &ScreenProps) -> Html {
         Route::Activity => html! { <activity::Activity /> },
         Route::Profile => html! { <profile::Profile /> },
         Route::Shares => html! { <shares::Shares /> },
+        Route::Verify => html! { <verify::Verify /> },
     }
 }
 

@@ -6,6 +6,7 @@ pub mod auth;
 pub mod body;
 pub mod client;
 pub mod health;
+pub mod identity;
 pub mod loader;
 pub mod portal;
 pub mod pull_search;

@@ -15,7 +15,7 @@ use crate::support::*;
 
 const MOBILE: &str = "9000000001";
 
-async fn find(c: &Client, css: &str) -> Element {
+pub(crate) async fn find(c: &Client, css: &str) -> Element {
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::Css(css))
@@ -23,18 +23,18 @@ async fn find(c: &Client, css: &str) -> Element {
         .unwrap_or_else(|e| panic!("no {css}: {e}"))
 }
 
-async fn fill(c: &Client, css: &str, text: &str) {
+pub(crate) async fn fill(c: &Client, css: &str, text: &str) {
     let input = find(c, css).await;
     input.clear().await.unwrap();
     input.send_keys(text).await.unwrap();
 }
 
-async fn click(c: &Client, css: &str) {
+pub(crate) async fn click(c: &Client, css: &str) {
     find(c, css).await.click().await.unwrap();
 }
 
 /// Follows a navigation link by its (English) text.
-async fn nav(c: &Client, text: &str) {
+pub(crate) async fn nav(c: &Client, text: &str) {
     c.wait()
         .at_most(Duration::from_secs(30))
         .for_element(Locator::LinkText(text))
@@ -45,7 +45,7 @@ async fn nav(c: &Client, text: &str) {
         .unwrap();
 }
 
-async fn sign_in(browser: &Browser, username: &str) {
+pub(crate) async fn sign_in(browser: &Browser, username: &str) {
     let c = &browser.client;
     fill(c, "[data-testid=login-username]", username).await;
     fill(c, "[data-testid=login-password]", PASSWORD).await;
@@ -132,6 +132,8 @@ async fn a_resident_signs_up_opens_an_issued_document_and_keeps_an_uploaded_file
     browser
         .wait_for_text("[data-testid=status-message]", "locker is open")
         .await;
+    // A sign-up is an unverified claim: an operator verifies it in person.
+    pair.locker.verify_in_person(&aadhaar(1));
 
     // Sign out and in again; the issued document is listed.
     sign_out(&browser).await;

@@ -10,7 +10,10 @@ mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
+mod identity; // identity assurance with kyc-sim: the squatter story, racing verifications, OTP checks, in person
+mod identity_ui; // the verify screen in headless Chromium, in English and Hindi
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
+mod kyc_provider; // an e-KYC provider written from the protocol text: down, slow, garbage, another uid
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium
 mod partner_site; // a partner site on its own loopback port, for server-side fetches

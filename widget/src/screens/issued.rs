@@ -139,6 +139,7 @@ pub fn issued() -> Html {
     html! {
         <section aria-labelledby="issued-title">
             <h2 id="issued-title">{ lang.t("issued_title") }</h2>
+            <crate::screens::verify::VerifyNotice />
             {
                 match &*docs {
                     None => html! { <p class="muted">{ lang.t("loading") }</p> },

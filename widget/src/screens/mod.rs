@@ -13,6 +13,7 @@ pub mod shares;
 pub mod sign_in;
 pub mod sign_up;
 pub mod uploaded;
+pub mod verify;
 
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
