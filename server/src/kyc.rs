@@ -68,7 +68,6 @@ pub fn request_otp(app: &App, resident_id: i64, client: &Client) -> Result<OtpSe
     let txn = crate::crypto::random_hex(16);
     let now = dates::unix_now();
     residents_db::insert_kyc_txn(&app.db, &txn, resident_id, now, now + TXN_SECONDS)?;
-    throttle::failed(app, &[&sent_key])?;
     let answer = call(
         app,
         &format!("{url}/otp"),
@@ -79,6 +78,9 @@ pub fn request_otp(app: &App, resident_id: i64, client: &Client) -> Result<OtpSe
     if !answer.ok {
         return Err(refused(answer.reason.as_deref()));
     }
+    // Counted once a message went out: each one reaches the number's real
+    // owner, whoever asked.
+    throttle::failed(app, &[&sent_key])?;
     let masked_mobile = answer
         .masked_mobile
         .filter(|m| (4..=16).contains(&m.len()) && m.bytes().all(|b| b.is_ascii_digit() || b"Xx*".contains(&b)))

@@ -71,7 +71,7 @@ pub fn add(app: &App, new: &NewResident<'_>, opening: Opening<'_>, client: &acti
         Opening::Operator { by } => {
             let by = crate::identity::check_by(by)?;
             let verification = crate::identity::operator_verification(name, &dob, gender, by, now);
-            let detail = format!("opened by the operator {by}; identity verified in person");
+            let detail = format!("opened by the operator; identity verified in person by {by}");
             let client = client.trimmed();
             let log = crate::identity::verify_log(Kind::SignedUp, &detail, &client);
             residents::insert(&app.db, &row, Some((&verification, &log)))?

@@ -284,7 +284,11 @@ fn the_activity_log_holds_own_entries_newest_first_in_pages() {
     assert_eq!(entries[0]["kind"], "signed_in");
     assert_eq!(entries[1]["kind"], "sign_in_failed");
     assert_eq!(entries[2]["kind"], "signed_up");
-    assert_eq!(entries[2]["detail"], "opened by the operator");
+    let detail = entries[2]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("opened by the operator; identity verified"),
+        "{detail}"
+    );
     assert_eq!(entries[2]["ip"], "local");
     assert_eq!(entries[0]["ip"], "127.0.0.1");
     assert!(entries[0]["user_agent"].as_str().unwrap().contains("ureq"), "{page}");

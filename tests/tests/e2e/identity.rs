@@ -233,6 +233,13 @@ fn wrong_expired_and_foreign_otps_change_nothing_and_five_wrong_are_throttled() 
         http.get(&server.url("/api/me")).json()["identity"]["state"],
         "unverified"
     );
+    // Each OTP sent reaches the number's real owner: 5 within the window.
+    for _ in 0..3 {
+        request_otp(&server, &http);
+    }
+    let flood = http.post_json(&server.url("/api/identity/otp"), &serde_json::json!({}));
+    assert_eq!(flood.status, 429, "{}", flood.text());
+    assert!(flood.text().contains("too many OTP requests"), "{}", flood.text());
 }
 
 #[test]
