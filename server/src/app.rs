@@ -6,11 +6,11 @@ use std::sync::Arc;
 
 use openlocker_db::Db;
 
-use crate::crypto::Keys;
-use crate::error::Error;
-use crate::replay::ReplayGuard;
-use crate::repo::cache::RepoCache;
-use crate::settings::Settings;
+use crate::platform::crypto::Keys;
+use crate::platform::error::Error;
+use crate::platform::settings::Settings;
+use crate::repository::cache::RepoCache;
+use crate::wire::replay::ReplayGuard;
 
 /// Everything a service needs; cheap to clone.
 #[derive(Clone)]

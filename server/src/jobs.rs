@@ -6,8 +6,9 @@ use std::future::Future;
 use tokio_cron_scheduler::{Job, JobScheduler};
 
 use crate::app::App;
-use crate::error::Error;
-use crate::{import, repo};
+use crate::issuers::import;
+use crate::platform::error::Error;
+use crate::repository;
 
 /// Starts the scheduler: the CSV import job on `import_schedule`, and the
 /// repository's push on `repo_push_schedule` when that is set.
@@ -58,7 +59,7 @@ async fn run_import(app: App) {
 }
 
 async fn run_push(app: App) {
-    match tokio::task::spawn_blocking(move || repo::push::push_scheduled(&app)).await {
+    match tokio::task::spawn_blocking(move || repository::push::push_scheduled(&app)).await {
         Ok(Ok(outcome)) if outcome.rows > 0 => tracing::info!(?outcome, "scheduled push finished"),
         Ok(Ok(_)) => {}
         Ok(Err(err)) => tracing::error!(error = %err, "scheduled push failed; it will be retried"),

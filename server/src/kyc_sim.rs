@@ -12,9 +12,9 @@ use actix_web::{App as ActixApp, HttpResponse, HttpServer, web};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::aadhaar::Aadhaar;
-use crate::error::Error;
-use crate::residents;
+use crate::locker::residents;
+use crate::platform::aadhaar::Aadhaar;
+use crate::platform::error::Error;
 
 /// The OTP the simulator accepts for every number.
 pub const OTP: &str = "123456";

@@ -3,46 +3,27 @@
 //! [`app::App`] context, so the HTTP handlers, the scheduler and the admin
 //! CLI all call the same functions.
 
-pub mod aadhaar;
-pub mod accounts;
-pub mod activity;
-pub mod admin;
+// The composition root: the context every service takes.
 pub mod app;
+// The command line (clap) and the admin subcommands.
 pub mod cli;
-pub mod crypto;
-pub mod dates;
-pub mod error;
-pub mod folders;
+// actix-web only: thin handlers named after their URL scopes, the route table, HTTP errors.
 pub mod http;
-pub mod identity;
-pub mod ids;
-pub mod import;
-pub mod issuer_client;
+// The issuers' side: the issuer registry, the issuer portal, Push CSV and the import job.
 pub mod issuers;
-pub mod jobs;
-pub mod kyc;
+// `openlocker kyc-sim`: an e-KYC provider simulator (another party, for tests and sandboxes).
 pub mod kyc_sim;
-pub mod logging;
-pub mod passwords;
-pub mod portal;
-pub mod pull_search;
-pub mod push;
-pub mod replay;
-pub mod repo;
-pub mod requester_portal;
-pub mod requesters;
-pub mod residents;
-pub mod routes;
-pub mod safe_fetch;
-pub mod saves;
-pub mod sealed_file;
+// The scheduled jobs (import, repository push): registration only.
+pub mod jobs;
+// The resident's locker: accounts, sessions, throttle, activity, issued and uploaded documents.
+pub mod locker;
+// Partner sites: the requester registry and portal, widget checks, shares, saves, safe_fetch.
+pub mod partners;
+// What every role stands on: error, settings, crypto, sealed files, passwords, Aadhaar, ids, dates, logs.
+pub mod platform;
+// The dedicated-repository role: a department's documents, Pull Doc and Pull URI, its push.
+pub mod repository;
+// `openlocker serve`: the HTTP server and the scheduler.
 pub mod serve;
-pub mod sessions;
-pub mod settings;
-pub mod shares;
-pub mod throttle;
-pub mod uploads;
-pub mod upstream;
-pub mod widget_check;
-pub mod wire_auth;
-pub mod xml_tree;
+// The DigiLocker XML protocol: reader, writer, request checks, replay guard, outgoing POST.
+pub mod wire;

@@ -6,10 +6,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use clap::error::ErrorKind;
 use openlocker::app::App;
+use openlocker::cli::admin;
 use openlocker::cli::{Cli, Command};
-use openlocker::error::Error;
-use openlocker::settings::Settings;
-use openlocker::{admin, kyc_sim, logging, serve};
+use openlocker::platform::error::Error;
+use openlocker::platform::logging;
+use openlocker::platform::settings::Settings;
+use openlocker::{kyc_sim, serve};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {

@@ -3,8 +3,9 @@
 use actix_web::{App as ActixApp, HttpServer, middleware, web};
 
 use crate::app::App;
-use crate::error::Error;
-use crate::{jobs, routes};
+use crate::http::routes;
+use crate::jobs;
+use crate::platform::error::Error;
 
 /// Runs until the process is stopped.
 pub async fn run(app: App) -> Result<(), Error> {
@@ -20,7 +21,7 @@ pub async fn run(app: App) -> Result<(), Error> {
         app
     };
     remove_stale_spools(&app);
-    match crate::uploads::remove_orphans(&app) {
+    match crate::locker::uploads::remove_orphans(&app) {
         Ok(0) => {}
         Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
         Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
@@ -57,7 +58,7 @@ pub async fn run(app: App) -> Result<(), Error> {
 }
 
 /// Writes the Pull txns that are checked in memory to SQLite (see
-/// [`crate::replay`]).
+/// [`crate::wire::replay`]).
 fn flush_txns_every_second(app: &App) -> Result<(), Error> {
     let app = app.clone();
     std::thread::Builder::new()

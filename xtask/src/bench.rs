@@ -33,7 +33,7 @@ pub fn run(args: &[String]) -> Result {
 /// A valid Aadhaar-like number for row `i`: 11 digits and a Verhoeff check digit.
 fn aadhaar(i: u64) -> String {
     let body = format!("{}", 20_000_000_000u64 + i);
-    let check = openlocker::aadhaar::verhoeff_check_digit(body.as_bytes());
+    let check = openlocker::platform::aadhaar::verhoeff_check_digit(body.as_bytes());
     format!("{body}{check}")
 }
 

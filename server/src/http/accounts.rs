@@ -5,14 +5,14 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::accounts;
-use crate::activity::{self, Client};
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::{ResidentSession, signed_in, signed_out};
 use crate::http::blocking;
-use crate::residents::NewResident;
-use crate::sessions::RESIDENT_COOKIE;
+use crate::locker::accounts;
+use crate::locker::activity::{self, Client};
+use crate::locker::residents::NewResident;
+use crate::locker::sessions::RESIDENT_COOKIE;
+use crate::platform::error::Error;
 
 #[derive(Deserialize)]
 pub struct SignUp {

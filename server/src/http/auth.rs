@@ -11,8 +11,8 @@ use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use openlocker_db::sessions::SessionKind;
 
 use crate::app::App;
-use crate::error::Error;
-use crate::sessions::{self, Authenticated, CSRF_HEADER};
+use crate::locker::sessions::{self, Authenticated, CSRF_HEADER};
+use crate::platform::error::Error;
 
 /// A signed-in resident.
 pub struct ResidentSession {

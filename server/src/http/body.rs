@@ -8,9 +8,9 @@ use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
 use tokio::io::AsyncWriteExt;
 
-use crate::crypto;
-use crate::error::Error;
-use crate::sealed_file::Encoder;
+use crate::platform::crypto;
+use crate::platform::error::Error;
+use crate::platform::sealed_file::Encoder;
 
 /// A spooled body; the file is removed when this is dropped.
 pub struct Spooled {

@@ -4,8 +4,8 @@ use std::future::{Ready, ready};
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
 
-use crate::activity::Client;
-use crate::error::Error;
+use crate::locker::activity::Client;
+use crate::platform::error::Error;
 
 /// The peer address of the connection, never a forwarded-for header, which
 /// any client could forge to dodge the address throttle.

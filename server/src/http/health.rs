@@ -3,8 +3,8 @@
 use actix_web::{HttpResponse, web};
 
 use crate::app::App;
-use crate::error::Error;
 use crate::http::blocking;
+use crate::platform::error::Error;
 
 pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, Error> {
     blocking(&app, |app| {

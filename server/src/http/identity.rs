@@ -1,16 +1,16 @@
 //! Identity verification by e-KYC OTP over JSON: `POST /api/identity/otp`
 //! and `POST /api/identity/verify`. In-person verification at a counter:
-//! [`super::portal::verify_resident`].
+//! [`super::issuer_portal::verify_resident`].
 
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::ResidentSession;
 use crate::http::blocking;
-use crate::kyc;
+use crate::locker::activity::Client;
+use crate::locker::kyc;
+use crate::platform::error::Error;
 
 /// `POST /api/identity/otp` `{}` → `{"txn", "masked_mobile"}`.
 pub async fn otp(app: web::Data<App>, session: ResidentSession, client: Client) -> Result<HttpResponse, Error> {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use crate::app::App;
-use crate::error::Error;
+use crate::platform::error::Error;
 
 /// Where the xtask puts the loader, under `<www_dir>/pkg`.
 const LOADER_DIR: &str = "loader";

@@ -1,19 +1,22 @@
 //! The HTTP layer: thin handlers that extract, call a service on a blocking
-//! thread, and answer JSON or XML. Route table: [`crate::routes`].
+//! thread, and answer JSON or XML. Route table: [`routes`]; HTTP statuses
+//! and error bodies: [`error`].
 
 pub mod accounts;
 pub mod auth;
 pub mod body;
 pub mod client;
+pub mod error;
 pub mod health;
 pub mod identity;
+pub mod issuer_portal;
 pub mod loader;
-pub mod portal;
 pub mod pull_search;
 pub mod push;
 pub mod repository;
 pub mod requester_portal;
 pub mod residents;
+pub mod routes;
 pub mod shares;
 pub mod uploads;
 pub mod web_app;
@@ -23,7 +26,7 @@ use actix_web::http::header::{Charset, ContentDisposition, DispositionParam, Dis
 use actix_web::web;
 
 use crate::app::App;
-use crate::error::Error;
+use crate::platform::error::Error;
 
 /// Runs a blocking service call (SQLite, argon2, file I/O) off the async
 /// workers.

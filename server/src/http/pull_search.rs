@@ -5,12 +5,12 @@ use std::collections::BTreeMap;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::ResidentSession;
 use crate::http::blocking;
-use crate::pull_search::{self, SearchOutcome, SearchRequest};
+use crate::locker::activity::Client;
+use crate::locker::pull_search::{self, SearchOutcome, SearchRequest};
+use crate::platform::error::Error;
 
 /// `GET /api/issuers`: issuers to search, with their doc types and fields.
 pub async fn issuers(app: web::Data<App>, _session: ResidentSession) -> Result<HttpResponse, Error> {

@@ -3,10 +3,10 @@
 use actix_web::{HttpRequest, web};
 
 use crate::app::App;
-use crate::error::Error;
 use crate::http::body;
 use crate::http::xml::Xml;
-use crate::push::{self, PushResponse};
+use crate::issuers::push::{self, PushResponse};
+use crate::platform::error::Error;
 
 pub async fn push_csv(
     app: web::Data<App>,

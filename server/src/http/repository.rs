@@ -3,11 +3,11 @@
 use actix_web::{HttpRequest, HttpResponse, Responder, web};
 
 use crate::app::App;
-use crate::error::Error;
 use crate::http::xml::{self, Xml};
 use crate::http::{blocking, body};
-use crate::repo::pull_doc::{self, Answer, Reach};
-use crate::repo::pull_uri::{self, PullUriResponse};
+use crate::platform::error::Error;
+use crate::repository::pull_doc::{self, Answer, Reach};
+use crate::repository::pull_uri::{self, PullUriResponse};
 
 /// Largest Pull request body: these requests carry a URI or a few fields.
 const MAX_PULL_REQUEST: u64 = 64 * 1024;

@@ -4,13 +4,13 @@ use actix_web::{HttpResponse, web};
 use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::{RequesterSession, signed_in, signed_out};
 use crate::http::blocking;
-use crate::sessions::{self, REQUESTER_COOKIE};
-use crate::{requester_portal, requesters};
+use crate::locker::activity::Client;
+use crate::locker::sessions::{self, REQUESTER_COOKIE};
+use crate::partners::{portal, registry};
+use crate::platform::error::Error;
 
 #[derive(Deserialize)]
 pub struct Login {
@@ -22,11 +22,11 @@ pub struct Login {
 pub async fn login(app: web::Data<App>, client: Client, body: web::Json<Login>) -> Result<HttpResponse, Error> {
     let Login { username, password } = body.into_inner();
     let (overview, session) = blocking(&app, move |app| {
-        let user = crate::throttle::portal_sign_in(app, "requester", &username, &client.ip, || {
-            requester_portal::authenticate(app, &username, &password)
+        let user = crate::locker::throttle::portal_sign_in(app, "requester", &username, &client.ip, || {
+            portal::authenticate(app, &username, &password)
         })?;
         Ok((
-            requester_portal::overview(app, &user)?,
+            portal::overview(app, &user)?,
             sessions::start(app, SessionKind::RequesterUser, user.id)?,
         ))
     })
@@ -48,7 +48,7 @@ pub async fn logout(app: web::Data<App>, session: RequesterSession) -> Result<Ht
 /// `GET /requester/portal/api/me`: the app id, name, domains and services.
 pub async fn me(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
     let overview = blocking(&app, move |app| {
-        requester_portal::overview(app, &requester_portal::user(app, session.user_id)?)
+        portal::overview(app, &portal::user(app, session.user_id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(overview))
@@ -68,12 +68,12 @@ pub async fn update(
 ) -> Result<HttpResponse, Error> {
     let Settings { domains, services } = body.into_inner();
     let overview = blocking(&app, move |app| {
-        let user = requester_portal::user(app, session.user_id)?;
+        let user = portal::user(app, session.user_id)?;
         if services.is_empty() {
             return Err(Error::Invalid("choose at least one service".into()));
         }
-        requesters::update(app, &user.app_id, &domains, &services)?;
-        requester_portal::overview(app, &user)
+        registry::update(app, &user.app_id, &domains, &services)?;
+        portal::overview(app, &user)
     })
     .await?;
     Ok(HttpResponse::Ok().json(overview))
@@ -83,8 +83,8 @@ pub async fn update(
 /// old one works for `key_grace_hours` more.
 pub async fn rotate_key(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
     let (creds, old_valid_until) = blocking(&app, move |app| {
-        let user = requester_portal::user(app, session.user_id)?;
-        requesters::rotate_key(app, &user.app_id)
+        let user = portal::user(app, session.user_id)?;
+        registry::rotate_key(app, &user.app_id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
@@ -97,7 +97,7 @@ pub async fn rotate_key(app: web::Data<App>, session: RequesterSession) -> Resul
 /// `GET /requester/portal/api/shares`: the shares made to the app.
 pub async fn shares(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
     let seen = blocking(&app, move |app| {
-        requester_portal::shares(app, &requester_portal::user(app, session.user_id)?)
+        portal::shares(app, &portal::user(app, session.user_id)?)
     })
     .await?;
     Ok(HttpResponse::Ok().json(seen))

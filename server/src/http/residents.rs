@@ -6,14 +6,14 @@ use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionT
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::accounts;
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::{ResidentSession, signed_in, signed_out};
 use crate::http::blocking;
-use crate::residents;
-use crate::sessions::{self, RESIDENT_COOKIE};
+use crate::locker::accounts;
+use crate::locker::activity::Client;
+use crate::locker::residents;
+use crate::locker::sessions::{self, RESIDENT_COOKIE};
+use crate::platform::error::Error;
 
 #[derive(Deserialize)]
 pub struct Login {

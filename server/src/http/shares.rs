@@ -3,13 +3,13 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::ResidentSession;
 use crate::http::{blocking, body};
-use crate::shares::{self, DocChoice, SharedContent};
-use crate::widget_check::{self, WidgetRequest};
+use crate::locker::activity::Client;
+use crate::partners::shares::{self, DocChoice, SharedContent};
+use crate::partners::widget_check::{self, WidgetRequest};
+use crate::platform::error::Error;
 
 /// `POST /widget/api/check`: the popup asks whether a partner page's widget
 /// request is good before anyone signs in. 200, or 403 with the code.
@@ -83,11 +83,11 @@ pub async fn save(
     app: web::Data<App>,
     session: ResidentSession,
     client: Client,
-    body: web::Json<crate::saves::SaveRequest>,
+    body: web::Json<crate::partners::saves::SaveRequest>,
 ) -> Result<HttpResponse, Error> {
     let request = body.into_inner();
     let file = blocking(&app, move |app| {
-        crate::saves::save(app, session.resident_id, &request, &client)
+        crate::partners::saves::save(app, session.resident_id, &request, &client)
     })
     .await?;
     Ok(HttpResponse::Created().json(file))

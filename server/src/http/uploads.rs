@@ -5,12 +5,12 @@
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::{Deserialize, Deserializer};
 
-use crate::activity::Client;
 use crate::app::App;
-use crate::error::Error;
 use crate::http::auth::ResidentSession;
 use crate::http::{blocking, body};
-use crate::{folders, uploads};
+use crate::locker::activity::Client;
+use crate::locker::{folders, uploads};
+use crate::platform::error::Error;
 
 #[derive(Deserialize)]
 pub struct FolderBody {

@@ -9,7 +9,7 @@ use actix_web::http::header::{CacheControl, CacheDirective, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::App;
-use crate::error::Error;
+use crate::platform::error::Error;
 
 /// The shell page; the app mounts on its `#openlocker-app`.
 const SHELL_HTML: &str = include_str!("../../../www/locker.html");

@@ -1,4 +1,5 @@
-//! XML answers: serde DTOs serialised by quick-xml, never string-built.
+//! XML answers: the `Xml<T>` responder and the streamed parts of a Pull Doc
+//! answer, over the wire's writer ([`crate::wire::writer`]).
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -11,18 +12,7 @@ use actix_web::web::Bytes;
 use actix_web::{HttpRequest, HttpResponse, Responder};
 use serde::Serialize;
 
-const DECLARATION: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#;
-
-/// Serialises a DTO as an XML document.
-pub fn to_xml<T: Serialize>(value: &T) -> String {
-    let mut out = String::from(DECLARATION);
-    if let Err(e) = quick_xml::se::to_writer(&mut out, value) {
-        tracing::error!(error = %e, "XML serialisation failed");
-        out.truncate(DECLARATION.len());
-        out.push_str("<Error><Code>internal</Code><Message>internal error</Message></Error>");
-    }
-    out
-}
+use crate::wire::writer::to_xml;
 
 /// A `200 OK` XML response.
 pub struct Xml<T>(pub T);

@@ -360,7 +360,10 @@ pub struct Issuer {
 /// A valid Aadhaar number (Verhoeff check digit) made from `n`.
 pub fn aadhaar(n: u64) -> String {
     let body = format!("{}", 30_000_000_000u64 + n);
-    format!("{body}{}", openlocker::aadhaar::verhoeff_check_digit(body.as_bytes()))
+    format!(
+        "{body}{}",
+        openlocker::platform::aadhaar::verhoeff_check_digit(body.as_bytes())
+    )
 }
 
 /// One CSV row with sensible defaults.

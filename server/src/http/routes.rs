@@ -1,0 +1,167 @@
+//! The route table, used by `serve` and nothing else: every endpoint of the
+//! server is listed here.
+
+use actix_web::{HttpResponse, web};
+
+use crate::http::{
+    accounts, health, identity, issuer_portal, pull_search, push, repository, requester_portal, residents, shares,
+    uploads,
+};
+use crate::platform::error::Error;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(
+        web::JsonConfig::default()
+            .limit(64 * 1024)
+            .error_handler(|err, _| Error::Invalid(format!("bad JSON body: {err}")).into()),
+    )
+    .app_data(web::QueryConfig::default().error_handler(|err, _| Error::Invalid(format!("bad query: {err}")).into()))
+    .app_data(web::PathConfig::default().error_handler(|err, _| Error::NotFound(format!("bad path: {err}")).into()))
+    .route("/healthz", web::get().to(health::healthz))
+    .route("/widget/api/check", web::post().to(shares::check))
+    .route("/requester/api/1/dl.js", web::get().to(crate::http::loader::script))
+    .route(
+        "/savelocker/api/1/savelocker.js",
+        web::get().to(crate::http::loader::script),
+    )
+    .route("/widget/loader.wasm", web::get().to(crate::http::loader::wasm))
+    // The widget popups are routes of the one web app.
+    .route("/widget/share", web::get().to(crate::http::web_app::shell))
+    .route("/widget/save", web::get().to(crate::http::web_app::shell))
+    .route("/share/{token}", web::get().to(shares::fetch))
+    .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
+    .route("/repository/api/pulldoc/1/xml", web::post().to(repository::pull_doc))
+    .route("/repository/api/pulluri/1/xml", web::post().to(repository::pull_uri))
+    .service(
+        web::scope("/api")
+            .route("/signup", web::post().to(accounts::signup))
+            .route("/login", web::post().to(residents::login))
+            .route("/logout", web::post().to(residents::logout))
+            .route("/logout-everywhere", web::post().to(accounts::logout_everywhere))
+            .route("/me", web::get().to(residents::me))
+            .route("/identity/otp", web::post().to(identity::otp))
+            .route("/identity/verify", web::post().to(identity::verify))
+            .route("/activity", web::get().to(accounts::activity))
+            .route("/folders", web::get().to(uploads::folders))
+            .route("/folders", web::post().to(uploads::create_folder))
+            .route("/folders/{id}", web::put().to(uploads::rename_folder))
+            .route("/folders/{id}", web::delete().to(uploads::delete_folder))
+            .route("/uploaded", web::get().to(uploads::list))
+            .route("/uploaded", web::post().to(uploads::upload))
+            .route("/uploaded/{id}", web::put().to(uploads::update))
+            .route("/uploaded/{id}", web::delete().to(uploads::delete))
+            .route("/uploaded/{id}/file", web::get().to(uploads::download))
+            .route("/issued", web::get().to(residents::issued))
+            .route("/issued/{uri}/file", web::get().to(residents::issued_file))
+            .route("/issuers", web::get().to(pull_search::issuers))
+            .route("/pull", web::post().to(pull_search::pull))
+            .route("/shares", web::get().to(shares::list))
+            .route("/shares", web::post().to(shares::create))
+            .route("/shares/{id}/revoke", web::post().to(shares::revoke))
+            .route("/saves", web::post().to(shares::save)),
+    )
+    .service(
+        web::scope("/issuer/api")
+            .route("/login", web::post().to(issuer_portal::login))
+            .route("/logout", web::post().to(issuer_portal::logout))
+            .route("/me", web::get().to(issuer_portal::me))
+            .route("/key/rotate", web::post().to(issuer_portal::rotate_key))
+            .route("/residents/verify", web::post().to(issuer_portal::verify_resident))
+            .route("/pull", web::get().to(issuer_portal::pull_settings))
+            .route("/pull", web::put().to(issuer_portal::set_pull_settings))
+            .route("/doctypes", web::get().to(issuer_portal::doc_types))
+            .route("/doctypes", web::post().to(issuer_portal::add_doc_type))
+            .route("/doctypes/{code}", web::put().to(issuer_portal::update_doc_type))
+            .route("/doctypes/{code}", web::delete().to(issuer_portal::delete_doc_type))
+            .route("/uploads", web::post().to(issuer_portal::upload))
+            .route("/tasks", web::get().to(issuer_portal::tasks))
+            .route("/tasks/{id}", web::get().to(issuer_portal::task))
+            .route("/tasks/{id}/rejections", web::get().to(issuer_portal::rejections))
+            .route(
+                "/tasks/{id}/rejections.csv",
+                web::get().to(issuer_portal::rejections_csv),
+            ),
+    )
+    .service(
+        web::scope("/requester/portal/api")
+            .route("/login", web::post().to(requester_portal::login))
+            .route("/logout", web::post().to(requester_portal::logout))
+            .route("/me", web::get().to(requester_portal::me))
+            .route("/settings", web::put().to(requester_portal::update))
+            .route("/key/rotate", web::post().to(requester_portal::rotate_key))
+            .route("/shares", web::get().to(requester_portal::shares)),
+    )
+    .route("/", web::get().to(|| page(INDEX_HTML)))
+    .route(
+        "/requester",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/requester/"))
+                .finish()
+        }),
+    )
+    .route("/requester/", web::get().to(|| page(REQUESTER_HTML)))
+    .route(
+        "/requester/portal.js",
+        web::get().to(|| asset(REQUESTER_JS, "text/javascript; charset=utf-8")),
+    )
+    .route(
+        "/issuer",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/issuer/"))
+                .finish()
+        }),
+    )
+    .route("/issuer/", web::get().to(|| page(ISSUER_HTML)))
+    .route(
+        "/locker",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/locker/"))
+                .finish()
+        }),
+    )
+    .route("/locker/", web::get().to(crate::http::web_app::shell))
+    .route("/locker/{tail:.*}", web::get().to(crate::http::web_app::shell))
+    .route("/pkg/{name}", web::get().to(crate::http::web_app::pkg_file))
+    .route("/static/locker.js", web::get().to(crate::http::web_app::start_js))
+    .route(
+        "/issuer/portal.js",
+        web::get().to(|| asset(ISSUER_JS, "text/javascript; charset=utf-8")),
+    )
+    .route(
+        "/static/portal-common.js",
+        web::get().to(|| asset(PORTAL_COMMON_JS, "text/javascript; charset=utf-8")),
+    )
+    .route(
+        "/static/style.css",
+        web::get().to(|| asset(STYLE_CSS, "text/css; charset=utf-8")),
+    );
+}
+
+// The portal pages are small and ship inside the binary.
+const INDEX_HTML: &str = include_str!("../../../www/index.html");
+const ISSUER_HTML: &str = include_str!("../../../www/issuer/index.html");
+const ISSUER_JS: &str = include_str!("../../../www/issuer/portal.js");
+const REQUESTER_HTML: &str = include_str!("../../../www/requester/index.html");
+const REQUESTER_JS: &str = include_str!("../../../www/requester/portal.js");
+const PORTAL_COMMON_JS: &str = include_str!("../../../www/portal-common.js");
+const STYLE_CSS: &str = include_str!("../../../www/style.css");
+
+async fn page(html: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        // The pages load only our own script and style.
+        .insert_header(("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(html)
+}
+
+async fn asset(body: &'static str, content_type: &'static str) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .body(body)
+}

@@ -1,0 +1,137 @@
+//! The residents' activity log: what was done in a locker, when, and from
+//! which client. [`record`] is the one way in, for every feature.
+
+use openlocker_db::activity;
+use serde::Serialize;
+
+use crate::app::App;
+use crate::platform::dates;
+use crate::platform::error::Error;
+
+/// Longest user agent kept.
+const MAX_USER_AGENT: usize = 200;
+/// Longest detail kept.
+const MAX_DETAIL: usize = 200;
+/// Most entries in one page of [`list`].
+pub const MAX_PAGE: u32 = 200;
+
+/// Where a request came from, as the log shows it.
+#[derive(Debug, Clone, Default)]
+pub struct Client {
+    /// The peer address of the connection.
+    pub ip: String,
+    pub user_agent: String,
+}
+
+impl Client {
+    /// The client cut to what the log keeps, for entries written inside
+    /// another service's transaction.
+    pub fn trimmed(&self) -> Client {
+        Client {
+            ip: truncate(&self.ip, 64),
+            user_agent: truncate(&self.user_agent, MAX_USER_AGENT),
+        }
+    }
+
+    /// The admin CLI on this machine.
+    pub fn cli() -> Client {
+        Client {
+            ip: "local".into(),
+            user_agent: "openlocker CLI".into(),
+        }
+    }
+}
+
+/// What happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    SignedUp,
+    SignedIn,
+    SignInFailed,
+    SignedOutEverywhere,
+    Uploaded,
+    Downloaded,
+    Deleted,
+    /// An issued document was opened (pulled live from its issuer).
+    Opened,
+    /// A document was pulled from an issuer into Issued Documents.
+    Pulled,
+    /// A document was shared with a requester.
+    Shared,
+    /// A partner site saved a document into the locker.
+    Saved,
+    /// The resident's identity was verified (the detail says how).
+    IdentityVerified,
+    /// Another account verified the Aadhaar number this one claimed.
+    AccountClosed,
+    /// An e-KYC OTP was sent to the number's registered mobile.
+    OtpSent,
+    /// An e-KYC OTP was wrong or expired.
+    OtpFailed,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::SignedUp => "signed_up",
+            Kind::SignedIn => "signed_in",
+            Kind::SignInFailed => "sign_in_failed",
+            Kind::SignedOutEverywhere => "signed_out_everywhere",
+            Kind::Uploaded => "uploaded",
+            Kind::Downloaded => "downloaded",
+            Kind::Deleted => "deleted",
+            Kind::Opened => "opened",
+            Kind::Pulled => "pulled",
+            Kind::Shared => "shared",
+            Kind::Saved => "saved",
+            Kind::IdentityVerified => "identity_verified",
+            Kind::AccountClosed => "account_closed",
+            Kind::OtpSent => "otp_sent",
+            Kind::OtpFailed => "otp_failed",
+        }
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    text.chars().filter(|c| !c.is_control()).take(max).collect()
+}
+
+/// Adds an entry to a resident's log. `detail` is free text such as a file
+/// name; any Aadhaar-like digit run in it is masked.
+pub fn record(app: &App, resident_id: i64, kind: Kind, detail: &str, client: &Client) -> Result<(), Error> {
+    let detail = crate::platform::aadhaar::mask_digit_runs(&truncate(detail, MAX_DETAIL));
+    activity::insert(
+        &*app.db.conn()?,
+        &activity::NewEntry {
+            resident_id,
+            at: dates::unix_now(),
+            kind: kind.as_str(),
+            detail: &detail,
+            ip: &client.trimmed().ip,
+            user_agent: &client.trimmed().user_agent,
+        },
+    )?;
+    Ok(())
+}
+
+/// One page of a resident's log, newest first.
+#[derive(Debug, Serialize)]
+pub struct Page {
+    pub entries: Vec<activity::Entry>,
+    /// Pass as `before` for the next (older) page; `None` on the last page.
+    pub next_before: Option<i64>,
+}
+
+/// The resident's own entries with ids below `before`, newest first.
+pub fn list(app: &App, resident_id: i64, before: Option<i64>, limit: u32) -> Result<Page, Error> {
+    let limit = limit.clamp(1, MAX_PAGE);
+    // One more than asked says whether another page follows.
+    let mut entries = activity::list(&*app.db.conn()?, resident_id, before, limit + 1)?;
+    let next_before = if entries.len() > limit as usize {
+        entries.truncate(limit as usize);
+        entries.last().map(|e| e.id)
+    } else {
+        None
+    };
+    Ok(Page { entries, next_before })
+}

@@ -1,0 +1,85 @@
+//! Pull Doc: fetch a document live from the issuer's repository, and
+//! check that the answer is the document asked for.
+
+use base64::Engine;
+use openlocker_db::issuers::Issuer;
+use serde::Serialize;
+
+use super::{read_answer, sign};
+use crate::app::App;
+use crate::platform::error::Error;
+use crate::repository;
+use crate::wire::upstream;
+
+/// A document fetched from its issuer.
+pub struct Fetched {
+    pub bytes: Vec<u8>,
+    pub content_type: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename = "PullDocRequest")]
+struct PullDocRequest<'a> {
+    #[serde(rename = "@xmlns:ns2")]
+    ns: &'static str,
+    #[serde(rename = "@ver")]
+    ver: &'static str,
+    #[serde(rename = "@ts")]
+    ts: &'a str,
+    #[serde(rename = "@txn")]
+    txn: &'a str,
+    #[serde(rename = "@orgId")]
+    org_id: &'a str,
+    #[serde(rename = "@keyhash")]
+    keyhash: &'a str,
+    #[serde(rename = "DocDetails")]
+    details: Details<'a>,
+}
+
+#[derive(Serialize)]
+struct Details<'a> {
+    #[serde(rename = "URI")]
+    uri: &'a str,
+}
+
+/// Fetches `uri` from `issuer`'s repository.
+pub fn pull_doc(app: &App, issuer: &Issuer, uri: &str) -> Result<Fetched, Error> {
+    let who = format!("issuer {}", issuer.id);
+    let signed = sign(app, issuer, issuer.pull_doc_url.as_ref(), "Pull Doc")?;
+    let request = PullDocRequest {
+        ns: "http://tempuri.org/",
+        ver: "1.0",
+        ts: &signed.ts,
+        txn: &signed.txn,
+        org_id: &signed.org_id,
+        keyhash: &signed.keyhash,
+        details: Details { uri },
+    };
+    let text = upstream::post_xml(app, &signed.url, &crate::wire::writer::to_xml(&request), &who)?;
+    let answer = read_answer(&text, &who)?;
+    if answer.status.as_deref() != Some("1") {
+        return Err(Error::Upstream(format!(
+            "{who} could not provide the document{}",
+            answer.reason.map(|r| format!(": {r}")).unwrap_or_default()
+        )));
+    }
+    let root = answer.root;
+    if let Some(answered) = root.find("URI").map(|u| u.text.as_str())
+        && !answered.is_empty()
+        && !answered.eq_ignore_ascii_case(uri)
+    {
+        return Err(Error::Upstream(format!(
+            "{who} answered with another document ({answered})"
+        )));
+    }
+    let content = root.find("DocContent").map(|c| c.text.as_str()).unwrap_or_default();
+    let compact: String = content.chars().filter(|c| !c.is_whitespace()).collect();
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact)
+        .map_err(|e| Error::Upstream(format!("{who} sent DocContent that is not base64: {e}")))?;
+    if bytes.is_empty() {
+        return Err(Error::Upstream(format!("{who} sent an empty document")));
+    }
+    let content_type = repository::content_type(&bytes).unwrap_or("application/octet-stream");
+    Ok(Fetched { bytes, content_type })
+}

@@ -1,0 +1,367 @@
+//! Fetching a partner site's document on the server side, safely: only
+//! from the app's registered origins, no redirect to another origin, no
+//! private, link-local or loopback address unless the registered origin is
+//! itself one (checked on the addresses actually connected to, so a DNS
+//! answer cannot swap them afterwards), a size cap checked while streaming,
+//! and a time limit. The bytes go to a sealed spool file.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use ureq::http::Uri;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
+
+use crate::app::App;
+use crate::partners::registry::parse_origin;
+use crate::platform::crypto;
+use crate::platform::error::Error;
+use crate::platform::sealed_file::SealedWriter;
+
+/// Most redirects followed (within the same origin).
+const MAX_REDIRECTS: usize = 5;
+
+/// What a fetch may do.
+pub struct Rules<'a> {
+    /// The app's registered origins.
+    pub origins: &'a [String],
+    pub max_bytes: u64,
+    pub timeout: Duration,
+}
+
+/// A fetched document, sealed on disk until it is stored or dropped.
+pub struct Fetched {
+    pub spool: Spool,
+    pub size: u64,
+    /// From `Content-Disposition`, else the URL's last path segment.
+    pub file_name: Option<String>,
+}
+
+/// A spool file that is removed when dropped.
+pub struct Spool(PathBuf);
+
+impl Spool {
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Spool {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Fetches `url` under `rules`.
+pub fn fetch(app: &App, url: &str, rules: &Rules<'_>) -> Result<Fetched, Error> {
+    let mut current: Uri = url
+        .trim()
+        .parse()
+        .map_err(|_| Error::Invalid(format!("{url:?} is not a URL")))?;
+    let origin = origin_of(&current)?;
+    if !rules.origins.contains(&origin) {
+        return Err(Error::Forbidden(format!(
+            "the document at {origin} is not on one of the application's registered domains"
+        )));
+    }
+    let blocked = Arc::new(AtomicBool::new(false));
+    let resolver = GuardedResolver {
+        allow_private: host_is_private(current.host().unwrap_or_default()),
+        blocked: blocked.clone(),
+    };
+    let config = ureq::Agent::config_builder()
+        .timeout_global(Some(rules.timeout))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build();
+    let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
+    for _ in 0..=MAX_REDIRECTS {
+        let response = agent.get(&current.to_string()).call().map_err(|e| match e {
+            _ if blocked.load(Ordering::Relaxed) => Error::Forbidden(format!(
+                "{origin} resolves to a private, link-local or loopback address, which the locker does not fetch from"
+            )),
+            ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!(
+                "{origin} did not send the document within {} seconds",
+                rules.timeout.as_secs()
+            )),
+            other => Error::Upstream(format!("{origin} could not be reached: {other}")),
+        })?;
+        let status = response.status();
+        if status.is_redirection() {
+            let location = response
+                .headers()
+                .get("location")
+                .and_then(|l| l.to_str().ok())
+                .ok_or_else(|| Error::Upstream(format!("{origin} redirected without a Location")))?;
+            let next = resolve_location(&current, location)?;
+            let next_origin = origin_of(&next)?;
+            if next_origin != origin {
+                return Err(Error::Forbidden(format!(
+                    "{origin} redirected to another origin ({next_origin}); the locker follows redirects within one origin only"
+                )));
+            }
+            current = next;
+            continue;
+        }
+        if !status.is_success() {
+            return Err(Error::Upstream(format!(
+                "{origin} answered HTTP {} for the document",
+                status.as_u16()
+            )));
+        }
+        return read_body(app, response, &current, rules.max_bytes);
+    }
+    Err(Error::Upstream(format!(
+        "{origin} redirected more than {MAX_REDIRECTS} times"
+    )))
+}
+
+fn too_large(max_bytes: u64) -> Error {
+    Error::TooLarge(format!(
+        "the document is larger than {:.0} MB, the most a locker takes",
+        max_bytes as f64 / 1_000_000.0
+    ))
+}
+
+fn read_body(
+    app: &App,
+    mut response: ureq::http::Response<ureq::Body>,
+    url: &Uri,
+    max_bytes: u64,
+) -> Result<Fetched, Error> {
+    let declared = response
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_bytes) {
+        return Err(too_large(max_bytes));
+    }
+    let file_name = response
+        .headers()
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .and_then(disposition_file_name)
+        .or_else(|| last_segment(url));
+    let spool = Spool(app.incoming_dir().join(format!("{}.part", crypto::random_hex(16))));
+    let mut writer = SealedWriter::new(BufWriter::new(File::create(spool.path())?), app.keys.file_cipher())?;
+    let mut reader = response.body_mut().as_reader();
+    let mut chunk = vec![0u8; 64 * 1024];
+    let mut size = 0u64;
+    loop {
+        let n = reader.read(&mut chunk).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::TimedOut {
+                Error::UpstreamTimeout("the partner site stopped sending the document".into())
+            } else {
+                Error::Upstream(format!("the document could not be read: {e}"))
+            }
+        })?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        if size > max_bytes {
+            return Err(too_large(max_bytes));
+        }
+        writer.write_all(&chunk[..n])?;
+    }
+    writer.finish()?.flush()?;
+    Ok(Fetched { spool, size, file_name })
+}
+
+/// `scheme://host[:port]` of a URL.
+fn origin_of(uri: &Uri) -> Result<String, Error> {
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(Error::Invalid(format!("{uri} is not an absolute http(s) URL")));
+    };
+    parse_origin(&format!("{scheme}://{authority}"))
+}
+
+/// A redirect's target, absolute or relative to the current URL.
+fn resolve_location(current: &Uri, location: &str) -> Result<Uri, Error> {
+    let bad = || {
+        Error::Upstream(format!(
+            "the partner site redirected to an unusable address {location:?}"
+        ))
+    };
+    if location.starts_with("http://") || location.starts_with("https://") {
+        return location.parse().map_err(|_| bad());
+    }
+    let scheme = current.scheme_str().unwrap_or("https");
+    let absolute = if location.starts_with("//") {
+        format!("{scheme}:{location}")
+    } else {
+        let authority = current.authority().map(|a| a.as_str()).unwrap_or_default();
+        let path = if location.starts_with('/') {
+            location.to_owned()
+        } else {
+            let base = current.path();
+            format!("{}{location}", &base[..base.rfind('/').map_or(0, |i| i + 1)])
+        };
+        format!("{scheme}://{authority}{path}")
+    };
+    absolute.parse().map_err(|_| bad())
+}
+
+/// `filename*=UTF-8''...` (preferred) or `filename="..."`.
+fn disposition_file_name(header: &str) -> Option<String> {
+    let mut plain = None;
+    for part in header.split(';').map(str::trim) {
+        let Some((key, value)) = part.split_once('=') else {
+            continue;
+        };
+        match key.trim().to_ascii_lowercase().as_str() {
+            "filename*" => {
+                let encoded = value
+                    .trim()
+                    .strip_prefix("UTF-8''")
+                    .or_else(|| value.trim().strip_prefix("utf-8''"))?;
+                return percent_decode(encoded).filter(|n| !n.is_empty());
+            }
+            "filename" => plain = Some(value.trim().trim_matches('"').to_owned()).filter(|n| !n.is_empty()),
+            _ => {}
+        }
+    }
+    plain
+}
+
+fn last_segment(url: &Uri) -> Option<String> {
+    let segment = url.path().rsplit('/').next()?;
+    percent_decode(segment).filter(|s| !s.is_empty())
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let escaped = (bytes[i] == b'%' && i + 2 < bytes.len())
+            .then(|| std::str::from_utf8(&bytes[i + 1..i + 3]).ok())
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        if let Some(byte) = escaped {
+            out.push(byte);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Whether a host (an IP literal or `localhost`) is private, link-local or
+/// loopback; a registered origin on such a host may be fetched from.
+fn host_is_private(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost") || host.parse::<IpAddr>().is_ok_and(|ip| !is_public(ip))
+}
+
+/// Whether an address is on the public internet.
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_private()
+                || v4.is_loopback()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                // Shared address space (carrier-grade NAT), 100.64.0.0/10.
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => !(v6.is_loopback() || v6.is_unspecified() || v6.is_unique_local() || v6.is_unicast_link_local()),
+        },
+    }
+}
+
+/// The default resolver, keeping only the addresses the fetch may use.
+#[derive(Debug)]
+struct GuardedResolver {
+    allow_private: bool,
+    blocked: Arc<AtomicBool>,
+}
+
+impl Resolver for GuardedResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        let resolved = DefaultResolver::default().resolve(uri, config, timeout)?;
+        let mut kept = self.empty();
+        for addr in resolved.iter().filter(|a| self.allow_private || is_public(a.ip())) {
+            kept.push(*addr);
+        }
+        if kept.is_empty() {
+            self.blocked.store(true, Ordering::Relaxed);
+            return Err(ureq::Error::HostNotFound);
+        }
+        Ok(kept)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn private_link_local_and_loopback_addresses_are_not_public() {
+        for ip in [
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "127.0.0.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["8.8.8.8", "164.100.1.1", "2001:4860::8888"] {
+            assert!(is_public(ip.parse().unwrap()), "{ip}");
+        }
+        assert!(host_is_private("127.0.0.1"));
+        assert!(host_is_private("localhost"));
+        assert!(host_is_private("[::1]"));
+        assert!(!host_is_private("partner.example"));
+    }
+
+    #[test]
+    fn redirects_resolve_against_the_current_url() {
+        let current: Uri = "https://p.example/docs/a/cert.pdf".parse().unwrap();
+        let at = |l: &str| resolve_location(&current, l).unwrap().to_string();
+        assert_eq!(at("/other.pdf"), "https://p.example/other.pdf");
+        assert_eq!(at("b.pdf"), "https://p.example/docs/a/b.pdf");
+        assert_eq!(at("https://q.example/x"), "https://q.example/x");
+        assert_eq!(at("//q.example/x"), "https://q.example/x");
+    }
+
+    #[test]
+    fn file_names_come_from_content_disposition_then_the_url() {
+        assert_eq!(
+            disposition_file_name(r#"attachment; filename="marks.pdf""#).as_deref(),
+            Some("marks.pdf")
+        );
+        assert_eq!(
+            disposition_file_name("attachment; filename=x.pdf; filename*=UTF-8''%E0%A4%85.pdf").as_deref(),
+            Some("अ.pdf")
+        );
+        let url: Uri = "https://p.example/files/my%20cert.pdf?x=1".parse().unwrap();
+        assert_eq!(last_segment(&url).as_deref(), Some("my cert.pdf"));
+    }
+}

@@ -1,0 +1,236 @@
+//! Sharing a document with a requester: after the widget checks pass and
+//! the resident confirms, the locker mints a public URL for that one
+//! document. Its token is 256 random bits, kept only as a SHA-256; it works
+//! for `share_minutes` and `share_max_fetches` fetches, until revoked.
+
+use openlocker_db::shares::{self, NewShare, Share, SharedDoc};
+use openlocker_db::{docs, uploads as uploads_db};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::app::App;
+use crate::locker::activity::{self, Client, Kind};
+use crate::locker::uploads;
+use crate::partners::widget_check::{self, WidgetRequest};
+use crate::platform::crypto;
+use crate::platform::dates;
+use crate::platform::error::Error;
+use crate::platform::sealed_file::SealedReader;
+
+/// The document a resident picked.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum DocChoice {
+    Issued { uri: String },
+    Uploaded { id: i64 },
+}
+
+/// A new share, as the popup hands it to the partner page.
+#[derive(Debug, Serialize)]
+pub struct Minted {
+    pub share_id: i64,
+    pub doc_url: String,
+    pub doc_name: String,
+    pub expires_at: i64,
+    pub max_fetches: i64,
+    /// The origin the popup may post the result to.
+    pub origin: String,
+}
+
+/// Shares `doc` with the requester of `widget`, after checking the widget
+/// request again (the popup cannot skip the checks); only for a verified
+/// resident.
+pub fn create(
+    app: &App,
+    resident_id: i64,
+    widget: &WidgetRequest,
+    doc: &DocChoice,
+    client: &Client,
+) -> Result<Minted, Error> {
+    if !widget.service.trim().eq_ignore_ascii_case("share") {
+        return Err(Error::Invalid("a share is made for the share service".into()));
+    }
+    crate::locker::identity::require_verified(app, resident_id)?;
+    let checked = widget_check::check(app, widget)?;
+    let (doc, doc_name) = resolve(app, resident_id, doc)?;
+    let token = crypto::random_hex(32);
+    let now = dates::unix_now();
+    let expires_at = now + app.settings.share_minutes as i64 * 60;
+    let max_fetches = i64::from(app.settings.share_max_fetches);
+    let share_id = shares::insert(
+        &*app.db.conn()?,
+        &NewShare {
+            resident_id,
+            app_id: &checked.requester.app_id,
+            origin: &checked.origin,
+            doc: &doc,
+            doc_name: &doc_name,
+            token_hash: &Sha256::digest(token.as_bytes()),
+            now,
+            expires_at,
+            max_fetches,
+        },
+    )?;
+    activity::record(
+        app,
+        resident_id,
+        Kind::Shared,
+        &format!("{doc_name} with {}", checked.requester.name),
+        client,
+    )?;
+    tracing::info!(
+        resident_id,
+        share_id,
+        app_id = checked.requester.app_id,
+        "shared a document"
+    );
+    Ok(Minted {
+        share_id,
+        doc_url: format!("{}/share/{token}", app.settings.public_url().trim_end_matches('/')),
+        doc_name,
+        expires_at,
+        max_fetches,
+        origin: checked.origin,
+    })
+}
+
+/// The resident's own document and its name; another's is "not found".
+fn resolve(app: &App, resident_id: i64, doc: &DocChoice) -> Result<(SharedDoc, String), Error> {
+    let conn = app.db.conn()?;
+    match doc {
+        DocChoice::Issued { uri } => {
+            let found = docs::for_resident_by_uri(&conn, resident_id, uri)?
+                .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))?;
+            Ok((SharedDoc::Issued { uri: found.uri }, found.doc_name))
+        }
+        DocChoice::Uploaded { id } => {
+            let found = uploads_db::file(&conn, resident_id, *id)?
+                .ok_or_else(|| Error::NotFound(format!("there is no uploaded document {id} in your locker")))?;
+            Ok((SharedDoc::Uploaded { id: found.id }, found.name))
+        }
+    }
+}
+
+/// A shared document's bytes.
+pub enum SharedContent {
+    /// Pulled live from the issuer.
+    Issued { bytes: Vec<u8>, content_type: &'static str },
+    /// Read from the resident's encrypted store.
+    Uploaded {
+        reader: Box<SealedReader<std::fs::File>>,
+        content_type: String,
+    },
+}
+
+/// The document behind a public share URL, counting the fetch. An unknown
+/// token is 404; an expired, revoked or used-up one is 410.
+pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
+    let hash = Sha256::digest(token.as_bytes());
+    let now = dates::unix_now();
+    let (share, counted) = shares::fetch(&*app.db.conn()?, &hash, now)?
+        .ok_or_else(|| Error::NotFound("no such shared document".into()))?;
+    if !counted {
+        return Err(Error::Gone(if share.revoked_at.is_some() {
+            "the resident revoked this share".into()
+        } else if share.expires_at <= now {
+            "this shared document's link has expired".into()
+        } else {
+            format!(
+                "this shared document's link was used {} times, its limit",
+                share.max_fetches
+            )
+        }));
+    }
+    let content = match read(app, &share) {
+        Ok(content) => content,
+        Err(err) => {
+            // The requester did not get the document: let them try again.
+            let _ = shares::uncount_fetch(&*app.db.conn()?, share.id);
+            return Err(err);
+        }
+    };
+    tracing::info!(
+        share_id = share.id,
+        app_id = share.app_id,
+        "a shared document was fetched"
+    );
+    Ok((share, content))
+}
+
+fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
+    match &share.doc {
+        SharedDoc::Issued { uri } => {
+            let conn = app.db.conn()?;
+            let doc = docs::for_resident_by_uri(&conn, share.resident_id, uri)?
+                .ok_or_else(|| Error::Gone("the document is no longer in the resident's locker".into()))?;
+            let issuer = openlocker_db::issuers::get(&conn, &doc.issuer_id)?
+                .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))?;
+            drop(conn);
+            let fetched = crate::locker::issuer_client::pull_doc(app, &issuer, &doc.uri)?;
+            Ok(SharedContent::Issued {
+                bytes: fetched.bytes,
+                content_type: fetched.content_type,
+            })
+        }
+        SharedDoc::Uploaded { id } => {
+            let file = uploads_db::file(&*app.db.conn()?, share.resident_id, *id)?
+                .ok_or_else(|| Error::Gone("the resident deleted this document".into()))?;
+            let reader = uploads::store::open(&uploads::store_dir(app), &file.content_id, app.keys.file_cipher())?;
+            Ok(SharedContent::Uploaded {
+                reader: Box::new(reader),
+                content_type: file.content_type,
+            })
+        }
+    }
+}
+
+/// One share as its resident sees it.
+#[derive(Debug, Serialize)]
+pub struct ShareView {
+    #[serde(flatten)]
+    pub share: Share,
+    pub app_name: String,
+    /// `active`, `expired`, `used_up` or `revoked`.
+    pub state: &'static str,
+}
+
+/// The resident's shares, newest first.
+pub fn list(app: &App, resident_id: i64) -> Result<Vec<ShareView>, Error> {
+    let conn = app.db.conn()?;
+    let now = dates::unix_now();
+    let mut names = std::collections::HashMap::new();
+    let mut views = Vec::new();
+    for share in shares::for_resident(&conn, resident_id)? {
+        if !names.contains_key(&share.app_id) {
+            let name = openlocker_db::requesters::get(&conn, &share.app_id)?
+                .map(|r| r.name)
+                .unwrap_or_else(|| share.app_id.clone());
+            names.insert(share.app_id.clone(), name);
+        }
+        let state = if share.revoked_at.is_some() {
+            "revoked"
+        } else if share.expires_at <= now {
+            "expired"
+        } else if share.fetches >= share.max_fetches {
+            "used_up"
+        } else {
+            "active"
+        };
+        views.push(ShareView {
+            app_name: names[&share.app_id].clone(),
+            share,
+            state,
+        });
+    }
+    Ok(views)
+}
+
+/// Revokes one of the resident's shares: its URL answers 410 from now on.
+pub fn revoke(app: &App, resident_id: i64, share_id: i64) -> Result<(), Error> {
+    shares::revoke(&*app.db.conn()?, resident_id, share_id, dates::unix_now()).map_err(|e| match e {
+        openlocker_db::DbError::NotFound => Error::NotFound(format!("you have no share {share_id}")),
+        other => other.into(),
+    })?;
+    tracing::info!(resident_id, share_id, "revoked a share");
+    Ok(())
+}

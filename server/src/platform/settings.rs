@@ -1,0 +1,311 @@
+//! Settings: defaults, then `openlocker.toml` (`--config`), then
+//! `OPENLOCKER_*` environment variables, then command-line flags.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::platform::error::Error;
+
+/// Every setting of the server and the admin commands.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Settings {
+    /// SQLite database, secrets and stored files.
+    pub data_dir: PathBuf,
+    /// The static web folder: the resident portal's built app is served from
+    /// its `pkg/` (built by `cargo xtask`, not in git).
+    pub www_dir: PathBuf,
+    /// Listen address.
+    pub bind: String,
+    /// The origin that browsers and issuers see; `http://<bind>` when unset.
+    pub public_url: Option<String>,
+    /// When the CSV import job runs: a cron expression with seconds.
+    pub import_schedule: String,
+    /// Largest Push CSV request body, in bytes.
+    pub max_push_bytes: u64,
+    /// Largest CSV file uploaded by hand in the issuer portal, in bytes.
+    pub max_upload_bytes: u64,
+    /// How long a rotated-out API key keeps working, in hours.
+    pub key_grace_hours: u64,
+    /// How far a request `ts` may be from the server clock, in minutes; also
+    /// the window in which a reused `txn` counts as a replay.
+    pub ts_window_minutes: u64,
+    /// How long a sign-in lasts, in hours.
+    pub session_hours: u64,
+    /// Rows the importer commits at a time.
+    pub import_batch_rows: usize,
+    /// SQLite page cache of the importer, in MiB.
+    pub import_cache_mib: u32,
+    /// How long a call to an issuer's repository (or a locker) may take, in seconds.
+    pub upstream_timeout_seconds: u64,
+    /// Memory for the repository's most pulled documents, kept base64-encoded
+    /// for Pull Doc answers, in MiB; 0 turns the cache off.
+    pub repo_cache_mib: u32,
+    /// Largest file a resident may upload to Uploaded Documents, in bytes.
+    pub resident_file_max_bytes: u64,
+    /// Room each resident has for Uploaded Documents, in bytes.
+    pub resident_quota_bytes: u64,
+    /// Failed sign-ins to one account within `login_throttle_minutes`
+    /// before its sign-in is refused for a while.
+    pub login_failures_per_account: u32,
+    /// Failed sign-ins from one client address (an IPv6 /64) within
+    /// `login_throttle_minutes` before its sign-ins are refused for a while.
+    pub login_failures_per_address: u32,
+    /// The window in which failed sign-ins are counted, in minutes.
+    pub login_throttle_minutes: u64,
+    /// How long a shared document's public URL works, in minutes.
+    pub share_minutes: u64,
+    /// How many times a shared document's public URL may be fetched.
+    pub share_max_fetches: u32,
+    /// The e-KYC provider behind the identity OTP (`POST {kyc_url}/otp`,
+    /// `/verify`: INTERFACE section 10); no OTP verification when unset.
+    pub kyc_url: Option<String>,
+    /// How long a call to the e-KYC provider may take, in seconds.
+    pub kyc_timeout_seconds: u64,
+    /// When the repository pushes its new documents to a locker (cron with
+    /// seconds); no scheduled push when unset. The other `repo_push_*`
+    /// settings are then required.
+    pub repo_push_schedule: Option<String>,
+    /// The issuer whose documents are pushed.
+    pub repo_push_issuer: Option<String>,
+    /// The locker's base URL.
+    pub repo_push_locker: Option<String>,
+    /// The orgId the locker gave the issuer.
+    pub repo_push_org_id: Option<String>,
+    /// A file holding the Push API key the locker gave the issuer (kept out
+    /// of the settings file).
+    pub repo_push_api_key_file: Option<PathBuf>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            data_dir: PathBuf::from("./data"),
+            www_dir: PathBuf::from("www"),
+            bind: "127.0.0.1:8080".into(),
+            public_url: None,
+            import_schedule: "0 * * * * *".into(),
+            max_push_bytes: 256 * 1024 * 1024,
+            max_upload_bytes: 256 * 1024 * 1024,
+            key_grace_hours: 24,
+            ts_window_minutes: 30,
+            session_hours: 12,
+            import_batch_rows: 75_000,
+            import_cache_mib: 128,
+            upstream_timeout_seconds: 20,
+            repo_cache_mib: 64,
+            resident_file_max_bytes: 10_000_000,
+            resident_quota_bytes: 1_000_000_000,
+            login_failures_per_account: 5,
+            login_failures_per_address: 20,
+            login_throttle_minutes: 15,
+            share_minutes: 15,
+            share_max_fetches: 5,
+            kyc_url: None,
+            kyc_timeout_seconds: 15,
+            repo_push_schedule: None,
+            repo_push_issuer: None,
+            repo_push_locker: None,
+            repo_push_org_id: None,
+            repo_push_api_key_file: None,
+        }
+    }
+}
+
+/// Environment variables that are read but are not settings.
+const NOT_SETTINGS: &[&str] = &["OPENLOCKER_CONFIG", "OPENLOCKER_LOG", "OPENLOCKER_LOG_FORMAT"];
+
+impl Settings {
+    /// Layers the file (if any), the environment and the flag values.
+    /// `flags` holds `(key, value)` for every flag given on the command line.
+    pub fn load(
+        config_file: Option<&Path>,
+        env: impl Iterator<Item = (String, String)>,
+        flags: &[(&str, String)],
+    ) -> Result<Settings, Error> {
+        let mut table = toml::Table::new();
+        if let Some(path) = config_file {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| Error::Invalid(format!("cannot read config {}: {e}", path.display())))?;
+            table = text
+                .parse::<toml::Table>()
+                .map_err(|e| Error::Invalid(format!("config {}: {e}", path.display())))?;
+        }
+        for (name, value) in env {
+            let Some(key) = name.strip_prefix("OPENLOCKER_") else {
+                continue;
+            };
+            if NOT_SETTINGS.contains(&name.as_str()) {
+                continue;
+            }
+            table.insert(key.to_ascii_lowercase(), env_value(&value));
+        }
+        for (key, value) in flags {
+            table.insert((*key).to_owned(), toml::Value::String(value.clone()));
+        }
+        coerce_numbers(&mut table);
+        let settings: Settings = toml::Value::Table(table)
+            .try_into()
+            .map_err(|e: toml::de::Error| Error::Invalid(format!("settings: {}", e.message())))?;
+        settings.check()?;
+        Ok(settings)
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        if !(1..=1_000_000).contains(&self.import_batch_rows) {
+            return Err(Error::Invalid("import_batch_rows must be between 1 and 1000000".into()));
+        }
+        if self.login_failures_per_account == 0
+            || self.login_failures_per_address == 0
+            || self.login_throttle_minutes == 0
+        {
+            return Err(Error::Invalid(
+                "login_failures_per_account, login_failures_per_address and login_throttle_minutes must be at least 1"
+                    .into(),
+            ));
+        }
+        if self.repo_push_schedule.is_some()
+            && (self.repo_push_issuer.is_none()
+                || self.repo_push_locker.is_none()
+                || self.repo_push_org_id.is_none()
+                || self.repo_push_api_key_file.is_none())
+        {
+            return Err(Error::Invalid(
+                "repo_push_schedule needs repo_push_issuer, repo_push_locker, repo_push_org_id and repo_push_api_key_file"
+                    .into(),
+            ));
+        }
+        for (key, url) in [("public_url", &self.public_url), ("kyc_url", &self.kyc_url)] {
+            if let Some(url) = url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                return Err(Error::Invalid(format!(
+                    "{key} must start with http:// or https://, not {url}"
+                )));
+            }
+        }
+        if self.kyc_timeout_seconds == 0 {
+            return Err(Error::Invalid("kyc_timeout_seconds must be at least 1".into()));
+        }
+        Ok(())
+    }
+
+    /// The public origin, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.bind),
+        }
+    }
+
+    /// Whether browsers reach us over https, so cookies must be Secure.
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+
+    /// The SQLite database file.
+    pub fn db_path(&self) -> PathBuf {
+        self.data_dir.join("openlocker.db")
+    }
+}
+
+/// An environment value is a number when it reads as one, else a string.
+fn env_value(value: &str) -> toml::Value {
+    value
+        .parse::<i64>()
+        .map(toml::Value::Integer)
+        .unwrap_or_else(|_| toml::Value::String(value.to_owned()))
+}
+
+/// Flags arrive as strings; numeric settings given that way become numbers.
+fn coerce_numbers(table: &mut toml::Table) {
+    const NUMERIC: &[&str] = &[
+        "max_push_bytes",
+        "max_upload_bytes",
+        "key_grace_hours",
+        "ts_window_minutes",
+        "session_hours",
+        "import_batch_rows",
+        "import_cache_mib",
+        "repo_cache_mib",
+        "share_minutes",
+        "share_max_fetches",
+        "upstream_timeout_seconds",
+        "kyc_timeout_seconds",
+        "resident_file_max_bytes",
+        "resident_quota_bytes",
+        "login_failures_per_account",
+        "login_failures_per_address",
+        "login_throttle_minutes",
+    ];
+    for key in NUMERIC {
+        if let Some(toml::Value::String(s)) = table.get(*key)
+            && let Ok(n) = s.trim().parse::<i64>()
+        {
+            table.insert((*key).to_owned(), toml::Value::Integer(n));
+        }
+    }
+    for key in [
+        "bind",
+        "public_url",
+        "import_schedule",
+        "data_dir",
+        "www_dir",
+        "repo_push_org_id",
+        "kyc_url",
+    ] {
+        if let Some(toml::Value::Integer(n)) = table.get(key) {
+            let text = n.to_string();
+            table.insert(key.to_owned(), toml::Value::String(text));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> impl Iterator<Item = (String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect::<Vec<_>>()
+            .into_iter()
+    }
+
+    #[test]
+    fn flag_beats_env_beats_file_beats_default() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("openlocker.toml");
+        std::fs::write(
+            &file,
+            "bind = \"127.0.0.1:1\"\nsession_hours = 3\nkey_grace_hours = 5\n",
+        )
+        .unwrap();
+        let s = Settings::load(
+            Some(&file),
+            env(&[("OPENLOCKER_BIND", "127.0.0.1:2"), ("OPENLOCKER_SESSION_HOURS", "4")]),
+            &[("bind", "127.0.0.1:3".into())],
+        )
+        .unwrap();
+        assert_eq!(s.bind, "127.0.0.1:3");
+        assert_eq!(s.session_hours, 4);
+        assert_eq!(s.key_grace_hours, 5);
+        assert_eq!(s.ts_window_minutes, 30);
+        assert_eq!(s.public_url(), "http://127.0.0.1:3");
+    }
+
+    #[test]
+    fn unknown_keys_are_refused() {
+        let err = Settings::load(None, env(&[("OPENLOCKER_NO_SUCH", "1")]), &[]).unwrap_err();
+        assert!(err.to_string().contains("no_such"), "{err}");
+    }
+
+    #[test]
+    fn the_shipped_example_parses() {
+        let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openlocker.example.toml");
+        let s = Settings::load(Some(&example), env(&[]), &[]).unwrap();
+        assert_eq!(s.import_schedule, Settings::default().import_schedule);
+    }
+}

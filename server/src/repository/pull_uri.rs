@@ -1,0 +1,321 @@
+//! The Pull URI Request API (`POST /repository/api/pulluri/1/xml`): a
+//! locker searches by a doc type's fields (and optionally the owner's
+//! Aadhaar number, name and date of birth) and gets the one matching
+//! document's URI and content. Both the original form (`ver="1.0"`, UDFs
+//! by name) and the current one (`ver="3.0"`: `DocType`, `UID` raw or MD5,
+//! `DigiLockerId`, `FullName`, `DOB`, `UDF1..n`, the `format` attribute,
+//! `IssuedTo/Persons/Person`, `DataContent`, Status 9) are answered.
+
+use base64::Engine;
+use md5::{Digest, Md5};
+use openlocker_db::issuers;
+use openlocker_db::repo::{self as db, Doc};
+use serde::Serialize;
+
+use super::pull_doc::{self, Reach, ResponseStatus, Stop, status_of};
+use super::store;
+use crate::app::App;
+use crate::platform::aadhaar::Aadhaar;
+use crate::platform::crypto::Purpose;
+use crate::platform::error::Error;
+use crate::wire::reader::{self, Element};
+
+/// The `PullURIResponse` document.
+#[derive(Debug, Serialize)]
+#[serde(rename = "PullURIResponse")]
+pub struct PullUriResponse {
+    #[serde(rename = "@xmlns:ns2")]
+    ns: &'static str,
+    #[serde(rename = "ResponseStatus")]
+    status: ResponseStatus,
+    #[serde(rename = "ResponseMessage", skip_serializing_if = "Option::is_none")]
+    message: Option<String>,
+    #[serde(rename = "DocDetails", skip_serializing_if = "Option::is_none")]
+    details: Option<Details>,
+}
+
+#[derive(Debug, Serialize)]
+struct Details {
+    #[serde(rename = "IssuedTo", skip_serializing_if = "Option::is_none")]
+    issued_to: Option<IssuedTo>,
+    #[serde(rename = "URI")]
+    uri: String,
+    #[serde(rename = "DocContent", skip_serializing_if = "Option::is_none")]
+    doc_content: Option<String>,
+    #[serde(rename = "DataContent", skip_serializing_if = "Option::is_none")]
+    data_content: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct IssuedTo {
+    #[serde(rename = "Persons")]
+    persons: Persons,
+}
+
+#[derive(Debug, Serialize)]
+struct Persons {
+    #[serde(rename = "Person")]
+    person: Vec<Person>,
+}
+
+#[derive(Debug, Serialize)]
+struct Person {
+    #[serde(rename = "@name")]
+    name: String,
+    #[serde(rename = "@dob", skip_serializing_if = "String::is_empty")]
+    dob: String,
+    #[serde(rename = "@gender", skip_serializing_if = "String::is_empty")]
+    gender: String,
+}
+
+/// The machine-readable data of a PDF document, for `DataContent`.
+#[derive(Debug, Serialize)]
+#[serde(rename = "Certificate")]
+struct CertificateData<'a> {
+    #[serde(rename = "@uri")]
+    uri: &'a str,
+    #[serde(rename = "@docType")]
+    doc_type: &'a str,
+    #[serde(rename = "@name")]
+    name: &'a str,
+    #[serde(rename = "@issuedOn")]
+    issued_on: &'a str,
+    #[serde(rename = "@validFrom", skip_serializing_if = "Option::is_none")]
+    valid_from: Option<&'a str>,
+    #[serde(rename = "@validTo", skip_serializing_if = "Option::is_none")]
+    valid_to: Option<&'a str>,
+}
+
+/// Elements of DocDetails that are not search fields.
+const RESERVED: &[&str] = &["DocType", "DigiLockerId", "UID", "FullName", "DOB", "Photo"];
+
+/// Answers a Pull URI request. Only a body that is not acceptable XML is an
+/// `Err`; every other refusal is a Status 0 (or 9, pending) answer.
+pub fn handle(app: &App, body: &[u8], hmac_header: Option<&str>) -> Result<PullUriResponse, Error> {
+    let request = reader::parse(body).map_err(|e| Error::Invalid(e.to_string()))?;
+    Ok(match answer(app, &request, body, hmac_header) {
+        Ok(response) => response,
+        Err(Outcome(status, message)) => PullUriResponse {
+            ns: "http://tempuri.org/",
+            status: status_of(&request, status),
+            message: Some(message),
+            details: None,
+        },
+    })
+}
+
+/// A Status other than 1 ("0" refused, "9" pending) and why.
+struct Outcome(&'static str, String);
+
+fn refused(message: impl Into<String>) -> Outcome {
+    Outcome("0", message.into())
+}
+
+impl From<Stop> for Outcome {
+    fn from(stop: Stop) -> Self {
+        match stop {
+            Stop::Refused(message) => refused(message),
+            // Storage is always within reach here.
+            Stop::NeedsStorage => refused("the repository could not complete the search; please retry later"),
+        }
+    }
+}
+
+impl From<Error> for Outcome {
+    fn from(err: Error) -> Self {
+        if let Error::Internal(cause) = &err {
+            tracing::error!(cause, "pull URI request failed");
+            return refused("the repository could not complete the search; please retry later");
+        }
+        refused(err.to_string())
+    }
+}
+
+/// What the owner-related fields of the request say.
+struct Claimant {
+    /// 12 digits, or the lowercase hex MD5 of them.
+    uid: Option<String>,
+    full_name: Option<String>,
+    dob: Option<String>,
+}
+
+fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) -> Result<PullUriResponse, Outcome> {
+    if !request.name.eq_ignore_ascii_case("PullURIRequest") {
+        return Err(refused(format!(
+            "the root element is {}, not PullURIRequest",
+            request.name
+        )));
+    }
+    let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(Outcome::from)?;
+    pull_doc::record_txn(app, &sender).map_err(Outcome::from)?;
+    let details = request
+        .child("DocDetails")
+        .ok_or_else(|| refused("DocDetails is missing"))?;
+    let text_of = |name: &str| details.child(name).map(|e| e.text.clone()).filter(|t| !t.is_empty());
+    let doc_type = text_of("DocType");
+    let claimant = Claimant {
+        uid: text_of("UID").map(|u| u.to_ascii_lowercase()),
+        full_name: text_of("FullName"),
+        dob: text_of("DOB"),
+    };
+    let fields = search_fields(app, details, doc_type.as_deref())?;
+    let doc = find_one(app, doc_type.as_deref(), &fields, claimant.uid.as_deref())?;
+    check_claimant(app, &doc, &claimant)?;
+    if doc.verify_by_hand && doc.approved_at.is_none() {
+        return Err(Outcome(
+            "9",
+            format!("{} is waiting for verification by the department", doc.uri),
+        ));
+    }
+    let format = request.attribute("format").map(str::to_ascii_lowercase);
+    let current = request
+        .attribute("ver")
+        .is_some_and(|v| !v.starts_with('1') && !v.starts_with('2'));
+    let (want_doc, want_data) = match format.as_deref() {
+        Some("xml") => (false, true),
+        Some("pdf") => (true, false),
+        Some("both") => (true, true),
+        _ if current => (true, true),
+        _ => (true, false),
+    };
+    let content = store::get(&super::store_dir(app), &doc.content_sha256)?;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let data = if doc.content_type == "application/xml" {
+        content.clone()
+    } else {
+        certificate_data(&doc).into_bytes()
+    };
+    tracing::info!(
+        uri = doc.uri,
+        org_id = request.attribute("orgId"),
+        "answered a Pull URI search"
+    );
+    Ok(PullUriResponse {
+        ns: "http://tempuri.org/",
+        status: status_of(request, "1"),
+        message: None,
+        details: Some(Details {
+            issued_to: doc.owner_name.as_ref().map(|name| IssuedTo {
+                persons: Persons {
+                    person: vec![Person {
+                        name: name.clone(),
+                        dob: doc.owner_dob.as_deref().map(dmy_dashes).unwrap_or_default(),
+                        gender: doc.owner_gender.clone().unwrap_or_default(),
+                    }],
+                },
+            }),
+            uri: doc.uri.clone(),
+            doc_content: want_doc.then(|| b64.encode(&content)),
+            data_content: want_data.then(|| b64.encode(&data)),
+        }),
+    })
+}
+
+/// The search fields, by their configured names: `UDF1..n` map to the doc
+/// type's fields in order; other elements are fields by their own names.
+fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result<Vec<(String, String)>, Outcome> {
+    let mut fields = Vec::new();
+    for child in &details.children {
+        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&child.name)) || child.text.is_empty() {
+            continue;
+        }
+        let position = child
+            .name
+            .strip_prefix("UDF")
+            .or_else(|| child.name.strip_prefix("udf"))
+            .and_then(|n| n.parse::<usize>().ok());
+        let name = match position {
+            Some(n) => {
+                let code = doc_type
+                    .ok_or_else(|| refused(format!("{} needs DocType to know which field it is", child.name)))?;
+                let configured = configured_udfs(app, code)?;
+                configured
+                    .get(n.wrapping_sub(1))
+                    .cloned()
+                    .ok_or_else(|| refused(format!("doc type {code} has no search field {n}")))?
+            }
+            None => child.name.clone(),
+        };
+        fields.push((name, child.text.clone()));
+    }
+    Ok(fields)
+}
+
+fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Outcome> {
+    let conn = app.db.conn().map_err(Error::from)?;
+    for issuer in issuers::list(&conn).map_err(Error::from)? {
+        let types = issuers::doc_types(&conn, &issuer.id).map_err(Error::from)?;
+        if let Some(t) = types.into_iter().find(|t| t.code.eq_ignore_ascii_case(code)) {
+            return Ok(t.udfs);
+        }
+    }
+    Err(refused(format!("doc type {code} is not known to this repository")))
+}
+
+/// Exactly one matching document, or why not.
+fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid: Option<&str>) -> Result<Doc, Outcome> {
+    let conn = app.db.conn().map_err(Error::from)?;
+    let found = if !fields.is_empty() {
+        db::find_by_udfs(&conn, None, doc_type, fields, 2).map_err(Error::from)?
+    } else if let Some(Ok(aadhaar)) = uid.filter(|u| u.len() == 12).map(Aadhaar::parse) {
+        db::find_by_owner(&conn, None, doc_type, &app.keys.aadhaar_hmac(aadhaar.digits()), 2).map_err(Error::from)?
+    } else {
+        return Err(refused("no search fields were given"));
+    };
+    match found.len() {
+        0 => Err(refused("no document matches the search")),
+        1 => Ok(found.into_iter().next().unwrap_or_else(|| unreachable!())),
+        _ => Err(refused("more than one document matches; give more search fields")),
+    }
+}
+
+/// Checks the UID (raw or MD5), name and date of birth sent against the document.
+fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Outcome> {
+    if let Some(uid) = &claimant.uid {
+        let owners = db::owners(&*app.db.conn().map_err(Error::from)?, doc.id).map_err(Error::from)?;
+        let mut owned = false;
+        for sealed in owners {
+            let digits = app.keys.open(Purpose::Aadhaar, &sealed)?;
+            if digits == uid.as_bytes() || hex::encode(Md5::digest(&digits)) == *uid {
+                owned = true;
+                break;
+            }
+        }
+        if !owned {
+            return Err(refused("the document does not belong to the UID sent"));
+        }
+    }
+    let normalise = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    if let (Some(sent), Some(on_doc)) = (&claimant.full_name, &doc.owner_name)
+        && normalise(sent) != normalise(on_doc)
+    {
+        return Err(refused("the name sent does not match the name on the document"));
+    }
+    if let (Some(sent), Some(on_doc)) = (&claimant.dob, &doc.owner_dob)
+        && sent.replace('/', "-") != dmy_dashes(on_doc)
+        && sent != on_doc
+    {
+        return Err(refused("the date of birth sent does not match the document"));
+    }
+    Ok(())
+}
+
+/// `YYYY-MM-DD` as `DD-MM-YYYY`, the form of the v1.13 `dob`.
+fn dmy_dashes(iso: &str) -> String {
+    let mut parts = iso.splitn(3, '-');
+    match (parts.next(), parts.next(), parts.next()) {
+        (Some(y), Some(m), Some(d)) => format!("{d}-{m}-{y}"),
+        _ => iso.to_owned(),
+    }
+}
+
+fn certificate_data(doc: &Doc) -> String {
+    crate::wire::writer::to_xml(&CertificateData {
+        uri: &doc.uri,
+        doc_type: &doc.doc_type,
+        name: &doc.doc_name,
+        issued_on: &doc.issued_on,
+        valid_from: doc.valid_from.as_deref(),
+        valid_to: doc.valid_to.as_deref(),
+    })
+}

@@ -1,0 +1,107 @@
+//! The request authentication shared by the XML APIs (Push CSV, Pull Doc,
+//! Pull URI): the `ts` window, `keyhash = sha256(api_key + ts)`, and `txn`
+//! replay protection. Each check returns the reason it refuses, for a
+//! Status 0 answer.
+
+use crate::app::App;
+use crate::platform::crypto;
+use crate::platform::dates;
+use crate::platform::error::Error;
+use crate::wire::replay::Durability;
+
+/// The refusal for a keyhash that matches no key.
+pub const KEYHASH_MISMATCH: &str =
+    "keyhash does not match: it must be the lowercase hex sha256 of the API key followed by ts";
+
+/// Checks that `ts` is well-formed and within the window of the server clock.
+pub fn check_ts(app: &App, ts: &str) -> Result<(), String> {
+    let sent_at = dates::parse_ts(ts).ok_or_else(|| format!("ts {ts} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm"))?;
+    let skew = (dates::unix_now() - sent_at.unix_timestamp()).abs();
+    if skew > app.settings.ts_window_minutes as i64 * 60 {
+        return Err(format!(
+            "ts {ts} is {} minutes away from the server clock; at most {} are allowed",
+            skew / 60,
+            app.settings.ts_window_minutes
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `keyhash` is `sha256(key + ts)` for one of `keys` (any hex case).
+pub fn keyhash_matches<K: AsRef<[u8]>>(keys: &[K], ts: &str, keyhash: &str) -> bool {
+    let sent = keyhash.to_ascii_lowercase();
+    keys.iter().any(|key| {
+        let expected = crypto::sha256_hex(&[key.as_ref(), ts.as_bytes()]);
+        crypto::constant_time_eq(expected.as_bytes(), sent.as_bytes())
+    })
+}
+
+/// Records that `org_id` used `txn`; the inner `Err` is the replay refusal.
+pub fn record_txn(app: &App, org_id: &str, txn: &str, durability: Durability) -> Result<Result<(), String>, Error> {
+    let fresh = app.replay.record(&app.db, org_id, txn, dates::unix_now(), durability)?;
+    Ok(if fresh {
+        Ok(())
+    } else {
+        Err(format!(
+            "txn {txn} was already used by orgId {org_id} in the last {} minutes (replay)",
+            app.settings.ts_window_minutes
+        ))
+    })
+}
+
+/// Lets a `txn` be used again, after a failure that was not the sender's.
+pub fn forget_txn(app: &App, org_id: &str, txn: &str) {
+    if let Err(e) = app.replay.forget(&app.db, org_id, txn) {
+        tracing::warn!(error = %e, org_id, "could not forget a txn");
+    }
+}
+
+/// Whether an `x-digilocker-hmac` header is HMAC-SHA256 of `body` keyed by
+/// `key`: the base64 of the raw digest, or of its lowercase hex string
+/// (both are seen in deployed integrations).
+pub fn body_hmac_matches(key: &[u8], body: &[u8], header: &str) -> bool {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+    let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key) else {
+        return false;
+    };
+    mac.update(body);
+    let digest = mac.finalize().into_bytes();
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let raw = b64.encode(digest);
+    let hexed = b64.encode(hex::encode(digest));
+    let sent = header.trim().as_bytes();
+    crypto::constant_time_eq(raw.as_bytes(), sent) || crypto::constant_time_eq(hexed.as_bytes(), sent)
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+    use hmac::{Hmac, Mac};
+
+    use super::*;
+
+    #[test]
+    fn both_hmac_header_variants_match_and_others_do_not() {
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(b"key").unwrap();
+        mac.update(b"<xml/>");
+        let digest = mac.finalize().into_bytes();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        assert!(body_hmac_matches(b"key", b"<xml/>", &b64.encode(digest)));
+        assert!(body_hmac_matches(b"key", b"<xml/>", &b64.encode(hex::encode(digest))));
+        assert!(!body_hmac_matches(b"key", b"<xml />", &b64.encode(digest)));
+        assert!(!body_hmac_matches(b"other", b"<xml/>", &b64.encode(digest)));
+    }
+
+    #[test]
+    fn keyhash_is_sha256_of_key_then_ts_in_any_hex_case() {
+        let ts = "2026-11-29T10:00:00+05:30";
+        let hash = crypto::sha256_hex(&[b"k1", ts.as_bytes()]);
+        assert!(keyhash_matches(
+            &[b"k0".to_vec(), b"k1".to_vec()],
+            ts,
+            &hash.to_ascii_uppercase()
+        ));
+        assert!(!keyhash_matches(&[b"k0".to_vec()], ts, &hash));
+    }
+}

@@ -1,0 +1,9 @@
+//! The DigiLocker XML protocol that the locker and the repository both
+//! speak: the hardened reader, the writer, the request checks (ts window,
+//! keyhash, txn replay, body HMAC) and the outgoing POST.
+
+pub mod auth;
+pub mod reader;
+pub mod replay;
+pub mod upstream;
+pub mod writer;

@@ -1,0 +1,69 @@
+//! Calls to other parties' APIs: the locker calling an issuer's
+//! repository (Pull Doc) or its e-KYC provider, and the repository pushing
+//! to a locker. Every
+//! call has a time limit, follows no redirect, and reports a failure as
+//! `Upstream` (502) or `UpstreamTimeout` (504) with a plain reason.
+
+use std::time::Duration;
+
+use crate::app::App;
+use crate::platform::error::Error;
+
+/// Largest answer read from another party (a Pull Doc answer carries a
+/// whole document in base64).
+const MAX_ANSWER: u64 = 64 * 1024 * 1024;
+
+/// POSTs an XML body to `url` and returns the answer's text. `who` names
+/// the other party in error messages ("issuer cbse.nic.in").
+pub fn post_xml(app: &App, url: &str, body: &str, who: &str) -> Result<String, Error> {
+    let call = Call {
+        content_type: "application/xml",
+        timeout: app.settings.upstream_timeout_seconds,
+        max_answer: MAX_ANSWER,
+    };
+    post(url, body, who, &call)
+}
+
+/// How a [`post`] is made.
+pub struct Call {
+    pub content_type: &'static str,
+    /// Seconds the whole call may take.
+    pub timeout: u64,
+    /// Largest answer read, in bytes.
+    pub max_answer: u64,
+}
+
+/// POSTs `body` to `url` as `call` says and returns the answer's text.
+pub fn post(url: &str, body: &str, who: &str, call: &Call) -> Result<String, Error> {
+    let timeout = call.timeout;
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(timeout)))
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let response = agent.post(url).header("Content-Type", call.content_type).send(body);
+    let mut response = match response {
+        Ok(response) => response,
+        Err(ureq::Error::Timeout(_)) => {
+            return Err(Error::UpstreamTimeout(format!(
+                "{who} did not answer within {timeout} seconds"
+            )));
+        }
+        Err(e) => return Err(Error::Upstream(format!("{who} is unavailable: {e}"))),
+    };
+    let status = response.status();
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(call.max_answer)
+        .read_to_string()
+        .map_err(|e| match e {
+            ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!("{who} did not answer within {timeout} seconds")),
+            other => Error::Upstream(format!("{who} sent an answer that could not be read: {other}")),
+        })?;
+    if !status.is_success() {
+        return Err(Error::Upstream(format!("{who} answered HTTP {}", status.as_u16())));
+    }
+    Ok(text)
+}
