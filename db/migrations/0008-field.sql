@@ -13,10 +13,9 @@ ALTER TABLE doc_types ADD COLUMN pull_sends_name INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE doc_types ADD COLUMN pull_sends_dob INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE doc_types ADD COLUMN pull_match TEXT NOT NULL DEFAULT 'name';
 
--- The resident's gender (M, F or T) for matching, and the 36-character
+-- (The gender column comes with 0007-identity.) The 36-character
 -- DigiLocker id sent to every issuer, drawn once at random (a version-4 UUID
 -- in form) and never changed.
-ALTER TABLE residents ADD COLUMN gender TEXT CHECK (gender IN ('M', 'F', 'T'));
 ALTER TABLE residents ADD COLUMN digilocker_id TEXT;
 UPDATE residents SET digilocker_id = lower(hex(randomblob(4)) || '-' || hex(randomblob(2)) || '-4'
     || substr(hex(randomblob(2)), 2) || '-' || substr('89ab', 1 + abs(random()) % 4, 1)

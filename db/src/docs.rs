@@ -1,6 +1,7 @@
 //! Reading issued documents: a resident's Issued Documents. Rows whose
-//! Aadhaar number has no locker yet (the unopened-locker state) join no
-//! resident, so they appear the moment the locker opens.
+//! Aadhaar number has no verified resident yet (the unopened-locker state:
+//! no locker, or only unverified claims) join no resident, so they appear
+//! the moment a resident proves the number is theirs.
 
 use rusqlite::{Connection, params};
 
@@ -61,7 +62,7 @@ const COLUMNS: &str = "d.uri, d.issuer_id, i.name, d.doc_type, t.name, d.doc_nam
     d.issued_on, d.valid_from, d.valid_to, d.time_stamp, d.source";
 
 const JOINS: &str = "FROM issued_docs d
-    JOIN residents r ON r.aadhaar_hmac = d.aadhaar_hmac
+    JOIN residents r ON r.aadhaar_hmac = d.aadhaar_hmac AND r.identity_state = 'verified'
     LEFT JOIN issuers i ON i.id = d.issuer_id
     LEFT JOIN doc_types t ON t.issuer_id = d.issuer_id AND t.code = d.doc_type";
 

@@ -3,7 +3,7 @@
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
-use crate::{DbError, DbResult, UnixTime};
+use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A registered issuer.
 #[derive(Debug, Clone)]
@@ -289,6 +289,8 @@ pub struct IssuerUser {
     pub issuer_id: String,
     pub username: String,
     pub password_hash: String,
+    /// Counter staff: may verify residents' identity in person.
+    pub can_verify_residents: bool,
 }
 
 /// Adds a portal user; `Conflict` when the username is taken.
@@ -316,13 +318,27 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuerUser> {
         issuer_id: r.get(1)?,
         username: r.get(2)?,
         password_hash: r.get(3)?,
+        can_verify_residents: r.get(4)?,
     })
+}
+
+/// Gives a portal user the counter permission (verify residents in
+/// person), or takes it away.
+pub fn set_can_verify_residents(db: &Db, user_id: i64, allowed: bool) -> DbResult<()> {
+    let changed = db.conn()?.execute(
+        "UPDATE issuer_users SET can_verify_residents = ?1 WHERE id = ?2",
+        params![allowed, user_id],
+    )?;
+    match changed {
+        1 => Ok(()),
+        _ => Err(DbError::NotFound),
+    }
 }
 
 /// Looks a portal user up by username, case-insensitively.
 pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<IssuerUser>> {
     conn.query_row(
-        "SELECT id, issuer_id, username, password_hash FROM issuer_users WHERE username = ?1",
+        "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE username = ?1",
         [username],
         user_from_row,
     )
@@ -332,7 +348,7 @@ pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<Issuer
 /// Looks a portal user up by id.
 pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<IssuerUser>> {
     conn.query_row(
-        "SELECT id, issuer_id, username, password_hash FROM issuer_users WHERE id = ?1",
+        "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE id = ?1",
         [id],
         user_from_row,
     )
@@ -342,7 +358,6 @@ pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<IssuerUser>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Db;
 
     fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();

@@ -11,6 +11,8 @@ pub mod cli;
 pub mod http;
 // The issuers' side: the issuer registry, the issuer portal, Push CSV and the import job.
 pub mod issuers;
+// `openlocker kyc-sim`: an e-KYC provider simulator (another party, for tests and sandboxes).
+pub mod kyc_sim;
 // The scheduled jobs (import, repository push): registration only.
 pub mod jobs;
 // The resident's locker: accounts, sessions, throttle, activity, issued and uploaded documents.

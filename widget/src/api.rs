@@ -7,7 +7,7 @@ mod transport;
 
 use gloo_net::http::Method;
 use openlocker_proto::locker::{
-    ActivityPage, IssuedDoc, Login, Me, PullOutcome, PullRequest, SearchableIssuer, SignUp,
+    ActivityPage, IssuedDoc, Login, Me, OtpSent, PullOutcome, PullRequest, SearchableIssuer, SignUp,
 };
 use openlocker_proto::uploads::{FileChange, Folder, FolderName, UploadedFile};
 use openlocker_proto::widget::{CheckedRequester, Minted, SaveRequest, ShareEntry, ShareRequest, WidgetRequest};
@@ -61,6 +61,22 @@ pub async fn sign_out(csrf: &str, everywhere: bool) -> ApiResult<()> {
         "/api/logout"
     };
     call::<(), IgnoredAny>(Method::POST, url, csrf, None).await.map(drop)
+}
+
+/// `POST /api/identity/otp`: asks the e-KYC provider to send an OTP to the
+/// mobile number on the resident's Aadhaar.
+pub async fn identity_otp(csrf: &str) -> ApiResult<OtpSent> {
+    call(Method::POST, "/api/identity/otp", csrf, Some(&serde_json::json!({})))
+        .await
+        .map(|(_, sent)| sent)
+}
+
+/// `POST /api/identity/verify`: proves the number with the OTP.
+pub async fn identity_verify(csrf: &str, txn: &str, otp: &str) -> ApiResult<()> {
+    let body = serde_json::json!({ "txn": txn, "otp": otp });
+    call::<_, IgnoredAny>(Method::POST, "/api/identity/verify", csrf, Some(&body))
+        .await
+        .map(drop)
 }
 
 /// `GET /api/issued`.

@@ -9,7 +9,7 @@ use crate::cli::{
     RequesterCommand, RequesterUserCommand, ResidentCommand, UserCommand,
 };
 use crate::issuers::{import, registry as issuers};
-use crate::locker::residents;
+use crate::locker::{identity, residents};
 use crate::partners::{portal as requester_portal, registry as requesters};
 use crate::platform::error::Error;
 use crate::repository;
@@ -23,40 +23,11 @@ pub struct Output {
 /// Runs one admin subcommand against the data folder.
 pub fn run(app: &App, command: Command) -> Result<Output, Error> {
     match command {
-        Command::Serve | Command::Conformance(_) => Err(Error::Internal(
-            "serve and conformance are not admin subcommands".into(),
-        )),
-        Command::Issuer(cmd) => issuer(app, cmd),
-        Command::Resident(ResidentCommand::Add {
-            aadhaar,
-            name,
-            dob,
-            mobile,
-            password,
-            gender,
-        }) => {
-            let new = residents::NewResident {
-                aadhaar: &aadhaar,
-                name: &name,
-                dob: &dob,
-                mobile: &mobile,
-                password: &password.read()?,
-                gender: gender.as_deref(),
-            };
-            let id = residents::add(app, &new)?;
-            let how = "opened by the operator";
-            crate::locker::activity::record(
-                app,
-                id,
-                crate::locker::activity::Kind::SignedUp,
-                how,
-                &crate::locker::activity::Client::cli(),
-            )?;
-            Ok(Output {
-                json: json!({ "resident_id": id }),
-                text: format!("opened locker {id}"),
-            })
+        Command::Serve | Command::Conformance(_) | Command::KycSim { .. } => {
+            Err(Error::Internal("not an admin subcommand".into()))
         }
+        Command::Issuer(cmd) => issuer(app, cmd),
+        Command::Resident(cmd) => resident(app, cmd),
         Command::Repo(cmd) => repository(app, cmd),
         Command::Requester(cmd) => requester(app, cmd),
         Command::Import(ImportCommand::Run) => {
@@ -67,6 +38,70 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
                     "imported {} file(s): {} row(s) imported, {} rejected",
                     summary.files, summary.rows_imported, summary.rows_rejected
                 ),
+            })
+        }
+    }
+}
+
+fn resident(app: &App, command: ResidentCommand) -> Result<Output, Error> {
+    let client = crate::locker::activity::Client::cli();
+    match command {
+        ResidentCommand::Add {
+            aadhaar,
+            name,
+            dob,
+            gender,
+            mobile,
+            password,
+            unverified,
+            by,
+        } => {
+            let new = residents::NewResident {
+                aadhaar: &aadhaar,
+                name: &name,
+                dob: &dob,
+                gender: gender.as_deref(),
+                mobile: &mobile,
+                password: &password.read()?,
+            };
+            let opening = if unverified {
+                residents::Opening::SignUp
+            } else {
+                residents::Opening::Operator { by: &by }
+            };
+            let id = residents::add(app, &new, opening, &client)?;
+            if unverified {
+                let how = "opened by the operator, unverified";
+                crate::locker::activity::record(app, id, crate::locker::activity::Kind::SignedUp, how, &client)?;
+            }
+            Ok(Output {
+                json: json!({ "resident_id": id }),
+                text: format!("opened locker {id}"),
+            })
+        }
+        ResidentCommand::Verify {
+            aadhaar,
+            mobile,
+            by,
+            name,
+            dob,
+            gender,
+        } => {
+            let person = identity::InPerson {
+                aadhaar: &aadhaar,
+                mobile: mobile.as_deref(),
+                method: "operator",
+                by: &by,
+                details: identity::GivenDetails {
+                    name: name.as_deref(),
+                    dob: dob.as_deref(),
+                    gender: gender.as_deref(),
+                },
+            };
+            let (id, identity) = identity::verify_in_person(app, &person, &client)?;
+            Ok(Output {
+                json: json!({ "resident_id": id, "identity": identity }),
+                text: format!("verified locker {id}"),
             })
         }
     }
@@ -164,10 +199,15 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             issuer,
             username,
             password,
+            can_verify_residents,
         }) => {
             let id = issuers::add_user(app, &issuer, &username, &password.read()?)?;
+            if can_verify_residents {
+                openlocker_db::issuers::set_can_verify_residents(&app.db, id, true)?;
+            }
             Ok(Output {
-                json: json!({ "user_id": id, "issuer_id": issuer, "username": username }),
+                json: json!({ "user_id": id, "issuer_id": issuer, "username": username,
+                    "can_verify_residents": can_verify_residents }),
                 text: format!("added portal user {username} to {issuer}"),
             })
         }

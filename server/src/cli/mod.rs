@@ -49,6 +49,12 @@ pub struct GlobalArgs {
     /// Largest Push CSV request body in bytes [default: 268435456].
     #[arg(long, global = true, value_name = "BYTES")]
     pub max_push_bytes: Option<String>,
+    /// The e-KYC provider for identity OTPs (see INTERFACE section 10).
+    #[arg(long, global = true, value_name = "URL")]
+    pub kyc_url: Option<String>,
+    /// How long a call to the e-KYC provider may take, in seconds [default: 15].
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub kyc_timeout_seconds: Option<String>,
     /// Print exactly one JSON object on stdout (admin subcommands).
     #[arg(long, global = true)]
     pub json: bool,
@@ -64,6 +70,8 @@ impl GlobalArgs {
             ("public_url", &self.public_url),
             ("import_schedule", &self.import_schedule),
             ("max_push_bytes", &self.max_push_bytes),
+            ("kyc_url", &self.kyc_url),
+            ("kyc_timeout_seconds", &self.kyc_timeout_seconds),
         ]
         .into_iter()
         .filter_map(|(key, value)| value.clone().map(|v| (key, v)))
@@ -78,9 +86,16 @@ pub enum Command {
     /// Issuers: registration, doc types, portal users, API keys.
     #[command(subcommand)]
     Issuer(IssuerCommand),
-    /// Residents: open a locker.
+    /// Residents: open a locker, verify an identity in person.
     #[command(subcommand)]
     Resident(ResidentCommand),
+    /// Run an e-KYC provider simulator (the kyc_url protocol) for tests and
+    /// the sandbox; the OTP of every fixture number is 123456.
+    KycSim {
+        /// CSV rows aadhaar,name,dob,gender,mobile (header row optional).
+        #[arg(long, value_name = "FILE.csv")]
+        fixture: PathBuf,
+    },
     /// The CSV import job.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -396,6 +411,10 @@ pub enum UserCommand {
         username: String,
         #[command(flatten)]
         password: PasswordArgs,
+        /// Counter staff: may verify residents' identity in person in the
+        /// portal (they see the person and their Aadhaar card).
+        #[arg(long)]
+        can_verify_residents: bool,
     },
 }
 
@@ -410,7 +429,9 @@ pub enum KeyCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ResidentCommand {
-    /// Open a locker. Documents pushed earlier for the Aadhaar number appear at once.
+    /// Open a locker, verified in person (an operator's act) unless
+    /// --unverified. Documents pushed earlier for the Aadhaar number appear
+    /// at once, and other accounts that claimed the number are closed.
     Add {
         /// 12 digits with a valid Verhoeff check digit.
         #[arg(long)]
@@ -420,13 +441,39 @@ pub enum ResidentCommand {
         /// Date of birth, YYYY-MM-DD.
         #[arg(long)]
         dob: String,
+        /// M, F or T.
+        #[arg(long)]
+        gender: Option<String>,
         /// 10 digits.
         #[arg(long)]
         mobile: String,
         #[command(flatten)]
         password: PasswordArgs,
-        /// M, F or T: what Pull URI answers are matched against when a doc
-        /// type matches by gender.
+        /// Open it unverified, as a web sign-up would be.
+        #[arg(long)]
+        unverified: bool,
+        /// Who verified the person (kept with the verification).
+        #[arg(long, default_value = "operator", conflicts_with = "unverified")]
+        by: String,
+    },
+    /// Verify a resident in person: the details given replace what they
+    /// typed, and the other accounts that claimed the number are closed.
+    Verify {
+        #[arg(long)]
+        aadhaar: String,
+        /// The operator who saw the person and their Aadhaar card.
+        #[arg(long)]
+        by: String,
+        /// The account's mobile number, when several accounts claim the number.
+        #[arg(long)]
+        mobile: Option<String>,
+        /// The name as on the Aadhaar card.
+        #[arg(long)]
+        name: Option<String>,
+        /// Date of birth as on the Aadhaar card, YYYY-MM-DD.
+        #[arg(long)]
+        dob: Option<String>,
+        /// M, F or T.
         #[arg(long)]
         gender: Option<String>,
     },

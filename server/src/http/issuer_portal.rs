@@ -55,6 +55,22 @@ pub async fn me(app: web::Data<App>, session: IssuerSession) -> Result<HttpRespo
     Ok(HttpResponse::Ok().json(overview))
 }
 
+/// `POST /issuer/api/residents/verify`: counter staff verify a resident in
+/// person → `{"resident_id", "identity"}`.
+pub async fn verify_resident(
+    app: web::Data<App>,
+    session: IssuerSession,
+    client: crate::locker::activity::Client,
+    body: web::Json<portal::CounterCheck>,
+) -> Result<HttpResponse, Error> {
+    let check = body.into_inner();
+    let (resident_id, identity) = blocking(&app, move |app| {
+        portal::verify_resident(app, &portal::user(app, session.user_id)?, &check, &client)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "resident_id": resident_id, "identity": identity })))
+}
+
 /// `POST /issuer/api/key/rotate`: a new Push API key, shown once.
 pub async fn rotate_key(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
     let rotated = blocking(&app, move |app| {

@@ -4,7 +4,8 @@
 use actix_web::{HttpResponse, web};
 
 use crate::http::{
-    accounts, health, issuer_portal, pull_search, push, repository, requester_portal, residents, shares, uploads,
+    accounts, health, identity, issuer_portal, pull_search, push, repository, requester_portal, residents, shares,
+    uploads,
 };
 use crate::platform::error::Error;
 
@@ -39,6 +40,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(residents::logout))
             .route("/logout-everywhere", web::post().to(accounts::logout_everywhere))
             .route("/me", web::get().to(residents::me))
+            .route("/identity/otp", web::post().to(identity::otp))
+            .route("/identity/verify", web::post().to(identity::verify))
             .route("/activity", web::get().to(accounts::activity))
             .route("/folders", web::get().to(uploads::folders))
             .route("/folders", web::post().to(uploads::create_folder))
@@ -65,6 +68,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(issuer_portal::logout))
             .route("/me", web::get().to(issuer_portal::me))
             .route("/key/rotate", web::post().to(issuer_portal::rotate_key))
+            .route("/residents/verify", web::post().to(issuer_portal::verify_resident))
             .route("/pull", web::get().to(issuer_portal::pull_settings))
             .route("/pull", web::put().to(issuer_portal::set_pull_settings))
             .route("/doctypes", web::get().to(issuer_portal::doc_types))

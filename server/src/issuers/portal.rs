@@ -32,6 +32,8 @@ pub struct Overview {
     pub issuer_id: String,
     pub issuer_name: String,
     pub org_id: String,
+    /// Counter staff: may verify residents in person.
+    pub can_verify_residents: bool,
 }
 
 pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
@@ -42,6 +44,7 @@ pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
         issuer_id: issuer.id,
         issuer_name: issuer.name,
         org_id: issuer.org_id,
+        can_verify_residents: user.can_verify_residents,
     })
 }
 
@@ -174,4 +177,54 @@ pub fn rejections_csv_page(
         .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
     let next = rows.last().filter(|_| rows.len() == CSV_PAGE as usize).map(|r| r.line);
     Ok((bytes, next))
+}
+
+/// What counter staff saw on the person's Aadhaar card.
+#[derive(Debug, serde::Deserialize)]
+pub struct CounterCheck {
+    pub aadhaar: String,
+    /// The account's mobile, when several accounts claim the number.
+    #[serde(default)]
+    pub mobile: Option<String>,
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub dob: String,
+    /// `M`, `F` or `T`.
+    #[serde(default)]
+    pub gender: Option<String>,
+}
+
+/// Counter staff verify a resident in person: the details on the card
+/// replace what was typed. Only for users with the counter permission.
+pub fn verify_resident(
+    app: &App,
+    user: &IssuerUser,
+    check: &CounterCheck,
+    client: &crate::locker::activity::Client,
+) -> Result<(i64, crate::locker::identity::IdentityView), Error> {
+    if !user.can_verify_residents {
+        return Err(Error::Forbidden(
+            "this portal user may not verify residents; the locker's operator gives counter staff that permission"
+                .into(),
+        ));
+    }
+    let by = format!("{} at {}", user.username, user.issuer_id);
+    let person = crate::locker::identity::InPerson {
+        aadhaar: &check.aadhaar,
+        mobile: check.mobile.as_deref().filter(|m| !m.trim().is_empty()),
+        method: "counter",
+        by: &by,
+        details: crate::locker::identity::GivenDetails {
+            name: Some(&check.name),
+            dob: Some(&check.dob),
+            gender: check.gender.as_deref(),
+        },
+    };
+    let verified = crate::locker::identity::verify_in_person(app, &person, client)?;
+    tracing::info!(
+        user = user.username,
+        resident_id = verified.0,
+        "counter verified a resident"
+    );
+    Ok(verified)
 }

@@ -119,8 +119,10 @@ const FAILED_SEARCHES_PER_RESIDENT: u32 = 10;
 const FAILED_SEARCHES_PER_ADDRESS: u32 = 30;
 
 /// Searches the issuer and saves what it finds to the resident's locker,
-/// when the document is theirs.
+/// when the document is theirs; only for a verified resident (the search
+/// sends, and matches against, their verified details).
 pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Client) -> Result<SearchOutcome, Error> {
+    crate::locker::identity::require_verified(app, resident_id)?;
     let (issuer, doc_type) = issuer_and_type(app, &request.issuer_id, &request.doc_type)?;
     let fields = fields_in_order(&doc_type.udfs, &request.fields)?;
     let resident = residents::by_id(&*app.db.conn()?, resident_id)?

@@ -66,6 +66,12 @@ pub fn check(app: &App, keys: &[(&str, u32)]) -> Result<(), Error> {
     check_within(app, keys, window_seconds(app), "failed sign-ins")
 }
 
+/// Refuses with 429 when any `(key, limit)` is at its limit within the
+/// sign-in window; `what` names what was counted, for the message ("wrong OTPs").
+pub fn check_for(app: &App, keys: &[(&str, u32)], what: &str) -> Result<(), Error> {
+    check_within(app, keys, window_seconds(app), what)
+}
+
 /// Refuses with 429 when any `(key, limit)` has had `limit` failures in the
 /// last `span` seconds; `what` names the failures in the message.
 pub fn check_within(app: &App, keys: &[(&str, u32)], span: i64, what: &str) -> Result<(), Error> {

@@ -38,7 +38,8 @@ pub struct Minted {
 }
 
 /// Shares `doc` with the requester of `widget`, after checking the widget
-/// request again (the popup cannot skip the checks).
+/// request again (the popup cannot skip the checks); only for a verified
+/// resident.
 pub fn create(
     app: &App,
     resident_id: i64,
@@ -49,6 +50,7 @@ pub fn create(
     if !widget.service.trim().eq_ignore_ascii_case("share") {
         return Err(Error::Invalid("a share is made for the share service".into()));
     }
+    crate::locker::identity::require_verified(app, resident_id)?;
     let checked = widget_check::check(app, widget)?;
     let (doc, doc_name) = resolve(app, resident_id, doc)?;
     let token = crypto::random_hex(32);

@@ -1,5 +1,6 @@
-//! Calls to other parties' XML APIs: the locker calling an issuer's
-//! repository (Pull Doc), and the repository pushing to a locker. Every
+//! Calls to other parties' APIs: the locker calling an issuer's
+//! repository (Pull Doc) or its e-KYC provider, and the repository pushing
+//! to a locker. Every
 //! call has a time limit, follows no redirect, and reports a failure as
 //! `Upstream` (502) or `UpstreamTimeout` (504) with a plain reason.
 
@@ -25,15 +26,40 @@ pub fn post_xml(
     who: &str,
     reach: Reach,
 ) -> Result<String, Error> {
-    let timeout = app.settings.upstream_timeout_seconds;
+    let call = Call {
+        content_type: "application/xml",
+        headers,
+        timeout: app.settings.upstream_timeout_seconds,
+        max_answer: MAX_ANSWER,
+        reach,
+    };
+    post(url, body, who, &call)
+}
+
+/// How a [`post`] is made.
+pub struct Call<'a> {
+    pub content_type: &'static str,
+    /// Headers besides the content type.
+    pub headers: &'a [(&'a str, &'a str)],
+    /// Seconds the whole call may take.
+    pub timeout: u64,
+    /// Largest answer read, in bytes.
+    pub max_answer: u64,
+    /// Where the URL may lead.
+    pub reach: Reach,
+}
+
+/// POSTs `body` to `url` as `call` says and returns the answer's text.
+pub fn post(url: &str, body: &str, who: &str, call: &Call<'_>) -> Result<String, Error> {
+    let timeout = call.timeout;
     let config = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(timeout)))
         .http_status_as_error(false)
         .max_redirects(0)
         .build();
-    let (agent, blocked) = address_policy::agent(config, reach);
-    let mut request = agent.post(url).header("Content-Type", "application/xml");
-    for (name, value) in headers {
+    let (agent, blocked) = address_policy::agent(config, call.reach);
+    let mut request = agent.post(url).header("Content-Type", call.content_type);
+    for (name, value) in call.headers {
         request = request.header(*name, *value);
     }
     let response = request.send(body);
@@ -55,13 +81,13 @@ pub fn post_xml(
     let text = response
         .body_mut()
         .with_config()
-        .limit(MAX_ANSWER)
+        .limit(call.max_answer)
         .read_to_string()
         .map_err(|e| match e {
             ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!("{who} did not answer within {timeout} seconds")),
             ureq::Error::BodyExceedsLimit(_) => Error::Upstream(format!(
                 "{who} sent an answer larger than {} MB, which is refused",
-                MAX_ANSWER / (1024 * 1024)
+                call.max_answer / (1024 * 1024)
             )),
             other => Error::Upstream(format!("{who} sent an answer that could not be read: {other}")),
         })?;

@@ -132,6 +132,8 @@ async fn a_resident_signs_up_opens_an_issued_document_and_keeps_an_uploaded_file
     browser
         .wait_for_text("[data-testid=status-message]", "locker is open")
         .await;
+    // A sign-up is an unverified claim: an operator verifies it in person.
+    pair.locker.verify_in_person(&aadhaar(1));
 
     // Sign out and in again; the issued document is listed.
     sign_out(&browser).await;

@@ -74,6 +74,7 @@ pub fn issued() -> Html {
     html! {
         <section aria-labelledby="issued-title">
             <h2 id="issued-title">{ lang.t("issued_title") }</h2>
+            <crate::screens::locker::verify::VerifyNotice />
             { list_of(lang, &docs.loaded, "issued_empty", |list| html! {
                 <ul class="docs">{ for list.iter().map(|doc| html! { <DocItem key={doc.uri.clone()} doc={doc.clone()} /> }) }</ul>
             }) }

@@ -9,3 +9,4 @@ pub mod pull;
 pub mod shares;
 pub mod upload_form;
 pub mod uploaded;
+pub mod verify;
