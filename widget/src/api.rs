@@ -66,9 +66,7 @@ pub async fn sign_out(csrf: &str, everywhere: bool) -> ApiResult<()> {
 /// `POST /api/identity/otp`: asks the e-KYC provider to send an OTP to the
 /// mobile number on the resident's Aadhaar.
 pub async fn identity_otp(csrf: &str) -> ApiResult<OtpSent> {
-    call(Method::POST, "/api/identity/otp", csrf, Some(&serde_json::json!({})))
-        .await
-        .map(|(_, sent)| sent)
+    call(Method::POST, "/api/identity/otp", csrf, Some(&serde_json::json!({}))).await
 }
 
 /// `POST /api/identity/verify`: proves the number with the OTP.
