@@ -77,7 +77,9 @@ fn paced(
             }
         }
     });
-    Box::pin(stream)
+    // Fused: a reader that polls again after the end (actix-multipart does)
+    // gets the end again instead of a panic in the worker.
+    Box::pin(futures_util::StreamExt::fuse(stream))
 }
 
 #[cfg(test)]
