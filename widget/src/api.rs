@@ -12,7 +12,7 @@ use openlocker_proto::locker::{
 use openlocker_proto::uploads::{FileChange, Folder, FolderName, UploadedFile};
 use openlocker_proto::widget::{CheckedRequester, Minted, SaveRequest, ShareEntry, ShareRequest, WidgetRequest};
 use serde::de::IgnoredAny;
-use transport::{call, encode, fetch_blob, get, post_public};
+use transport::{call, encode, fetch_blob, get, get_text, post_public};
 
 /// A refusal or failure, from the server's error body or the network.
 #[derive(Clone, Debug, PartialEq)]
@@ -80,6 +80,12 @@ pub async fn identity_verify(csrf: &str, txn: &str, otp: &str) -> ApiResult<()> 
 /// `GET /api/issued`.
 pub async fn issued() -> ApiResult<Vec<IssuedDoc>> {
     get("/api/issued").await
+}
+
+/// `GET /api/issued/{uri}/xml`: the document's certificate XML, `None` when
+/// its issuer gave none.
+pub async fn issued_xml(uri: &str) -> ApiResult<Option<String>> {
+    get_text(&format!("/api/issued/{}/xml", encode(uri))).await
 }
 
 /// `GET /api/issued/{uri}/file`: the document, pulled live from its issuer.

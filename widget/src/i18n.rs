@@ -133,6 +133,15 @@ const TABLE: &[(&str, &str, &str)] = &[
     ("expired", "Expired", "समाप्त"),
     ("not_yet_valid", "Not yet valid", "अभी वैध नहीं"),
     ("pulled", "Pulled", "खोज कर प्राप्त"),
+    ("details", "Details", "विवरण"),
+    ("cert_number", "Certificate number", "प्रमाणपत्र संख्या"),
+    ("cert_issue_date", "Date of issue", "जारी करने की तिथि"),
+    ("cert_issued_to", "Issued to", "किसे जारी किया गया"),
+    (
+        "cert_none",
+        "The issuer gave no certificate details for this document.",
+        "जारीकर्ता ने इस दस्तावेज़ के प्रमाणपत्र का विवरण नहीं दिया।",
+    ),
     ("open", "Open", "खोलें"),
     ("download", "Download", "डाउनलोड करें"),
     (

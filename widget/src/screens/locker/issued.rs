@@ -119,6 +119,8 @@ fn doc_item(props: &DocItemProps) -> Html {
                 <button type="button" class="secondary" data-testid="doc-download" onclick={act(download)}>
                     { lang.t("download") }
                 </button>
+                { " " }
+                <super::doc_details::DocDetails uri={doc.uri.clone()} />
             </p>
         </li>
     }
