@@ -60,6 +60,9 @@ impl ResponseError for Error {
     fn error_response(&self) -> HttpResponse {
         let request_id = request_id();
         if let Error::Internal(cause) = self.innermost() {
+            // A cause may quote what a peer sent: mask any Aadhaar number or
+            // MD5 UID in it before it reaches the log.
+            let cause = crate::platform::aadhaar::mask_digit_runs(cause);
             tracing::error!(request_id, cause, "request failed");
         }
         let message = public_message(self, &request_id);
