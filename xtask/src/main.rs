@@ -37,6 +37,11 @@ fn main() -> ExitCode {
 
 type Result<T = ()> = std::result::Result<T, String>;
 
+/// Announces a step of a long task, so a newcomer sees where it is.
+pub fn step(n: usize, of: usize, what: &str) {
+    eprintln!("xtask: [{n}/{of}] {what}");
+}
+
 /// Runs a command, failing with its name when it does not succeed.
 pub fn status(cmd: &mut Command) -> Result {
     let shown = format!("{cmd:?}");
@@ -53,7 +58,9 @@ fn cargo() -> Command {
 }
 
 fn run(serve_args: &[String]) -> Result {
+    step(1, 2, "building the web app (wasm) and the loader");
     widget::build()?;
+    step(2, 2, "building the server");
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");
     let bind = "127.0.0.1:8080";
@@ -73,12 +80,25 @@ fn run(serve_args: &[String]) -> Result {
 }
 
 fn test(extra: &[String]) -> Result {
+    step(
+        1,
+        5,
+        "checking the tools (chromium, chromedriver; installed when missing)",
+    );
     let browser = tools::ensure_browser()?;
+    step(2, 5, "building the web app (wasm) and the loader");
     widget::build()?;
+    step(3, 5, "building the server");
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");
     // The widget's pure logic (Verhoeff, translations, JSON shapes) natively.
+    step(4, 5, "the web app's unit tests");
     status(cargo().args(["test", "--package", "openlocker-widget", "--lib"]))?;
+    step(
+        5,
+        5,
+        "the server, storage and end-to-end tests (browser tests included)",
+    );
     status(
         cargo()
             .args(["test", "--workspace", "--exclude", "openlocker-widget"])

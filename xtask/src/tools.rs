@@ -68,7 +68,10 @@ pub fn ensure_wasm_bindgen() -> Result<String> {
     if have.split_whitespace().nth(1) == Some(want.as_str()) {
         return Ok("wasm-bindgen".into());
     }
-    eprintln!("xtask: installing wasm-bindgen-cli {want} (found: {})", have.trim());
+    eprintln!(
+        "xtask: installing wasm-bindgen-cli {want} from crates.io, a few minutes on a fresh machine (found: {})",
+        have.trim()
+    );
     status(cargo().args(["install", "wasm-bindgen-cli", "--version", &format!("={want}")]))?;
     Ok("wasm-bindgen".into())
 }
@@ -90,7 +93,7 @@ pub fn ensure_debian_packages(binaries: &[&str], packages: &[&str]) -> Result {
     status(Command::new("apt-get").arg("update").arg("-qq"))?;
     status(
         Command::new("apt-get")
-            .args(["install", "-y", "-qq", "--no-install-recommends"])
+            .args(["install", "-y", "--no-install-recommends"])
             .args(packages)
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )
