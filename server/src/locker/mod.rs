@@ -4,8 +4,8 @@
 
 pub mod accounts;
 pub mod activity;
-pub mod folders;
 pub mod issuer_client;
+pub mod portal_sign_in;
 pub mod pull_search;
 pub mod residents;
 pub mod sessions;

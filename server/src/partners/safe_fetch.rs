@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
 use std::net::IpAddr;
-use std::path::{Path, PathBuf};
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -19,9 +19,9 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use crate::app::App;
 use crate::partners::registry::parse_origin;
-use crate::platform::crypto;
 use crate::platform::error::Error;
 use crate::platform::sealed_file::SealedWriter;
+use crate::platform::spool::SpoolFile;
 
 /// Most redirects followed (within the same origin).
 const MAX_REDIRECTS: usize = 5;
@@ -36,25 +36,10 @@ pub struct Rules<'a> {
 
 /// A fetched document, sealed on disk until it is stored or dropped.
 pub struct Fetched {
-    pub spool: Spool,
+    pub spool: SpoolFile,
     pub size: u64,
     /// From `Content-Disposition`, else the URL's last path segment.
     pub file_name: Option<String>,
-}
-
-/// A spool file that is removed when dropped.
-pub struct Spool(PathBuf);
-
-impl Spool {
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// Fetches `url` under `rules`.
@@ -148,7 +133,7 @@ fn read_body(
         .and_then(|v| v.to_str().ok())
         .and_then(disposition_file_name)
         .or_else(|| last_segment(url));
-    let spool = Spool(app.incoming_dir().join(format!("{}.part", crypto::random_hex(16))));
+    let spool = SpoolFile::new_in(&app.incoming_dir());
     let mut writer = SealedWriter::new(BufWriter::new(File::create(spool.path())?), app.keys.file_cipher())?;
     let mut reader = response.body_mut().as_reader();
     let mut chunk = vec![0u8; 64 * 1024];

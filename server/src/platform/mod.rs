@@ -10,3 +10,4 @@ pub mod logging;
 pub mod passwords;
 pub mod sealed_file;
 pub mod settings;
+pub mod spool;

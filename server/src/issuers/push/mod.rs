@@ -9,11 +9,12 @@ use openlocker_db::{issuers, tasks};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::issuers::import;
+use crate::issuers::import::{self, queue};
 use crate::platform::crypto::{self, Purpose};
 use crate::platform::dates;
 use crate::platform::error::Error;
 use crate::wire::auth;
+use crate::wire::refusal::Refusal;
 use crate::wire::replay::Durability;
 
 /// The `PushCSVResponse` document.
@@ -69,28 +70,15 @@ fn accept(app: &App, req: &request::PushRequest, csv_path: &Path) -> PushRespons
             response.status = 1;
             response.message = message;
         }
-        Err(Refusal(message)) => response.message = message,
+        Err(refusal) => response.message = refusal.into_reason(),
     }
     response
-}
-
-/// A reason for Status 0.
-struct Refusal(String);
-
-impl From<Error> for Refusal {
-    fn from(err: Error) -> Self {
-        if let Error::Internal(cause) = &err {
-            tracing::error!(cause, "push request failed");
-            return Refusal("the locker could not store the file; please retry later".into());
-        }
-        Refusal(err.to_string())
-    }
 }
 
 fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, Refusal> {
     match value.as_deref() {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(Refusal(format!("the {name} attribute is missing or empty"))),
+        _ => Err(Refusal::new(format!("the {name} attribute is missing or empty"))),
     }
 }
 
@@ -101,18 +89,17 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     let keyhash = required(&req.keyhash, "keyhash")?;
     let issuer = authenticate(app, org_id, ts, keyhash)?;
 
-    auth::record_txn(app, &issuer.org_id, txn, Durability::Now)?.map_err(Refusal)?;
+    auth::record_txn(app, &issuer.org_id, txn, Durability::Now)?;
     if let Some(problem) = &req.content_problem {
-        return Err(Refusal(problem.clone()));
+        return Err(Refusal::new(problem.clone()));
     }
     if !req.has_doc_content {
-        return Err(Refusal("DocDetails/DocContent is missing".into()));
+        return Err(Refusal::new("DocDetails/DocContent is missing"));
     }
     import::check_csv_file(csv_path, app.keys.file_cipher())
-        .map_err(|why| Refusal(format!("DocContent is not a CSV file: {why}")))?;
-    let file_name =
-        crate::issuers::portal::sanitize_file_name(req.file_name.as_deref().unwrap_or(&format!("push-{txn}.csv")));
-    let queued = queue_file(
+        .map_err(|why| Refusal::new(format!("DocContent is not a CSV file: {why}")))?;
+    let file_name = queue::sanitize_file_name(req.file_name.as_deref().unwrap_or(&format!("push-{txn}.csv")));
+    let queued = queue::queue_file(
         app,
         &issuer.id,
         tasks::Source::Api,
@@ -140,8 +127,8 @@ fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issu
     let conn = app.db.conn().map_err(Error::from)?;
     let issuer = issuers::get_by_org_id(&conn, org_id)
         .map_err(Error::from)?
-        .ok_or_else(|| Refusal(format!("unknown orgId {org_id}")))?;
-    auth::check_ts(app, ts).map_err(Refusal)?;
+        .ok_or_else(|| Refusal::new(format!("unknown orgId {org_id}")))?;
+    auth::check_ts(app, ts)?;
     let keys = issuers::valid_keys(&conn, &issuer.id, dates::unix_now())
         .map_err(Error::from)?
         .iter()
@@ -150,50 +137,6 @@ fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issu
     if auth::keyhash_matches(&keys, ts, keyhash) {
         Ok(issuer)
     } else {
-        Err(Refusal(auth::KEYHASH_MISMATCH.into()))
-    }
-}
-
-/// Moves a checked CSV file into the imports folder and queues a task for it.
-pub fn queue_file(
-    app: &App,
-    issuer_id: &str,
-    source: tasks::Source,
-    file_name: &str,
-    csv_path: &Path,
-    bytes: u64,
-    txn: Option<&str>,
-) -> Result<i64, Error> {
-    let stored_name = format!("{}.csv", crypto::random_hex(16));
-    let stored = app.imports_dir().join(&stored_name);
-    std::fs::rename(csv_path, &stored)?;
-    // The task row points at the file, so the file must be durable first.
-    std::fs::File::open(&stored)?.sync_all()?;
-    std::fs::File::open(app.imports_dir())?.sync_all()?;
-    let conn = app.db.conn()?;
-    let task = tasks::NewTask {
-        issuer_id,
-        source,
-        file_name,
-        stored_path: &format!("imports/{stored_name}"),
-        bytes_total: bytes,
-        txn,
-        now: dates::unix_now(),
-    };
-    match tasks::insert(&conn, &task) {
-        Ok(id) => {
-            tracing::info!(
-                task_id = id,
-                issuer_id,
-                source = source.as_str(),
-                bytes,
-                "queued CSV for import"
-            );
-            Ok(id)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&stored);
-            Err(e.into())
-        }
+        Err(Refusal::new(auth::KEYHASH_MISMATCH))
     }
 }

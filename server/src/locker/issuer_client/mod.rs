@@ -12,23 +12,15 @@ pub use pull_uri::{Search, SearchAnswer, pull_uri};
 use openlocker_db::issuers::Issuer;
 
 use crate::app::App;
-use crate::platform::crypto::{self, Purpose};
-use crate::platform::dates;
+use crate::platform::crypto::Purpose;
 use crate::platform::error::Error;
+use crate::wire::envelope::Signature;
 use crate::wire::reader::{self, Element};
 
-/// What signs one request: its `ts`, a fresh `txn` and the keyhash.
-struct Signed {
-    url: String,
-    org_id: String,
-    ts: String,
-    txn: String,
-    keyhash: String,
-}
-
 /// Signs a request to `url` (the issuer's Pull URI or Pull Doc URL) with
-/// the issuer's Pull credentials; `api` names the API in errors.
-fn sign(app: &App, issuer: &Issuer, url: Option<&String>, api: &str) -> Result<Signed, Error> {
+/// the issuer's Pull credentials; `api` names the API in errors. Returns
+/// the URL and the signature.
+fn sign(app: &App, issuer: &Issuer, url: Option<&String>, api: &str) -> Result<(String, Signature), Error> {
     let (Some(url), Some(org_id), Some(sealed_key)) = (url, &issuer.pull_org_id, &issuer.pull_api_key_enc) else {
         return Err(Error::Upstream(format!(
             "issuer {} has no {api} API configured",
@@ -36,15 +28,7 @@ fn sign(app: &App, issuer: &Issuer, url: Option<&String>, api: &str) -> Result<S
         )));
     };
     let key = app.keys.open(Purpose::ApiKey, sealed_key)?;
-    let ts = dates::now_ts();
-    let keyhash = crypto::sha256_hex(&[&key, ts.as_bytes()]);
-    Ok(Signed {
-        url: url.clone(),
-        org_id: org_id.clone(),
-        ts,
-        txn: crypto::random_hex(12),
-        keyhash,
-    })
+    Ok((url.clone(), Signature::now(org_id, &key)))
 }
 
 /// An issuer's answer: its root element, `Status` and reason.

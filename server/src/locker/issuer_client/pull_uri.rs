@@ -7,7 +7,7 @@ use serde::ser::SerializeMap;
 use super::{read_answer, sign};
 use crate::app::App;
 use crate::platform::error::Error;
-use crate::wire::upstream;
+use crate::wire::{envelope, upstream};
 use openlocker_db::issuers::Issuer;
 
 /// A search: the doc type, its search fields in the configured order, and
@@ -27,25 +27,6 @@ pub enum SearchAnswer {
     NoMatch { reason: Option<String> },
     /// Status 9: the department verifies the document by hand first.
     Pending { reason: Option<String> },
-}
-
-#[derive(Serialize)]
-#[serde(rename = "PullURIRequest")]
-struct PullUriRequest<'a> {
-    #[serde(rename = "@xmlns:ns2")]
-    ns: &'static str,
-    #[serde(rename = "@ver")]
-    ver: &'static str,
-    #[serde(rename = "@ts")]
-    ts: &'a str,
-    #[serde(rename = "@txn")]
-    txn: &'a str,
-    #[serde(rename = "@orgId")]
-    org_id: &'a str,
-    #[serde(rename = "@keyhash")]
-    keyhash: &'a str,
-    #[serde(rename = "DocDetails")]
-    details: Details<'a>,
 }
 
 /// `<DocType>`, then `<UID>` when sent, then each search field as an element
@@ -72,17 +53,9 @@ impl Serialize for Details<'_> {
 /// "no match" and "pending", are a [`SearchAnswer`].
 pub fn pull_uri(app: &App, issuer: &Issuer, search: &Search<'_>) -> Result<SearchAnswer, Error> {
     let who = format!("issuer {}", issuer.id);
-    let signed = sign(app, issuer, issuer.pull_uri_url.as_ref(), "Pull URI")?;
-    let request = PullUriRequest {
-        ns: "http://tempuri.org/",
-        ver: "1.0",
-        ts: &signed.ts,
-        txn: &signed.txn,
-        org_id: &signed.org_id,
-        keyhash: &signed.keyhash,
-        details: Details(search),
-    };
-    let text = upstream::post_xml(app, &signed.url, &crate::wire::writer::to_xml(&request), &who)?;
+    let (url, signature) = sign(app, issuer, issuer.pull_uri_url.as_ref(), "Pull URI")?;
+    let request = envelope::request_xml("PullURIRequest", &signature, Details(search));
+    let text = upstream::post_xml(app, &url, &request, &who)?;
     let answer = read_answer(&text, &who)?;
     match answer.status.as_deref() {
         Some("1") => {}
@@ -128,15 +101,13 @@ mod tests {
             fields: &fields,
             uid: Some("234123412346"),
         };
-        let xml = crate::wire::writer::to_xml(&PullUriRequest {
-            ns: "http://tempuri.org/",
-            ver: "1.0",
-            ts: "t",
-            txn: "x",
-            org_id: "o",
-            keyhash: "k",
-            details: Details(&search),
-        });
+        let signature = envelope::Signature {
+            org_id: "o".into(),
+            ts: "t".into(),
+            txn: "x".into(),
+            keyhash: "k".into(),
+        };
+        let xml = envelope::request_xml("PullURIRequest", &signature, Details(&search));
         assert!(
             xml.ends_with(
                 r#"<PullURIRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="t" txn="x" orgId="o" keyhash="k"><DocDetails><DocType>HSCER</DocType><UID>234123412346</UID><RollNo>1234</RollNo><Year>2024</Year></DocDetails></PullURIRequest>"#
