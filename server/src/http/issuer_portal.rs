@@ -2,43 +2,14 @@
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
-use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
 
 use crate::app::App;
-use crate::http::auth::{IssuerSession, signed_in, signed_out};
+use crate::http::auth::{IssuerSession, signed_out};
 use crate::http::{blocking, body};
 use crate::issuers::{portal, registry};
-use crate::locker::activity::Client;
 use crate::locker::sessions::{self, ISSUER_COOKIE};
 use crate::platform::error::Error;
-
-#[derive(Deserialize)]
-pub struct Login {
-    username: String,
-    password: String,
-}
-
-/// `POST /issuer/api/login`.
-pub async fn login(app: web::Data<App>, client: Client, body: web::Json<Login>) -> Result<HttpResponse, Error> {
-    let Login { username, password } = body.into_inner();
-    let (overview, session) = blocking(&app, move |app| {
-        let user = crate::locker::throttle::portal_sign_in(app, "issuer", &username, &client.ip, || {
-            portal::authenticate(app, &username, &password)
-        })?;
-        Ok((
-            portal::overview(app, &user)?,
-            sessions::start(app, SessionKind::IssuerUser, user.id)?,
-        ))
-    })
-    .await?;
-    Ok(signed_in(
-        &app,
-        ISSUER_COOKIE,
-        session,
-        serde_json::json!({ "user": overview }),
-    ))
-}
 
 /// `POST /issuer/api/logout`.
 pub async fn logout(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {

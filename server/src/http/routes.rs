@@ -4,9 +4,11 @@
 use actix_web::{HttpResponse, web};
 
 use crate::http::{
-    accounts, health, identity, issuer_portal, pull_search, push, repository, requester_portal, residents, shares,
-    uploads,
+    accounts, auth, health, identity, issuer_portal, pull_search, push, repository, requester_portal, residents,
+    shares, uploads,
 };
+use crate::issuers::portal::IssuerPortal;
+use crate::partners::portal::RequesterPortal;
 use crate::platform::error::Error;
 
 /// Registers every route.
@@ -64,7 +66,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::scope("/issuer/api")
-            .route("/login", web::post().to(issuer_portal::login))
+            .route("/login", web::post().to(auth::portal_login::<IssuerPortal>))
             .route("/logout", web::post().to(issuer_portal::logout))
             .route("/me", web::get().to(issuer_portal::me))
             .route("/key/rotate", web::post().to(issuer_portal::rotate_key))
@@ -86,7 +88,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::scope("/requester/portal/api")
-            .route("/login", web::post().to(requester_portal::login))
+            .route("/login", web::post().to(auth::portal_login::<RequesterPortal>))
             .route("/logout", web::post().to(requester_portal::logout))
             .route("/me", web::get().to(requester_portal::me))
             .route("/settings", web::put().to(requester_portal::update))

@@ -4,11 +4,14 @@
 use std::path::Path;
 
 use openlocker_db::issuers::{self, IssuerUser};
+use openlocker_db::sessions::SessionKind;
 use openlocker_db::tasks::{self, Rejection, Task};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::issuers::import::{self, Progress};
+use crate::issuers::import::{self, Progress, queue};
+use crate::locker::portal_sign_in::Portal;
+use crate::locker::sessions::ISSUER_COOKIE;
 use crate::platform::dates;
 use crate::platform::error::Error;
 use crate::platform::passwords;
@@ -17,6 +20,29 @@ use crate::platform::passwords;
 pub fn authenticate(app: &App, username: &str, password: &str) -> Result<IssuerUser, Error> {
     let found = issuers::user_by_name(&*app.db.conn()?, username.trim())?;
     passwords::sign_in(found, password, |u| &u.password_hash)
+}
+
+/// The issuer portal, for [`crate::locker::portal_sign_in`].
+pub struct IssuerPortal;
+
+impl Portal for IssuerPortal {
+    type User = IssuerUser;
+    type Overview = Overview;
+    const NAME: &'static str = "issuer";
+    const SESSION: SessionKind = SessionKind::IssuerUser;
+    const COOKIE: &'static str = ISSUER_COOKIE;
+
+    fn authenticate(app: &App, username: &str, password: &str) -> Result<IssuerUser, Error> {
+        authenticate(app, username, password)
+    }
+
+    fn user_id(user: &IssuerUser) -> i64 {
+        user.id
+    }
+
+    fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
+        overview(app, user)
+    }
 }
 
 /// The signed-in user, and so their issuer.
@@ -63,23 +89,15 @@ pub fn pull_settings(app: &App, issuer_id: &str) -> Result<serde_json::Value, Er
 
 /// Queues a CSV uploaded by hand, after the same "is it CSV" check as the API.
 pub fn upload(app: &App, issuer_id: &str, file_name: &str, spooled: &Path, bytes: u64) -> Result<TaskView, Error> {
-    let file_name = sanitize_file_name(file_name);
+    let file_name = queue::sanitize_file_name(file_name);
     import::check_csv_file(spooled, app.keys.file_cipher())
         .map_err(|why| Error::Invalid(format!("{file_name} is not a CSV file: {why}")))?;
     // Queueing moves the file; hard-link it first so the spool guard can
     // still delete its own name.
     let staged = app.spool_path("csv");
     std::fs::hard_link(spooled, &staged)?;
-    let id = crate::issuers::push::queue_file(app, issuer_id, tasks::Source::Portal, &file_name, &staged, bytes, None)?;
+    let id = queue::queue_file(app, issuer_id, tasks::Source::Portal, &file_name, &staged, bytes, None)?;
     task(app, issuer_id, id)
-}
-
-/// A file name fit to list: its last path part, no control characters,
-/// at most 200 characters.
-pub(crate) fn sanitize_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
-    if clean.is_empty() { "upload.csv".into() } else { clean }
 }
 
 /// A task as the portal shows it.

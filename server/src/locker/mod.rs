@@ -5,12 +5,12 @@
 
 pub mod accounts;
 pub mod activity;
-pub mod folders;
 pub mod identity;
 pub mod issued_files;
 pub mod issuer_client;
 pub mod kept_copy;
 pub mod kyc;
+pub mod portal_sign_in;
 pub mod pull_match;
 pub mod pull_search;
 pub mod residents;

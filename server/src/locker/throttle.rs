@@ -17,11 +17,11 @@ use crate::platform::error::Error;
 
 /// The throttle key of an account: the resident when the name is known,
 /// else a keyed hash of the name (so unknown names are throttled alike and
-/// no Aadhaar number is stored).
+/// no Aadhaar number is stored, not even as its look-up HMAC).
 pub fn account_key(app: &App, resident_id: Option<i64>, username: &str) -> String {
     match resident_id {
         Some(id) => format!("account:{id}"),
-        None => format!("account:?{}", hex::encode(&app.keys.aadhaar_hmac(username)[..12])),
+        None => format!("account:?{}", app.keys.throttle_account_id(username)),
     }
 }
 
@@ -163,7 +163,7 @@ pub fn portal_sign_in<T>(
     attempt: impl FnOnce() -> Result<T, Error>,
 ) -> Result<T, Error> {
     let name = username.trim().to_lowercase();
-    let account = format!("{portal}:{}", hex::encode(&app.keys.aadhaar_hmac(&name)[..12]));
+    let account = format!("{portal}:{}", app.keys.throttle_account_id(&name));
     let address = address_key(ip);
     let keys = [
         (account.as_str(), app.settings.login_failures_per_account),

@@ -145,7 +145,7 @@ pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
         Ok(content) => content,
         Err(err) => {
             // The requester did not get the document: let them try again.
-            let _ = shares::uncount_fetch(&*app.db.conn()?, share.id);
+            give_back_fetch(app, share.id);
             return Err(err);
         }
     };
@@ -155,6 +155,16 @@ pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
         "a shared document was fetched"
     );
     Ok((share, content))
+}
+
+/// Gives back the fetch counted for a document that could not be read. A
+/// failure here is logged, never returned: the caller's own error is the
+/// one the requester must see.
+fn give_back_fetch(app: &App, share_id: i64) {
+    let given_back = app.db.conn().and_then(|conn| shares::uncount_fetch(&conn, share_id));
+    if let Err(e) = given_back {
+        tracing::error!(share_id, error = %e, "could not give back the fetch of a failed share download");
+    }
 }
 
 fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {

@@ -21,6 +21,7 @@ use crate::platform::aadhaar::Aadhaar;
 use crate::platform::crypto::Purpose;
 use crate::platform::error::Error;
 use crate::wire::reader::{self, Element};
+use crate::wire::refusal::Refusal;
 
 /// The `PullURIResponse` document.
 #[derive(Debug, Serialize)]
@@ -81,39 +82,24 @@ pub fn handle(app: &App, body: &[u8], hmac_header: Option<&str>) -> Result<PullU
     let request = reader::parse(body).map_err(|e| Error::Invalid(e.to_string()))?;
     Ok(match answer(app, &request, body, hmac_header) {
         Ok(response) => response,
-        Err(Outcome(status, message)) => PullUriResponse {
+        Err(refusal) => PullUriResponse {
             ns: "http://tempuri.org/",
-            status: status_of(&request, status),
-            message: Some(message),
+            status: status_of(&request, refusal.status()),
+            message: Some(refusal.into_reason()),
             details: None,
         },
     })
 }
 
-/// A Status other than 1 ("0" refused, "9" pending) and why.
-struct Outcome(&'static str, String);
-
-fn refused(message: impl Into<String>) -> Outcome {
-    Outcome("0", message.into())
+fn refused(message: impl Into<String>) -> Refusal {
+    Refusal::new(message)
 }
 
-impl From<Stop> for Outcome {
-    fn from(stop: Stop) -> Self {
-        match stop {
-            Stop::Refused(message) => refused(message),
-            // Storage is always within reach here.
-            Stop::NeedsStorage => refused("the repository could not complete the search; please retry later"),
-        }
-    }
-}
-
-impl From<Error> for Outcome {
-    fn from(err: Error) -> Self {
-        if let Error::Internal(cause) = &err {
-            tracing::error!(cause, "pull URI request failed");
-            return refused("the repository could not complete the search; please retry later");
-        }
-        refused(err.to_string())
+/// Storage is always within reach here, so a stop is a refusal.
+fn refusal_of(stop: Stop) -> Refusal {
+    match stop {
+        Stop::Refused(refusal) => refusal,
+        Stop::NeedsStorage => refused("the repository could not complete the search; please retry later"),
     }
 }
 
@@ -125,7 +111,7 @@ struct Claimant {
     dob: Option<String>,
 }
 
-fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) -> Result<PullUriResponse, Outcome> {
+fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) -> Result<PullUriResponse, Refusal> {
     if !request.name.eq_ignore_ascii_case("PullURIRequest") {
         return Err(refused(format!(
             "the root element is {}, not PullURIRequest",
@@ -140,8 +126,8 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
             "the x-digilocker-hmac header is required for ver 2.0 and later (Issuer API v1.13 §8.1.1)",
         ));
     }
-    let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(Outcome::from)?;
-    pull_doc::record_txn(app, &sender).map_err(Outcome::from)?;
+    let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(refusal_of)?;
+    pull_doc::record_txn(app, &sender).map_err(refusal_of)?;
     let details = request
         .child("DocDetails")
         .ok_or_else(|| refused("DocDetails is missing"))?;
@@ -156,10 +142,10 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
     let doc = find_one(app, doc_type.as_deref(), &fields, claimant.uid.as_deref())?;
     check_claimant(app, &doc, &claimant)?;
     if doc.verify_by_hand && doc.approved_at.is_none() {
-        return Err(Outcome(
-            "9",
-            format!("{} is waiting for verification by the department", doc.uri),
-        ));
+        return Err(Refusal::pending(format!(
+            "{} is waiting for verification by the department",
+            doc.uri
+        )));
     }
     // DataContent always (mandatory since v1.12); DocContent for pdf or both.
     let want_doc = match request.attribute("format").map(str::to_ascii_lowercase).as_deref() {
@@ -200,7 +186,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
 
 /// The search fields, by their configured names: `UDF1..n` map to the doc
 /// type's fields in order; other elements are fields by their own names.
-fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result<Vec<(String, String)>, Outcome> {
+fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result<Vec<(String, String)>, Refusal> {
     let mut fields = Vec::new();
     for child in &details.children {
         if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&child.name)) || child.text.is_empty() {
@@ -228,7 +214,7 @@ fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result
     Ok(fields)
 }
 
-fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Outcome> {
+fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Refusal> {
     let conn = app.db.conn().map_err(Error::from)?;
     for issuer in issuers::list(&conn).map_err(Error::from)? {
         let types = issuers::doc_types(&conn, &issuer.id).map_err(Error::from)?;
@@ -240,7 +226,7 @@ fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Outcome> {
 }
 
 /// Exactly one matching document, or why not.
-fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid: Option<&str>) -> Result<Doc, Outcome> {
+fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid: Option<&str>) -> Result<Doc, Refusal> {
     let conn = app.db.conn().map_err(Error::from)?;
     let found = if !fields.is_empty() {
         db::find_by_udfs(&conn, None, doc_type, fields, 2).map_err(Error::from)?
@@ -254,15 +240,16 @@ fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid:
             "no search fields were given (the search fields of the doc type, or UID)",
         ));
     };
-    match found.len() {
-        0 => Err(refused("no document matches the search")),
-        1 => Ok(found.into_iter().next().unwrap_or_else(|| unreachable!())),
-        _ => Err(refused("more than one document matches; give more search fields")),
+    let mut found = found.into_iter();
+    match (found.next(), found.next()) {
+        (None, _) => Err(refused("no document matches the search")),
+        (Some(doc), None) => Ok(doc),
+        (Some(_), Some(_)) => Err(refused("more than one document matches; give more search fields")),
     }
 }
 
 /// Checks the UID (raw or MD5), name and date of birth sent against the document.
-fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Outcome> {
+fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Refusal> {
     if let Some(uid) = &claimant.uid {
         let owners = db::owners(&*app.db.conn().map_err(Error::from)?, doc.id).map_err(Error::from)?;
         let mut owned = false;

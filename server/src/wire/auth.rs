@@ -1,12 +1,12 @@
 //! The request authentication shared by the XML APIs (Push CSV, Pull Doc,
 //! Pull URI): the `ts` window, `keyhash = sha256(api_key + ts)`, and `txn`
-//! replay protection. Each check returns the reason it refuses, for a
-//! Status 0 answer.
+//! replay protection. Each check returns its [`Refusal`], for a Status 0
+//! answer.
 
 use crate::app::App;
 use crate::platform::crypto;
 use crate::platform::dates;
-use crate::platform::error::Error;
+use crate::wire::refusal::Refusal;
 use crate::wire::replay::Durability;
 
 /// The refusal for a keyhash that matches no key.
@@ -24,17 +24,17 @@ pub fn shown(value: &str) -> String {
 }
 
 /// Checks that `ts` is well-formed and within the window of the server clock.
-pub fn check_ts(app: &App, ts: &str) -> Result<(), String> {
-    let sent_at =
-        dates::parse_ts(ts).ok_or_else(|| format!("ts {} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm", shown(ts)))?;
+pub fn check_ts(app: &App, ts: &str) -> Result<(), Refusal> {
+    let sent_at = dates::parse_ts(ts)
+        .ok_or_else(|| Refusal::new(format!("ts {} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm", shown(ts))))?;
     let skew = (dates::unix_now() - sent_at.unix_timestamp()).abs();
     if skew > app.settings.ts_window_minutes as i64 * 60 {
-        return Err(format!(
+        return Err(Refusal::new(format!(
             "ts {} is {} minutes away from the server clock; at most {} are allowed",
             shown(ts),
             skew / 60,
             app.settings.ts_window_minutes
-        ));
+        )));
     }
     Ok(())
 }
@@ -48,14 +48,15 @@ pub fn keyhash_matches<K: AsRef<[u8]>>(keys: &[K], ts: &str, keyhash: &str) -> b
     })
 }
 
-/// Records that `org_id` used `txn`; the inner `Err` is the replay refusal.
-pub fn record_txn(app: &App, org_id: &str, txn: &str, durability: Durability) -> Result<Result<(), String>, Error> {
+/// Records that `org_id` used `txn`; a replay is refused, and so (asking
+/// to retry) is a failure to record it.
+pub fn record_txn(app: &App, org_id: &str, txn: &str, durability: Durability) -> Result<(), Refusal> {
     let fresh = app.replay.record(&app.db, org_id, txn, dates::unix_now(), durability)?;
-    Ok(if fresh {
+    if fresh {
         Ok(())
     } else {
-        Err(replay_refusal(app, org_id, txn))
-    })
+        Err(Refusal::new(replay_refusal(app, org_id, txn)))
+    }
 }
 
 /// The refusal of a `txn` that `org_id` already used.

@@ -6,9 +6,10 @@ use base64::Engine;
 
 use super::report::Check;
 use super::{Exchange, Target, post};
-use crate::locker::issuer_client::{Envelope, Search, UidMd5, request_xml};
+use crate::locker::issuer_client::{Search, UidMd5, request_xml};
 use crate::platform::{crypto, dates};
 use crate::wire::auth as wire_auth;
+use crate::wire::envelope::Signature;
 use crate::wire::reader::{self, Element};
 
 /// Slowest acceptable answer to a valid search.
@@ -58,14 +59,13 @@ fn body(target: &Target, variant: &Variant) -> (String, String, String) {
         dob: target.dob.as_deref(),
         fields: &fields,
     };
-    let envelope = Envelope {
-        ts: &ts,
-        txn: &txn,
-        org_id: &target.org_id,
-        keyhash: &keyhash,
-        format: variant.format.unwrap_or("both"),
+    let signature = Signature {
+        org_id: target.org_id.clone(),
+        ts: ts.clone(),
+        txn: txn.clone(),
+        keyhash,
     };
-    let xml = request_xml(&search, &envelope);
+    let xml = request_xml(&search, &signature, variant.format.unwrap_or("both"));
     let first = fields.first().map(|(name, _)| name.as_str()).or(uid.map(|_| "UID"));
     let xml = match first {
         Some(element) if variant.entity => with_entity(&xml, element),

@@ -9,27 +9,24 @@ mod pull_doc;
 mod pull_uri;
 
 pub use pull_doc::{Fetched, pull_doc};
-pub use pull_uri::{Envelope, Found, Search, SearchAnswer, UidMd5, pull_uri, request_xml};
+pub use pull_uri::{Found, Search, SearchAnswer, UidMd5, pull_uri, request_xml};
 
 use openlocker_db::issuers::Issuer;
 
 use crate::app::App;
 use crate::platform::address_policy::Reach;
-use crate::platform::crypto::{self, Purpose};
-use crate::platform::dates;
+use crate::platform::crypto::Purpose;
 use crate::platform::error::Error;
 use crate::wire::auth::{self as wire_auth, HmacEncoding};
+use crate::wire::envelope::Signature;
 use crate::wire::reader::{self, Element};
 use crate::wire::upstream;
 
-/// What signs one request: its `ts`, a fresh `txn`, the keyhash, and the
-/// key and encoding of the body's HMAC.
+/// What signs one request: its envelope's [`Signature`], where it goes,
+/// and the key and encoding of the body's HMAC.
 struct Signed {
     url: String,
-    org_id: String,
-    ts: String,
-    txn: String,
-    keyhash: String,
+    signature: Signature,
     reach: Reach,
     key: Vec<u8>,
     hmac: Option<HmacEncoding>,
@@ -47,14 +44,9 @@ fn sign(app: &App, issuer: &Issuer, url: Option<&String>, api: &str) -> Result<S
     let hmac =
         HmacEncoding::parse(&issuer.pull_hmac).map_err(|e| Error::Internal(format!("issuer {}: {e}", issuer.id)))?;
     let key = app.keys.open(Purpose::ApiKey, sealed_key)?;
-    let ts = dates::now_ts();
-    let keyhash = crypto::sha256_hex(&[&key, ts.as_bytes()]);
     Ok(Signed {
         url: url.clone(),
-        org_id: org_id.clone(),
-        ts,
-        txn: crypto::random_hex(12),
-        keyhash,
+        signature: Signature::now(org_id, &key),
         reach: reach_of(issuer),
         key,
         hmac,

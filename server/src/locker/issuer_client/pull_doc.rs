@@ -9,30 +9,12 @@ use super::{post, read_answer, sign};
 use crate::app::App;
 use crate::platform::error::Error;
 use crate::repository;
+use crate::wire::envelope::{self, Form};
 
 /// A document fetched from its issuer.
 pub struct Fetched {
     pub bytes: Vec<u8>,
     pub content_type: &'static str,
-}
-
-#[derive(Serialize)]
-#[serde(rename = "PullDocRequest")]
-struct PullDocRequest<'a> {
-    #[serde(rename = "@xmlns:ns2")]
-    ns: &'static str,
-    #[serde(rename = "@ver")]
-    ver: &'static str,
-    #[serde(rename = "@ts")]
-    ts: &'a str,
-    #[serde(rename = "@txn")]
-    txn: &'a str,
-    #[serde(rename = "@orgId")]
-    org_id: &'a str,
-    #[serde(rename = "@keyhash")]
-    keyhash: &'a str,
-    #[serde(rename = "DocDetails")]
-    details: Details<'a>,
 }
 
 #[derive(Serialize)]
@@ -45,16 +27,8 @@ struct Details<'a> {
 pub fn pull_doc(app: &App, issuer: &Issuer, uri: &str) -> Result<Fetched, Error> {
     let who = format!("issuer {}", issuer.id);
     let signed = sign(app, issuer, issuer.pull_doc_url.as_ref(), "Pull Doc")?;
-    let request = PullDocRequest {
-        ns: "http://tempuri.org/",
-        ver: "1.0",
-        ts: &signed.ts,
-        txn: &signed.txn,
-        org_id: &signed.org_id,
-        keyhash: &signed.keyhash,
-        details: Details { uri },
-    };
-    let text = post(app, &signed, &crate::wire::writer::to_xml(&request), &who)?;
+    let request = envelope::request_xml("PullDocRequest", &signed.signature, Form::Original, Details { uri });
+    let text = post(app, &signed, &request, &who)?;
     let answer = read_answer(&text, &who)?;
     if answer.status.as_deref() != Some("1") {
         return Err(Error::Upstream(format!(

@@ -17,6 +17,7 @@ use crate::app::App;
 use crate::locker::pull_match::Person;
 use crate::platform::aadhaar::Aadhaar;
 use crate::platform::error::Error;
+use crate::wire::envelope::{self, Form, Signature};
 use crate::wire::reader::{self, Element};
 
 /// The `UID` of a search: the lowercase hex MD5 of an Aadhaar number. Only
@@ -77,27 +78,6 @@ pub enum SearchAnswer {
     Pending { reason: Option<String> },
 }
 
-#[derive(Serialize)]
-#[serde(rename = "PullURIRequest")]
-struct PullUriRequest<'a> {
-    #[serde(rename = "@xmlns")]
-    ns: &'static str,
-    #[serde(rename = "@ver")]
-    ver: &'static str,
-    #[serde(rename = "@ts")]
-    ts: &'a str,
-    #[serde(rename = "@txn")]
-    txn: &'a str,
-    #[serde(rename = "@orgId")]
-    org_id: &'a str,
-    #[serde(rename = "@keyhash")]
-    keyhash: &'a str,
-    #[serde(rename = "@format")]
-    format: &'static str,
-    #[serde(rename = "DocDetails")]
-    details: Details<'a>,
-}
-
 /// `DocType`, `DigiLockerId`, then `UID`, `FullName`, `DOB` when sent, then
 /// each search field as an element named after it (`<RollNo>`), in order.
 struct Details<'a>(&'a Search<'a>);
@@ -124,28 +104,15 @@ impl Serialize for Details<'_> {
     }
 }
 
-/// How a request is signed, and the `format` it asks for.
-pub struct Envelope<'a> {
-    pub ts: &'a str,
-    pub txn: &'a str,
-    pub org_id: &'a str,
-    pub keyhash: &'a str,
-    /// `xml`, `pdf` or `both`.
-    pub format: &'static str,
-}
-
-/// The v1.13 `PullURIRequest` body of `search`.
-pub fn request_xml(search: &Search<'_>, envelope: &Envelope<'_>) -> String {
-    crate::wire::writer::to_xml(&PullUriRequest {
-        ns: "http://tempuri.org/",
-        ver: "3.0",
-        ts: envelope.ts,
-        txn: envelope.txn,
-        org_id: envelope.org_id,
-        keyhash: envelope.keyhash,
-        format: envelope.format,
-        details: Details(search),
-    })
+/// The v1.13 `PullURIRequest` body of `search`, signed by `signature`,
+/// asking for `format` (`xml`, `pdf` or `both`).
+pub fn request_xml(search: &Search<'_>, signature: &Signature, format: &'static str) -> String {
+    envelope::request_xml(
+        "PullURIRequest",
+        signature,
+        Form::PullUriV113 { format },
+        Details(search),
+    )
 }
 
 /// Searches `issuer`'s repository. Transport failures and answers that
@@ -155,17 +122,10 @@ pub fn request_xml(search: &Search<'_>, envelope: &Envelope<'_>) -> String {
 pub fn pull_uri(app: &App, issuer: &Issuer, search: &Search<'_>) -> Result<SearchAnswer, Error> {
     let who = format!("issuer {}", issuer.id);
     let signed = sign(app, issuer, issuer.pull_uri_url.as_ref(), "Pull URI")?;
-    let envelope = Envelope {
-        ts: &signed.ts,
-        txn: &signed.txn,
-        org_id: &signed.org_id,
-        keyhash: &signed.keyhash,
-        format: "both",
-    };
-    let body = request_xml(search, &envelope);
+    let body = request_xml(search, &signed.signature, "both");
     let text = post(app, &signed, &body, &who)?;
     let answer = read_answer(&text, &who)?;
-    check_echo(&answer.root, &signed.ts, &signed.txn, &who)?;
+    check_echo(&answer.root, &signed.signature.ts, &signed.signature.txn, &who)?;
     match answer.status.as_deref() {
         Some("1") => read_found(&answer, &issuer.id, search.doc_type, &who).map(SearchAnswer::Found),
         Some("9") => Ok(SearchAnswer::Pending { reason: answer.reason }),
@@ -281,14 +241,13 @@ mod tests {
             dob: Some("25-03-1993"),
             fields: &fields,
         };
-        let envelope = Envelope {
-            ts: "t",
-            txn: "x",
-            org_id: "o",
-            keyhash: "k",
-            format: "both",
+        let signature = Signature {
+            org_id: "o".into(),
+            ts: "t".into(),
+            txn: "x".into(),
+            keyhash: "k".into(),
         };
-        let xml = request_xml(&search, &envelope);
+        let xml = request_xml(&search, &signature, "both");
         let md5 = hex::encode(Md5::digest(b"234123412346"));
         let expected = format!(
             r#"<PullURIRequest xmlns="http://tempuri.org/" ver="3.0" ts="t" txn="x" orgId="o" keyhash="k" format="both"><DocDetails><DocType>HSCER</DocType><DigiLockerId>0b6f7c52-8f4e-4a57-9d0e-3f2b1c9a7e11</DigiLockerId><UID>{md5}</UID><FullName>Asha Devi</FullName><DOB>25-03-1993</DOB><RollNo>1234</RollNo><Year>2024</Year></DocDetails></PullURIRequest>"#
