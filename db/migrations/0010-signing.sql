@@ -17,9 +17,9 @@ CREATE TABLE repo_signing_keys (
 CREATE UNIQUE INDEX repo_signing_keys_current ON repo_signing_keys ((retired_at IS NULL))
     WHERE retired_at IS NULL;
 
--- The signed certificate XML of each document, in the store by its SHA-256,
--- and the key that signed it. NULL for documents stored before signing.
-ALTER TABLE repo_docs ADD COLUMN signed_sha256 TEXT;
+-- The key that signed each document's certificate XML (whose content hash
+-- is certificate_sha256, from 0008). NULL for documents stored before
+-- signing.
 ALTER TABLE repo_docs ADD COLUMN signing_key INTEGER REFERENCES repo_signing_keys(id);
 
 -- The certificates a locker trusts for each issuer (several, for rollover).

@@ -1,11 +1,12 @@
 //! Reading issued documents: a resident's Issued Documents. Rows whose
-//! Aadhaar number has no locker yet (the unopened-locker state) join no
-//! resident, so they appear the moment the locker opens.
+//! Aadhaar number has no verified resident yet (the unopened-locker state:
+//! no locker, or only unverified claims) join no resident, so they appear
+//! the moment a resident proves the number is theirs.
 
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
-use crate::{DbResult, UnixTime};
+use crate::{Db, DbResult, UnixTime};
 
 /// An issued document as a resident sees it.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -45,14 +46,31 @@ pub struct PulledDoc<'a> {
     /// `YYYY-MM-DD`.
     pub issued_on: &'a str,
     pub time_stamp: &'a str,
+    /// The kept copy: content ids of the PDF and of the certificate XML.
+    pub copy: &'a KeptCopy,
     pub now: UnixTime,
+}
+
+/// Where the kept copy of a document is: content ids in the locker's store
+/// of issued documents (`None` when the issuer gave no such part).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeptCopy {
+    pub doc_content_id: Option<String>,
+    pub data_content_id: Option<String>,
+}
+
+impl KeptCopy {
+    /// Whether anything is kept.
+    pub fn is_empty(&self) -> bool {
+        self.doc_content_id.is_none() && self.data_content_id.is_none()
+    }
 }
 
 const COLUMNS: &str = "d.uri, d.issuer_id, i.name, d.doc_type, t.name, d.doc_name, d.doc_id,
     d.issued_on, d.valid_from, d.valid_to, d.time_stamp, d.source, d.signature, d.signature_detail, d.signed_by";
 
 const JOINS: &str = "FROM issued_docs d
-    JOIN residents r ON r.aadhaar_hmac = d.aadhaar_hmac
+    JOIN residents r ON r.aadhaar_hmac = d.aadhaar_hmac AND r.identity_state = 'verified'
     LEFT JOIN issuers i ON i.id = d.issuer_id
     LEFT JOIN doc_types t ON t.issuer_id = d.issuer_id AND t.code = d.doc_type";
 
@@ -96,15 +114,24 @@ pub fn for_resident_by_uri(conn: &Connection, resident_id: i64, uri: &str) -> Db
     .optional_row()
 }
 
-/// Saves a pulled document in the resident's locker. A URI already there
-/// (pushed earlier, or pulled before) is kept as it is; returns whether the
-/// document is new to the locker.
-pub fn save_pulled(conn: &Connection, doc: &PulledDoc<'_>) -> DbResult<bool> {
-    let added = conn.execute(
+/// Saves a pulled document and its kept copy in the resident's locker. A
+/// URI already there (pushed earlier, or pulled before) keeps its details,
+/// and gets the copy when it had none; returns whether the document is new
+/// to the locker.
+pub fn save_pulled(db: &Db, doc: &PulledDoc<'_>) -> DbResult<bool> {
+    let conn = db.conn()?;
+    let existed: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM issued_docs WHERE aadhaar_hmac = ?1 AND uri = ?2)",
+        params![doc.aadhaar_hmac, doc.uri],
+        |r| r.get(0),
+    )?;
+    conn.execute(
         "INSERT INTO issued_docs (aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id,
-             issued_on, time_stamp, source, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pull', ?10)
-         ON CONFLICT (aadhaar_hmac, uri) DO NOTHING",
+             issued_on, time_stamp, source, updated_at, doc_content_id, data_content_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pull', ?10, ?11, ?12)
+         ON CONFLICT (aadhaar_hmac, uri) DO UPDATE SET
+             doc_content_id = COALESCE(doc_content_id, excluded.doc_content_id),
+             data_content_id = COALESCE(data_content_id, excluded.data_content_id)",
         params![
             doc.aadhaar_hmac,
             doc.aadhaar_enc,
@@ -115,10 +142,63 @@ pub fn save_pulled(conn: &Connection, doc: &PulledDoc<'_>) -> DbResult<bool> {
             doc.doc_id,
             doc.issued_on,
             doc.time_stamp,
-            doc.now
+            doc.now,
+            doc.copy.doc_content_id,
+            doc.copy.data_content_id
         ],
     )?;
-    Ok(added == 1)
+    Ok(!existed)
+}
+
+/// The kept copy of one of a resident's documents (empty when there is none
+/// yet); `None` when the URI is not in their locker.
+pub fn kept_copy(db: &Db, resident_id: i64, uri: &str) -> DbResult<Option<KeptCopy>> {
+    db.conn()?
+        .query_row(
+            "SELECT d.doc_content_id, d.data_content_id FROM issued_docs d
+             JOIN residents r ON r.aadhaar_hmac = d.aadhaar_hmac WHERE r.id = ?1 AND d.uri = ?2",
+            params![resident_id, uri],
+            |r| {
+                Ok(KeptCopy {
+                    doc_content_id: r.get(0)?,
+                    data_content_id: r.get(1)?,
+                })
+            },
+        )
+        .optional_row()
+}
+
+/// Records the kept copy of a pushed document fetched at its first open.
+pub fn set_kept_copy(db: &Db, resident_id: i64, uri: &str, copy: &KeptCopy, now: UnixTime) -> DbResult<()> {
+    db.conn()?.execute(
+        "UPDATE issued_docs SET doc_content_id = ?3, data_content_id = ?4, updated_at = ?5
+         WHERE uri = ?2 AND aadhaar_hmac = (SELECT aadhaar_hmac FROM residents WHERE id = ?1)",
+        params![resident_id, uri, copy.doc_content_id, copy.data_content_id, now],
+    )?;
+    Ok(())
+}
+
+/// Content ids of kept copies whose row went and that no row refers to now.
+pub fn unused_trashed_copies(db: &Db) -> DbResult<Vec<String>> {
+    let conn = db.conn()?;
+    let mut stmt = conn.prepare(
+        "SELECT content_id FROM issued_copy_trash t WHERE NOT EXISTS (
+             SELECT 1 FROM issued_docs d WHERE d.doc_content_id = t.content_id OR d.data_content_id = t.content_id)",
+    )?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Empties the trash of kept copies, once their files are dealt with
+/// (removed, or in use again).
+pub fn clear_copy_trash(db: &Db, content_ids: &[String]) -> DbResult<()> {
+    let mut conn = db.conn()?;
+    let tx = conn.transaction()?;
+    for id in content_ids {
+        tx.execute("DELETE FROM issued_copy_trash WHERE content_id = ?1", [id])?;
+    }
+    tx.commit()?;
+    Ok(())
 }
 
 /// How many issued-document rows there are in all.

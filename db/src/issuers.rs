@@ -3,7 +3,7 @@
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
-use crate::{DbError, DbResult, UnixTime};
+use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A registered issuer.
 #[derive(Debug, Clone)]
@@ -16,6 +16,9 @@ pub struct Issuer {
     pub pull_org_id: Option<String>,
     /// The repository's API key, sealed with the master key.
     pub pull_api_key_enc: Option<Vec<u8>>,
+    /// How requests to the repository carry `x-digilocker-hmac`: `raw`,
+    /// `hex` or `none`.
+    pub pull_hmac: String,
     pub created_at: UnixTime,
     /// Whether the Pull URLs were set by the issuer in its portal (so they
     /// are called on public addresses only), not by the operator.
@@ -31,13 +34,14 @@ pub struct NewIssuer<'a> {
     pub pull_doc_url: Option<&'a str>,
     pub pull_org_id: Option<&'a str>,
     pub pull_api_key_enc: Option<&'a [u8]>,
+    /// `raw`, `hex` or `none`.
+    pub pull_hmac: &'a str,
     /// The first Push API key, sealed.
     pub key_enc: &'a [u8],
     pub now: UnixTime,
 }
 
-const ISSUER_COLUMNS: &str =
-    "id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at, pull_set_in_portal";
+const ISSUER_COLUMNS: &str = "id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at, pull_set_in_portal, pull_hmac";
 
 fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
     Ok(Issuer {
@@ -50,6 +54,7 @@ fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
         pull_api_key_enc: row.get(6)?,
         created_at: row.get(7)?,
         pull_set_in_portal: row.get(8)?,
+        pull_hmac: row.get(9)?,
     })
 }
 
@@ -58,8 +63,9 @@ fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
 pub fn insert(conn: &mut Connection, new: &NewIssuer<'_>) -> DbResult<()> {
     let tx = conn.transaction()?;
     tx.execute(
-        "INSERT INTO issuers (id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        "INSERT INTO issuers (id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at,
+             pull_hmac)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![
             new.id,
             new.name,
@@ -68,7 +74,8 @@ pub fn insert(conn: &mut Connection, new: &NewIssuer<'_>) -> DbResult<()> {
             new.pull_doc_url,
             new.pull_org_id,
             new.pull_api_key_enc,
-            new.now
+            new.now,
+            new.pull_hmac
         ],
     )
     .map_err(|e| match DbError::from(e) {
@@ -181,15 +188,23 @@ pub struct DocType {
     /// (Pull URI answers Status 9 until then).
     pub verify_by_hand: bool,
     /// Whether a resident's Pull URI search for this type carries their own
-    /// Aadhaar number (UID).
+    /// Aadhaar number (UID, as its MD5).
     pub pull_sends_uid: bool,
+    /// Whether it carries their name (`FullName`).
+    pub pull_sends_name: bool,
+    /// Whether it carries their date of birth (`DOB`).
+    pub pull_sends_dob: bool,
+    /// What of the answer's `IssuedTo` must agree with the resident: a comma
+    /// list of `name`, `dob`, `gender`, `mobile`, or `none`.
+    pub pull_match: String,
 }
 
 /// Adds a doc type; `Conflict` when the issuer already has that code.
 pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> DbResult<()> {
     conn.execute(
-        "INSERT INTO doc_types (issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO doc_types (issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, created_at,
+             pull_sends_name, pull_sends_dob, pull_match)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             doc_type.issuer_id,
             doc_type.code,
@@ -197,7 +212,10 @@ pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> 
             doc_type.udfs.join("\n"),
             doc_type.verify_by_hand,
             doc_type.pull_sends_uid,
-            now
+            now,
+            doc_type.pull_sends_name,
+            doc_type.pull_sends_dob,
+            doc_type.pull_match
         ],
     )
     .map_err(|e| match DbError::from(e) {
@@ -213,7 +231,8 @@ pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> 
 /// Renames a doc type and replaces its search fields.
 pub fn update_doc_type(conn: &Connection, doc_type: &DocType) -> DbResult<()> {
     let changed = conn.execute(
-        "UPDATE doc_types SET name = ?3, udfs = ?4, verify_by_hand = ?5, pull_sends_uid = ?6
+        "UPDATE doc_types SET name = ?3, udfs = ?4, verify_by_hand = ?5, pull_sends_uid = ?6,
+             pull_sends_name = ?7, pull_sends_dob = ?8, pull_match = ?9
          WHERE issuer_id = ?1 AND code = ?2",
         params![
             doc_type.issuer_id,
@@ -221,7 +240,10 @@ pub fn update_doc_type(conn: &Connection, doc_type: &DocType) -> DbResult<()> {
             doc_type.name,
             doc_type.udfs.join("\n"),
             doc_type.verify_by_hand,
-            doc_type.pull_sends_uid
+            doc_type.pull_sends_uid,
+            doc_type.pull_sends_name,
+            doc_type.pull_sends_dob,
+            doc_type.pull_match
         ],
     )?;
     if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
@@ -239,8 +261,9 @@ pub fn delete_doc_type(conn: &Connection, issuer_id: &str, code: &str) -> DbResu
 /// The doc types of an issuer, by code.
 pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid FROM doc_types
-         WHERE issuer_id = ?1 ORDER BY code",
+        "SELECT issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, pull_sends_name, pull_sends_dob,
+             pull_match
+         FROM doc_types WHERE issuer_id = ?1 ORDER BY code",
     )?;
     let rows = stmt.query_map([issuer_id], |r| {
         let udfs: String = r.get(3)?;
@@ -251,6 +274,9 @@ pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
             udfs: udfs.lines().map(str::to_owned).filter(|s| !s.is_empty()).collect(),
             verify_by_hand: r.get(4)?,
             pull_sends_uid: r.get(5)?,
+            pull_sends_name: r.get(6)?,
+            pull_sends_dob: r.get(7)?,
+            pull_match: r.get(8)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -263,6 +289,8 @@ pub struct IssuerUser {
     pub issuer_id: String,
     pub username: String,
     pub password_hash: String,
+    /// Counter staff: may verify residents' identity in person.
+    pub can_verify_residents: bool,
 }
 
 /// Adds a portal user; `Conflict` when the username is taken.
@@ -290,13 +318,27 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuerUser> {
         issuer_id: r.get(1)?,
         username: r.get(2)?,
         password_hash: r.get(3)?,
+        can_verify_residents: r.get(4)?,
     })
+}
+
+/// Gives a portal user the counter permission (verify residents in
+/// person), or takes it away.
+pub fn set_can_verify_residents(db: &Db, user_id: i64, allowed: bool) -> DbResult<()> {
+    let changed = db.conn()?.execute(
+        "UPDATE issuer_users SET can_verify_residents = ?1 WHERE id = ?2",
+        params![allowed, user_id],
+    )?;
+    match changed {
+        1 => Ok(()),
+        _ => Err(DbError::NotFound),
+    }
 }
 
 /// Looks a portal user up by username, case-insensitively.
 pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<IssuerUser>> {
     conn.query_row(
-        "SELECT id, issuer_id, username, password_hash FROM issuer_users WHERE username = ?1",
+        "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE username = ?1",
         [username],
         user_from_row,
     )
@@ -306,7 +348,7 @@ pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<Issuer
 /// Looks a portal user up by id.
 pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<IssuerUser>> {
     conn.query_row(
-        "SELECT id, issuer_id, username, password_hash FROM issuer_users WHERE id = ?1",
+        "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE id = ?1",
         [id],
         user_from_row,
     )
@@ -316,7 +358,6 @@ pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<IssuerUser>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Db;
 
     fn db() -> (tempfile::TempDir, Db) {
         let dir = tempfile::tempdir().unwrap();
@@ -333,6 +374,7 @@ mod tests {
             pull_doc_url: None,
             pull_org_id: None,
             pull_api_key_enc: None,
+            pull_hmac: "raw",
             key_enc: b"k1",
             now: 100,
         }

@@ -4,7 +4,7 @@
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
-use crate::{DbError, DbResult, UnixTime};
+use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A locker allowed to call the Pull APIs.
 #[derive(Debug, Clone)]
@@ -77,12 +77,17 @@ pub struct Doc {
     pub owner_name: Option<String>,
     pub owner_dob: Option<String>,
     pub owner_gender: Option<String>,
+    pub owner_phone: Option<String>,
+    /// The content hash of its stored certificate XML (`DataContent`),
+    /// signed when `signing_key` is set; `None` for documents stored before
+    /// it was built at store time.
+    pub certificate_sha256: Option<String>,
     pub approved_at: Option<UnixTime>,
     /// Whether its doc type wants a person's approval first.
     pub verify_by_hand: bool,
-    /// The SHA-256 of its signed certificate XML in the store; `None` for a
-    /// document stored before the repository signed.
-    pub signed_sha256: Option<String>,
+    /// The key that signed its certificate XML; `None` for a document
+    /// stored before the repository signed.
+    pub signing_key: Option<i64>,
 }
 
 /// What `insert_doc` stores.
@@ -101,14 +106,24 @@ pub struct NewDoc<'a> {
     pub owner_name: Option<&'a str>,
     pub owner_dob: Option<&'a str>,
     pub owner_gender: Option<&'a str>,
-    /// `(hmac, sealed)` of each owner's Aadhaar number.
-    pub owners: &'a [(Vec<u8>, Vec<u8>)],
+    pub owner_phone: Option<&'a str>,
+    /// The content hash of the stored certificate XML.
+    pub certificate_sha256: Option<&'a str>,
+    /// Each owner's Aadhaar number: its look-up HMAC, sealed, and the keyed
+    /// HMAC of its MD5 (for a search by `UID`).
+    pub owners: &'a [SealedOwner],
     /// `(name, value)` search fields.
     pub udfs: &'a [(String, String)],
-    /// The stored signed certificate XML, and the key that signed it.
-    pub signed_sha256: Option<&'a str>,
+    /// The key that signed the certificate XML.
     pub signing_key: Option<i64>,
     pub now: UnixTime,
+}
+
+/// One owner of a document, never in the clear.
+pub struct SealedOwner {
+    pub aadhaar_hmac: Vec<u8>,
+    pub aadhaar_enc: Vec<u8>,
+    pub uid_hmac: Vec<u8>,
 }
 
 /// Stores a document with its owners and search fields, atomically.
@@ -117,9 +132,9 @@ pub fn insert_doc(conn: &mut Connection, doc: &NewDoc<'_>) -> DbResult<i64> {
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO repo_docs (uri, issuer_id, doc_type, doc_id, doc_name, content_sha256, content_type, size,
-             issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender, created_at,
-             signed_sha256, signing_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+             issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender, created_at, owner_phone,
+             certificate_sha256, signing_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
         params![
             doc.uri,
             doc.issuer_id,
@@ -136,15 +151,16 @@ pub fn insert_doc(conn: &mut Connection, doc: &NewDoc<'_>) -> DbResult<i64> {
             doc.owner_dob,
             doc.owner_gender,
             doc.now,
-            doc.signed_sha256,
+            doc.owner_phone,
+            doc.certificate_sha256,
             doc.signing_key
         ],
     )?;
     let id = tx.last_insert_rowid();
-    for (hmac, sealed) in doc.owners {
+    for owner in doc.owners {
         tx.execute(
-            "INSERT OR IGNORE INTO repo_doc_owners (doc, aadhaar_hmac, aadhaar_enc) VALUES (?1, ?2, ?3)",
-            params![id, hmac, sealed],
+            "INSERT OR IGNORE INTO repo_doc_owners (doc, aadhaar_hmac, aadhaar_enc, uid_hmac) VALUES (?1, ?2, ?3, ?4)",
+            params![id, owner.aadhaar_hmac, owner.aadhaar_enc, owner.uid_hmac],
         )?;
     }
     for (name, value) in doc.udfs {
@@ -169,7 +185,7 @@ pub fn count_docs(conn: &Connection, issuer_id: &str, doc_type: &str) -> DbResul
 
 const DOC_COLUMNS: &str = "d.id, d.uri, d.issuer_id, d.doc_type, d.doc_id, d.doc_name, d.content_sha256,
     d.content_type, d.size, d.issued_on, d.valid_from, d.valid_to, d.owner_name, d.owner_dob, d.owner_gender,
-    d.approved_at, COALESCE(t.verify_by_hand, 0), d.signed_sha256";
+    d.approved_at, COALESCE(t.verify_by_hand, 0), d.owner_phone, d.certificate_sha256, d.signing_key";
 
 const DOC_FROM: &str = "repo_docs d LEFT JOIN doc_types t ON t.issuer_id = d.issuer_id AND t.code = d.doc_type";
 
@@ -192,7 +208,9 @@ fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
         owner_gender: r.get(14)?,
         approved_at: r.get(15)?,
         verify_by_hand: r.get(16)?,
-        signed_sha256: r.get(17)?,
+        owner_phone: r.get(17)?,
+        certificate_sha256: r.get(18)?,
+        signing_key: r.get(19)?,
     })
 }
 
@@ -298,4 +316,41 @@ pub fn find_by_owner(
     ))?;
     let rows = stmt.query_map(params![issuer_id, doc_type, aadhaar_hmac, limit], doc_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Documents owned by the holder of the Aadhaar number whose MD5 has this
+/// keyed HMAC, optionally of one doc type. At most `limit`.
+pub fn find_by_uid(db: &Db, doc_type: Option<&str>, uid_hmac: &[u8], limit: u32) -> DbResult<Vec<Doc>> {
+    let conn = db.conn()?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE (?1 IS NULL OR d.doc_type = ?1)
+             AND d.id IN (SELECT doc FROM repo_doc_owners WHERE uid_hmac = ?2) LIMIT ?3"
+    ))?;
+    let rows = stmt.query_map(params![doc_type, uid_hmac, limit], doc_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An owner row by its key, with a value: `(doc, aadhaar_hmac, value)`.
+pub type OwnerValue = (i64, Vec<u8>, Vec<u8>);
+
+/// Owners stored before the UID index existed, with their sealed number.
+pub fn owners_without_uid(db: &Db) -> DbResult<Vec<OwnerValue>> {
+    let conn = db.conn()?;
+    let mut stmt = conn.prepare("SELECT doc, aadhaar_hmac, aadhaar_enc FROM repo_doc_owners WHERE uid_hmac IS NULL")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Fills in the UID index of owners, in one transaction.
+pub fn set_owner_uids(db: &Db, uids: &[OwnerValue]) -> DbResult<()> {
+    let mut conn = db.conn()?;
+    let tx = conn.transaction()?;
+    for (doc, aadhaar_hmac, uid_hmac) in uids {
+        tx.execute(
+            "UPDATE repo_doc_owners SET uid_hmac = ?3 WHERE doc = ?1 AND aadhaar_hmac = ?2",
+            params![doc, aadhaar_hmac, uid_hmac],
+        )?;
+    }
+    tx.commit()?;
+    Ok(())
 }

@@ -1,9 +1,14 @@
-//! Residents: people with an opened locker.
+//! Residents: people with a locker, and the identity state that decides
+//! whether they see the documents of the Aadhaar number they claimed.
+//! Several unverified accounts may claim one number; at most one is
+//! verified (a partial unique index, so racing verifications cannot both
+//! win), and verifying one closes the others in the same transaction.
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
+use crate::activity::{self, NewEntry};
 use crate::error::OptionalRow;
-use crate::{DbError, DbResult, UnixTime};
+use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A resident as stored. The Aadhaar number is only here sealed.
 #[derive(Debug, Clone)]
@@ -12,8 +17,33 @@ pub struct Resident {
     pub aadhaar_enc: Vec<u8>,
     pub name: String,
     pub dob: String,
+    /// `M`, `F` or `T`, when known.
+    pub gender: Option<String>,
     pub mobile: String,
     pub password_hash: String,
+    pub identity: Identity,
+    /// When another account verified the number this one claimed.
+    pub closed_at: Option<UnixTime>,
+    /// The 36-character id sent to issuers as `DigiLockerId`; drawn by the
+    /// database when the row is made, and never changed.
+    pub digilocker_id: String,
+}
+
+/// Whether, how and when a resident's identity was verified.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// `operator`, `counter` or `ekyc`; `None` while unverified.
+    pub method: Option<String>,
+    /// Who vouched (operator, counter user, provider).
+    pub by: Option<String>,
+    pub verified_at: Option<UnixTime>,
+}
+
+impl Identity {
+    /// Whether the resident's identity was verified.
+    pub fn is_verified(&self) -> bool {
+        self.verified_at.is_some()
+    }
 }
 
 /// What `insert` needs to open a locker.
@@ -22,38 +52,187 @@ pub struct NewResident<'a> {
     pub aadhaar_enc: &'a [u8],
     pub name: &'a str,
     pub dob: &'a str,
+    pub gender: Option<&'a str>,
     pub mobile: &'a str,
     pub password_hash: &'a str,
     pub now: UnixTime,
 }
 
-/// Opens a locker. `Conflict` says whether the Aadhaar number or the mobile
-/// number already has one.
-pub fn insert(conn: &Connection, new: &NewResident<'_>) -> DbResult<i64> {
-    conn.execute(
-        "INSERT INTO residents (aadhaar_hmac, aadhaar_enc, name, dob, mobile, password_hash, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+/// A verification: the details it vouches for, and who vouched.
+pub struct Verification<'a> {
+    pub name: &'a str,
+    /// `YYYY-MM-DD`.
+    pub dob: &'a str,
+    pub gender: Option<&'a str>,
+    /// `operator`, `counter` or `ekyc`.
+    pub method: &'a str,
+    pub by: &'a str,
+    /// The e-KYC txn this verification used up, for `ekyc`.
+    pub kyc_txn: Option<&'a str>,
+    pub now: UnixTime,
+}
+
+/// The activity-log entries a verification writes, in its transaction.
+pub struct VerifyLog<'a> {
+    /// Kind and detail of the verified resident's entry.
+    pub verified: (&'a str, &'a str),
+    /// Kind and detail of each closed claimant's entry.
+    pub closed: (&'a str, &'a str),
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// What a verification did.
+#[derive(Debug, Default)]
+pub struct Verified {
+    /// The other accounts that claimed the number and are now closed.
+    pub closed: Vec<i64>,
+}
+
+/// Opens a locker, verified when `verification` is given (an operator's
+/// act, which closes the other claimants as [`verify`] does). `Conflict`
+/// when the mobile number has a locker, or when a verified resident owns
+/// the Aadhaar number; an unverified claim does not reserve it.
+pub fn insert(
+    db: &Db,
+    new: &NewResident<'_>,
+    verification: Option<(&Verification<'_>, &VerifyLog<'_>)>,
+) -> DbResult<(i64, Verified)> {
+    let mut conn = db.conn()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if verified_owner(&tx, new.aadhaar_hmac)?.is_some() {
+        return Err(DbError::Conflict(
+            "a locker with this Aadhaar number already exists".into(),
+        ));
+    }
+    tx.execute(
+        "INSERT INTO residents (aadhaar_hmac, aadhaar_enc, name, dob, gender, mobile, password_hash, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             new.aadhaar_hmac,
             new.aadhaar_enc,
             new.name,
             new.dob,
+            new.gender,
             new.mobile,
             new.password_hash,
             new.now
         ],
     )
     .map_err(|e| match DbError::from(e) {
-        DbError::Conflict(msg) if msg.contains("mobile") => {
-            DbError::Conflict("a locker with this mobile number already exists".into())
-        }
-        DbError::Conflict(_) => DbError::Conflict("a locker with this Aadhaar number already exists".into()),
+        DbError::Conflict(_) => DbError::Conflict("a locker with this mobile number already exists".into()),
         other => other,
     })?;
-    Ok(conn.last_insert_rowid())
+    let id = tx.last_insert_rowid();
+    let outcome = match verification {
+        Some((verification, log)) => mark_verified(&tx, id, verification, log)?,
+        None => Verified::default(),
+    };
+    tx.commit()?;
+    Ok((id, outcome))
 }
 
-const COLUMNS: &str = "id, aadhaar_enc, name, dob, mobile, password_hash";
+/// Verifies resident `id`: the details replace what was typed, the
+/// e-KYC txn (if any) is used up, every other account claiming the same
+/// number is closed and signed out, and the log entries are written, all
+/// in one transaction. `Conflict("aadhaar_claimed")` when another account
+/// owns the number (whether it won a race a moment ago or long before);
+/// `Conflict("txn_used")` when the txn was used already; `NotFound` when
+/// there is no such open account.
+pub fn verify(db: &Db, id: i64, verification: &Verification<'_>, log: &VerifyLog<'_>) -> DbResult<Verified> {
+    let mut conn = db.conn()?;
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let outcome = mark_verified(&tx, id, verification, log)?;
+    tx.commit()?;
+    Ok(outcome)
+}
+
+fn mark_verified(tx: &Transaction<'_>, id: i64, v: &Verification<'_>, log: &VerifyLog<'_>) -> DbResult<Verified> {
+    let row: Option<(Vec<u8>, Option<UnixTime>)> = tx
+        .query_row(
+            "SELECT aadhaar_hmac, closed_at FROM residents WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let Some((hmac, closed_at)) = row else {
+        return Err(DbError::NotFound);
+    };
+    if closed_at.is_some() {
+        return Err(DbError::Conflict("aadhaar_claimed".into()));
+    }
+    if let Some(txn) = v.kyc_txn {
+        let used = tx.execute(
+            "UPDATE kyc_txns SET used_at = ?1 WHERE txn = ?2 AND resident_id = ?3 AND used_at IS NULL",
+            params![v.now, txn, id],
+        )?;
+        if used != 1 {
+            return Err(DbError::Conflict("txn_used".into()));
+        }
+    }
+    tx.execute(
+        "UPDATE residents SET identity_state = 'verified', identity_method = ?1, identity_by = ?2,
+             verified_at = ?3, name = ?4, dob = ?5, gender = ?6
+         WHERE id = ?7",
+        params![v.method, v.by, v.now, v.name, v.dob, v.gender, id],
+    )
+    .map_err(|e| match DbError::from(e) {
+        // Only the partial unique index can refuse this update.
+        DbError::Conflict(_) => DbError::Conflict("aadhaar_claimed".into()),
+        other => other,
+    })?;
+    let closed = close_other_claimants(tx, &hmac, id, v.now)?;
+    write_log(tx, id, &closed, v.now, log)?;
+    Ok(Verified { closed })
+}
+
+/// Closes every other open claim of `hmac` and ends its sessions.
+fn close_other_claimants(tx: &Transaction<'_>, hmac: &[u8], winner: i64, now: UnixTime) -> DbResult<Vec<i64>> {
+    let mut stmt = tx.prepare(
+        "UPDATE residents SET closed_at = ?1
+         WHERE aadhaar_hmac = ?2 AND id <> ?3 AND identity_state = 'unverified' AND closed_at IS NULL
+         RETURNING id",
+    )?;
+    let closed: Vec<i64> = stmt
+        .query_map(params![now, hmac, winner], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &closed {
+        tx.execute("DELETE FROM sessions WHERE kind = 'resident' AND subject_id = ?1", [id])?;
+    }
+    Ok(closed)
+}
+
+fn write_log(tx: &Transaction<'_>, winner: i64, closed: &[i64], now: UnixTime, log: &VerifyLog<'_>) -> DbResult<()> {
+    let entry = |resident_id, (kind, detail): (&str, &str)| {
+        activity::insert(
+            tx,
+            &NewEntry {
+                resident_id,
+                at: now,
+                kind,
+                detail,
+                ip: log.ip,
+                user_agent: log.user_agent,
+            },
+        )
+    };
+    entry(winner, log.verified)?;
+    for id in closed {
+        entry(*id, log.closed)?;
+    }
+    Ok(())
+}
+
+fn verified_owner(conn: &Connection, hmac: &[u8]) -> DbResult<Option<i64>> {
+    conn.query_row(
+        "SELECT id FROM residents WHERE aadhaar_hmac = ?1 AND identity_state = 'verified'",
+        [hmac],
+        |r| r.get(0),
+    )
+    .optional_row()
+}
+
+const COLUMNS: &str = "id, aadhaar_enc, name, dob, gender, mobile, password_hash, identity_method, identity_by, verified_at, closed_at, digilocker_id";
 
 fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Resident> {
     Ok(Resident {
@@ -61,19 +240,29 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Resident> {
         aadhaar_enc: r.get(1)?,
         name: r.get(2)?,
         dob: r.get(3)?,
-        mobile: r.get(4)?,
-        password_hash: r.get(5)?,
+        gender: r.get(4)?,
+        mobile: r.get(5)?,
+        password_hash: r.get(6)?,
+        identity: Identity {
+            method: r.get(7)?,
+            by: r.get(8)?,
+            verified_at: r.get(9)?,
+        },
+        closed_at: r.get(10)?,
+        digilocker_id: r.get(11)?,
     })
 }
 
-/// Looks a resident up by the HMAC of their Aadhaar number.
-pub fn by_aadhaar_hmac(conn: &Connection, hmac: &[u8]) -> DbResult<Option<Resident>> {
-    conn.query_row(
-        &format!("SELECT {COLUMNS} FROM residents WHERE aadhaar_hmac = ?1"),
-        [hmac],
-        from_row,
-    )
-    .optional_row()
+/// Every account that claims the number with this HMAC: the verified one
+/// first, then open claims newest first, then closed ones; at most `limit`.
+pub fn claimants(db: &Db, hmac: &[u8], limit: u32) -> DbResult<Vec<Resident>> {
+    let conn = db.conn()?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM residents WHERE aadhaar_hmac = ?1
+         ORDER BY identity_state = 'verified' DESC, closed_at IS NULL DESC, id DESC LIMIT ?2"
+    ))?;
+    let rows = stmt.query_map(params![hmac, limit], from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Looks a resident up by mobile number.
@@ -94,4 +283,133 @@ pub fn by_id(conn: &Connection, id: i64) -> DbResult<Option<Resident>> {
         from_row,
     )
     .optional_row()
+}
+
+/// Records an e-KYC txn the locker made for resident `id`.
+pub fn insert_kyc_txn(db: &Db, txn: &str, id: i64, now: UnixTime, expires_at: UnixTime) -> DbResult<()> {
+    let conn = db.conn()?;
+    conn.execute("DELETE FROM kyc_txns WHERE expires_at < ?1 AND used_at IS NULL", [now])?;
+    conn.execute(
+        "INSERT INTO kyc_txns (txn, resident_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        params![txn, id, now, expires_at],
+    )?;
+    Ok(())
+}
+
+/// An e-KYC txn as recorded: its expiry and when it was used.
+#[derive(Debug, Clone, Copy)]
+pub struct KycTxn {
+    pub expires_at: UnixTime,
+    pub used_at: Option<UnixTime>,
+}
+
+/// The e-KYC txn `txn` if the locker made it for resident `id`.
+pub fn kyc_txn(db: &Db, txn: &str, id: i64) -> DbResult<Option<KycTxn>> {
+    db.conn()?
+        .query_row(
+            "SELECT expires_at, used_at FROM kyc_txns WHERE txn = ?1 AND resident_id = ?2",
+            params![txn, id],
+            |r| {
+                Ok(KycTxn {
+                    expires_at: r.get(0)?,
+                    used_at: r.get(1)?,
+                })
+            },
+        )
+        .optional_row()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> (tempfile::TempDir, Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("t.db"), 4).unwrap();
+        (dir, db)
+    }
+
+    fn claim(db: &Db, mobile: &str) -> i64 {
+        let new = NewResident {
+            aadhaar_hmac: b"same-number",
+            aadhaar_enc: b"sealed",
+            name: "typed",
+            dob: "1990-01-01",
+            gender: None,
+            mobile,
+            password_hash: "x",
+            now: 1,
+        };
+        insert(db, &new, None).unwrap().0
+    }
+
+    const LOG: VerifyLog<'static> = VerifyLog {
+        verified: ("identity_verified", ""),
+        closed: ("account_closed", ""),
+        ip: "local",
+        user_agent: "test",
+    };
+
+    fn by_operator(name: &str) -> Verification<'_> {
+        Verification {
+            name,
+            dob: "1991-02-03",
+            gender: Some("F"),
+            method: "operator",
+            by: "op",
+            kyc_txn: None,
+            now: 2,
+        }
+    }
+
+    #[test]
+    fn the_first_verification_wins_and_closes_the_other_claims() {
+        let (_dir, db) = db();
+        let (a, b) = (claim(&db, "9000000001"), claim(&db, "9000000002"));
+        let outcome = verify(&db, b, &by_operator("Real Owner"), &LOG).unwrap();
+        assert_eq!(outcome.closed, vec![a]);
+        let err = verify(&db, a, &by_operator("Squatter"), &LOG).unwrap_err();
+        assert!(
+            matches!(err, DbError::Conflict(ref c) if c == "aadhaar_claimed"),
+            "{err:?}"
+        );
+        let owner = by_id(&db.conn().unwrap(), b).unwrap().unwrap();
+        assert_eq!(
+            (owner.name.as_str(), owner.gender.as_deref()),
+            ("Real Owner", Some("F"))
+        );
+        assert!(owner.identity.is_verified());
+        assert!(by_id(&db.conn().unwrap(), a).unwrap().unwrap().closed_at.is_some());
+    }
+
+    #[test]
+    fn the_unique_index_refuses_a_second_verified_account_even_without_the_close() {
+        let (_dir, db) = db();
+        let (a, b) = (claim(&db, "9000000001"), claim(&db, "9000000002"));
+        verify(&db, a, &by_operator("One"), &LOG).unwrap();
+        // Reopen b behind the service's back: the index still says no.
+        db.conn()
+            .unwrap()
+            .execute("UPDATE residents SET closed_at = NULL WHERE id = ?1", [b])
+            .unwrap();
+        let err = verify(&db, b, &by_operator("Two"), &LOG).unwrap_err();
+        assert!(
+            matches!(err, DbError::Conflict(ref c) if c == "aadhaar_claimed"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_kyc_txn_is_used_once() {
+        let (_dir, db) = db();
+        let a = claim(&db, "9000000001");
+        insert_kyc_txn(&db, "t1", a, 1, 100).unwrap();
+        let mut v = by_operator("Owner");
+        v.kyc_txn = Some("t1");
+        v.method = "ekyc";
+        verify(&db, a, &v, &LOG).unwrap();
+        let err = verify(&db, a, &v, &LOG).unwrap_err();
+        assert!(matches!(err, DbError::Conflict(ref c) if c == "txn_used"), "{err:?}");
+        assert!(kyc_txn(&db, "t1", a).unwrap().unwrap().used_at.is_some());
+    }
 }

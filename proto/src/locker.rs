@@ -31,11 +31,45 @@ pub struct Login {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {
     pub resident_id: i64,
+    /// Once verified, the verified name (residents cannot edit it).
     pub name: String,
+    /// `YYYY-MM-DD`.
+    pub dob: String,
+    /// `M`, `F` or `T`, when known.
+    pub gender: Option<String>,
     /// Masked by the server: `XXXX XXXX 1234`.
     pub aadhaar: String,
     pub mobile: String,
+    /// The 36-character id every issuer is sent as `DigiLockerId`.
+    pub digilocker_id: String,
+    pub identity: Identity,
     pub csrf_token: String,
+}
+
+/// Whether, how and when the resident's identity was verified.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// `verified` or `unverified`.
+    pub state: String,
+    /// `operator`, `counter` or `ekyc`; `None` while unverified.
+    pub method: Option<String>,
+    /// Unix seconds; `None` while unverified.
+    pub verified_at: Option<i64>,
+}
+
+impl Identity {
+    /// Whether the locker vouches for the resident's identity.
+    pub fn is_verified(&self) -> bool {
+        self.state == "verified"
+    }
+}
+
+/// `POST /api/identity/otp`: the provider sent an OTP.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OtpSent {
+    pub txn: String,
+    /// The mobile number the OTP went to, masked.
+    pub masked_mobile: String,
 }
 
 /// Where an issued document came from.

@@ -9,19 +9,22 @@ pub mod app;
 pub mod cli;
 // actix-web only: thin handlers named after their URL scopes, the route table, HTTP errors.
 pub mod http;
-// The issuers' side: the issuer registry, the issuer portal, Push CSV and the import job.
+// The issuers' side: the issuer registry, the issuer portal, Push CSV, the import queue and job.
 pub mod issuers;
+// `openlocker kyc-sim`: an e-KYC provider simulator (another party, for tests and sandboxes).
+pub mod kyc_sim;
 // The scheduled jobs (import, repository push): registration only.
 pub mod jobs;
-// The resident's locker: accounts, sessions, throttle, activity, issued and uploaded documents.
+// The resident's locker: accounts, sessions, throttle, portal sign-in, activity, issued and uploaded documents.
 pub mod locker;
 // Partner sites: the requester registry and portal, widget checks, shares, saves, safe_fetch.
 pub mod partners;
-// What every role stands on: error, settings, crypto, sealed files, passwords, Aadhaar, ids, dates, logs.
+// What every role stands on: error, settings, crypto, sealed and spool files, passwords, Aadhaar, ids, dates, logs.
 pub mod platform;
 // The dedicated-repository role: a department's documents, Pull Doc and Pull URI, its push.
 pub mod repository;
 // `openlocker serve`: the HTTP server and the scheduler.
 pub mod serve;
-// The DigiLocker XML protocol: reader, writer, request checks, replay guard, outgoing POST.
+// The DigiLocker XML protocol: the hardened reader, writer, signed envelope, Status-0 refusal, request checks,
+// replay guard, outgoing POST.
 pub mod wire;

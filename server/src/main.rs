@@ -11,14 +11,14 @@ use openlocker::cli::{Cli, Command};
 use openlocker::platform::error::Error;
 use openlocker::platform::logging;
 use openlocker::platform::settings::Settings;
-use openlocker::serve;
+use openlocker::{kyc_sim, serve};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return usage_error(err),
     };
-    let serving = matches!(cli.command, Command::Serve);
+    let serving = matches!(cli.command, Command::Serve | Command::KycSim { .. });
     logging::init(if serving { "info" } else { "warn" });
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
@@ -30,8 +30,19 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> Result<(), Error> {
+    if let Command::Conformance(args) = &cli.command {
+        // No data folder: the kit only talks to the issuer.
+        return match openlocker::cli::conformance::run_cli(args, cli.global.json)? {
+            true => Ok(()),
+            false => Err(Error::Upstream("the issuer failed some conformance checks".into())),
+        };
+    }
     let flags = cli.global.settings_flags();
     let settings = Settings::load(cli.global.config.as_deref(), std::env::vars(), &flags)?;
+    // The simulator is another party: it needs no data folder.
+    if let Command::KycSim { fixture } = &cli.command {
+        return kyc_sim::run(&settings.bind, fixture);
+    }
     let app = App::open(settings)?;
     if let Command::Serve = cli.command {
         return actix_web::rt::System::new().block_on(serve::run(app));

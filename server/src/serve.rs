@@ -32,6 +32,15 @@ pub async fn run(app: App) -> Result<(), Error> {
         Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
         Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
     }
+    match crate::repository::index_owner_uids(&app) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(owners = n, "indexed repository owners for search by UID"),
+        Err(e) => tracing::warn!(error = %e, "could not index repository owners for search by UID"),
+    }
+    match crate::locker::kept_copy::remove_unused(&app) {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not remove unused kept copies"),
+    }
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
     let connections = Connections::new(app.settings.max_connections_per_address);

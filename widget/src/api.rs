@@ -7,12 +7,12 @@ mod transport;
 
 use gloo_net::http::Method;
 use openlocker_proto::locker::{
-    ActivityPage, IssuedDoc, Login, Me, PullOutcome, PullRequest, SearchableIssuer, SignUp,
+    ActivityPage, IssuedDoc, Login, Me, OtpSent, PullOutcome, PullRequest, SearchableIssuer, SignUp,
 };
 use openlocker_proto::uploads::{FileChange, Folder, FolderName, UploadedFile};
 use openlocker_proto::widget::{CheckedRequester, Minted, SaveRequest, ShareEntry, ShareRequest, WidgetRequest};
 use serde::de::IgnoredAny;
-use transport::{call, encode, fetch_blob, get, post_public};
+use transport::{call, encode, fetch_blob, get, get_text, post_public};
 
 /// A refusal or failure, from the server's error body or the network.
 #[derive(Clone, Debug, PartialEq)]
@@ -63,9 +63,29 @@ pub async fn sign_out(csrf: &str, everywhere: bool) -> ApiResult<()> {
     call::<(), IgnoredAny>(Method::POST, url, csrf, None).await.map(drop)
 }
 
+/// `POST /api/identity/otp`: asks the e-KYC provider to send an OTP to the
+/// mobile number on the resident's Aadhaar.
+pub async fn identity_otp(csrf: &str) -> ApiResult<OtpSent> {
+    call(Method::POST, "/api/identity/otp", csrf, Some(&serde_json::json!({}))).await
+}
+
+/// `POST /api/identity/verify`: proves the number with the OTP.
+pub async fn identity_verify(csrf: &str, txn: &str, otp: &str) -> ApiResult<()> {
+    let body = serde_json::json!({ "txn": txn, "otp": otp });
+    call::<_, IgnoredAny>(Method::POST, "/api/identity/verify", csrf, Some(&body))
+        .await
+        .map(drop)
+}
+
 /// `GET /api/issued`.
 pub async fn issued() -> ApiResult<Vec<IssuedDoc>> {
     get("/api/issued").await
+}
+
+/// `GET /api/issued/{uri}/xml`: the document's certificate XML, `None` when
+/// its issuer gave none.
+pub async fn issued_xml(uri: &str) -> ApiResult<Option<String>> {
+    get_text(&format!("/api/issued/{}/xml", encode(uri))).await
 }
 
 /// `GET /api/issued/{uri}/file`: the document, pulled live from its issuer.

@@ -106,7 +106,7 @@ fn nav() -> Html {
         <nav aria-label={lang.t("nav")}>
             <ul>
                 { for SECTIONS.iter().map(|(route, key)| html! {
-                    <li><Link<Route> to={route.clone()}>{ lang.t(*key) }</Link<Route>></li>
+                    <li><Link<Route> to={route.clone()}>{ lang.t(key) }</Link<Route>></li>
                 }) }
             </ul>
         </nav>

@@ -11,6 +11,7 @@ use openlocker_proto::widget::Service;
 use crate::screens::account::{sign_in::SignIn, sign_up::SignUp};
 use crate::screens::locker::{
     activity::Activity, issued::Issued, profile::Profile, pull::Pull, shares::Shares, uploaded::Uploaded,
+    verify::Verify,
 };
 use crate::screens::popup::Popup;
 use crate::state::use_app;
@@ -33,6 +34,8 @@ pub enum Route {
     Profile,
     #[at("/locker/shares")]
     Shares,
+    #[at("/locker/verify")]
+    Verify,
     /// The requester widget's popup (dl.js opens it).
     #[at("/widget/share")]
     WidgetShare,
@@ -66,6 +69,7 @@ pub fn screen(props: &ScreenProps) -> Html {
         Route::Activity => html! { <Activity /> },
         Route::Profile => html! { <Profile /> },
         Route::Shares => html! { <Shares /> },
+        Route::Verify => html! { <Verify /> },
     }
 }
 

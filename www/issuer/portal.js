@@ -139,6 +139,7 @@
     const me = await call("GET", "/me");
     $("who").textContent = me.username + " · " + me.issuer_name + " (" + me.issuer_id + ")";
     $("org-id").textContent = me.org_id;
+    $("counter-section").hidden = !me.can_verify_residents;
     await Promise.all([loadTasks(), loadDocTypes(), loadPull()]);
   }
 
@@ -175,6 +176,19 @@
       };
       try { await call("PUT", "/pull", body); $("pull-api-key").value = ""; say("Saved the repository settings."); await loadPull(); }
       catch (err) { say(err.message, true); }
+    });
+    $("counter-form").addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const body = {
+        aadhaar: $("counter-aadhaar").value.replace(/\s/g, ""), name: $("counter-name").value,
+        dob: $("counter-dob").value, gender: $("counter-gender").value || null,
+        mobile: $("counter-mobile").value || null,
+      };
+      try {
+        const r = await call("POST", "/residents/verify", body);
+        say("Verified locker " + r.resident_id + ".");
+        e.target.reset();
+      } catch (err) { say(err.message, true); }
     });
     $("rotate").addEventListener("click", async () => {
       if (!confirm("Make a new API key? The current key keeps working only for the grace period.")) return;

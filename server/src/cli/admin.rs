@@ -9,7 +9,7 @@ use crate::cli::{
     RequesterCommand, RequesterUserCommand, ResidentCommand, UserCommand,
 };
 use crate::issuers::{import, registry as issuers};
-use crate::locker::residents;
+use crate::locker::{identity, residents};
 use crate::partners::{portal as requester_portal, registry as requesters};
 use crate::platform::error::Error;
 use crate::repository;
@@ -23,36 +23,11 @@ pub struct Output {
 /// Runs one admin subcommand against the data folder.
 pub fn run(app: &App, command: Command) -> Result<Output, Error> {
     match command {
-        Command::Serve => Err(Error::Internal("serve is not an admin subcommand".into())),
-        Command::Issuer(cmd) => issuer(app, cmd),
-        Command::Resident(ResidentCommand::Add {
-            aadhaar,
-            name,
-            dob,
-            mobile,
-            password,
-        }) => {
-            let new = residents::NewResident {
-                aadhaar: &aadhaar,
-                name: &name,
-                dob: &dob,
-                mobile: &mobile,
-                password: &password.read()?,
-            };
-            let id = residents::add(app, &new)?;
-            let how = "opened by the operator";
-            crate::locker::activity::record(
-                app,
-                id,
-                crate::locker::activity::Kind::SignedUp,
-                how,
-                &crate::locker::activity::Client::cli(),
-            )?;
-            Ok(Output {
-                json: json!({ "resident_id": id }),
-                text: format!("opened locker {id}"),
-            })
+        Command::Serve | Command::Conformance(_) | Command::KycSim { .. } => {
+            Err(Error::Internal("not an admin subcommand".into()))
         }
+        Command::Issuer(cmd) => issuer(app, cmd),
+        Command::Resident(cmd) => resident(app, cmd),
         Command::Repo(cmd) => repository(app, cmd),
         Command::Requester(cmd) => requester(app, cmd),
         Command::Import(ImportCommand::Run) => {
@@ -68,6 +43,70 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
     }
 }
 
+fn resident(app: &App, command: ResidentCommand) -> Result<Output, Error> {
+    let client = crate::locker::activity::Client::cli();
+    match command {
+        ResidentCommand::Add {
+            aadhaar,
+            name,
+            dob,
+            gender,
+            mobile,
+            password,
+            unverified,
+            by,
+        } => {
+            let new = residents::NewResident {
+                aadhaar: &aadhaar,
+                name: &name,
+                dob: &dob,
+                gender: gender.as_deref(),
+                mobile: &mobile,
+                password: &password.read()?,
+            };
+            let opening = if unverified {
+                residents::Opening::SignUp
+            } else {
+                residents::Opening::Operator { by: &by }
+            };
+            let id = residents::add(app, &new, opening, &client)?;
+            if unverified {
+                let how = "opened by the operator, unverified";
+                crate::locker::activity::record(app, id, crate::locker::activity::Kind::SignedUp, how, &client)?;
+            }
+            Ok(Output {
+                json: json!({ "resident_id": id }),
+                text: format!("opened locker {id}"),
+            })
+        }
+        ResidentCommand::Verify {
+            aadhaar,
+            mobile,
+            by,
+            name,
+            dob,
+            gender,
+        } => {
+            let person = identity::InPerson {
+                aadhaar: &aadhaar,
+                mobile: mobile.as_deref(),
+                method: "operator",
+                by: &by,
+                details: identity::GivenDetails {
+                    name: name.as_deref(),
+                    dob: dob.as_deref(),
+                    gender: gender.as_deref(),
+                },
+            };
+            let (id, identity) = identity::verify_in_person(app, &person, &client)?;
+            Ok(Output {
+                json: json!({ "resident_id": id, "identity": identity }),
+                text: format!("verified locker {id}"),
+            })
+        }
+    }
+}
+
 fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
     match command {
         IssuerCommand::Add {
@@ -78,6 +117,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             pull_org_id,
             pull_api_key,
             pull_api_key_file,
+            pull_hmac,
             signing_certs,
         } => {
             let pull = issuers::PullSettings {
@@ -85,6 +125,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
                 doc_url: pull_doc_url,
                 org_id: pull_org_id,
                 api_key: crate::cli::secrets::optional_secret(pull_api_key.as_deref(), pull_api_key_file.as_deref())?,
+                hmac: pull_hmac,
             };
             // Every certificate file is read before anything is stored.
             let mut certificates = Vec::new();
@@ -125,6 +166,9 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             udfs,
             verify_by_hand,
             sends_uid,
+            sends_name,
+            sends_dob,
+            match_fields,
         }) => {
             let input = issuers::DocTypeInput {
                 code: &code,
@@ -132,6 +176,9 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
                 udfs: &udfs,
                 verify_by_hand,
                 pull_sends_uid: sends_uid,
+                pull_sends_name: sends_name,
+                pull_sends_dob: sends_dob,
+                pull_match: match_fields.as_deref(),
             };
             let t = issuers::add_doc_type(app, &issuer, &input)?;
             Ok(Output {
@@ -148,7 +195,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
                 .join("\n");
             let items: Vec<Value> = types
                 .iter()
-                .map(|t| json!({ "code": t.code, "name": t.name, "udfs": t.udfs }))
+                .map(|t| json!({ "code": t.code, "name": t.name, "udfs": t.udfs, "match": t.pull_match }))
                 .collect();
             Ok(Output {
                 json: json!({ "issuer_id": issuer, "doc_types": items }),
@@ -159,10 +206,15 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             issuer,
             username,
             password,
+            can_verify_residents,
         }) => {
             let id = issuers::add_user(app, &issuer, &username, &password.read()?)?;
+            if can_verify_residents {
+                openlocker_db::issuers::set_can_verify_residents(&app.db, id, true)?;
+            }
             Ok(Output {
-                json: json!({ "user_id": id, "issuer_id": issuer, "username": username }),
+                json: json!({ "user_id": id, "issuer_id": issuer, "username": username,
+                    "can_verify_residents": can_verify_residents }),
                 text: format!("added portal user {username} to {issuer}"),
             })
         }
@@ -190,10 +242,24 @@ fn repository(app: &App, command: RepoCommand) -> Result<Output, Error> {
         json: serde_json::to_value(&creds).unwrap_or_default(),
     };
     match command {
-        RepoCommand::Client(RepoClientCommand::Add { name }) => Ok(client_creds(
-            repository::add_client(app, &name)?,
-            &format!("added repository client {name}"),
-        )),
+        RepoCommand::Client(RepoClientCommand::Add {
+            name,
+            org_id,
+            api_key_file,
+        }) => {
+            let known = match (org_id, api_key_file) {
+                (Some(org_id), Some(file)) => Some(repository::KnownCredentials {
+                    org_id,
+                    api_key: std::fs::read_to_string(&file)
+                        .map_err(|e| Error::Invalid(format!("cannot read {}: {e}", file.display())))?,
+                }),
+                _ => None,
+            };
+            Ok(client_creds(
+                repository::add_client(app, &name, known)?,
+                &format!("added repository client {name}"),
+            ))
+        }
         RepoCommand::Client(RepoClientCommand::Rotate { org_id }) => Ok(client_creds(
             repository::rotate_client_key(app, &org_id)?,
             "rotated the client's key",
@@ -271,6 +337,7 @@ fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
         owner_name,
         owner_dob,
         owner_gender,
+        owner_phone,
     } = command
     else {
         unreachable!("imports are handled above")
@@ -288,6 +355,7 @@ fn add_document(app: &App, command: RepoDocCommand) -> Result<Output, Error> {
         owner_name: owner_name.as_deref(),
         owner_dob: owner_dob.as_deref(),
         owner_gender: owner_gender.as_deref(),
+        owner_phone: owner_phone.as_deref(),
     };
     let uri = repository::add_doc(app, &new)?;
     Ok(Output {

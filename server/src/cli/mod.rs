@@ -2,6 +2,7 @@
 //! arguments here, what they do in [`admin`]).
 
 pub mod admin;
+pub mod conformance;
 pub mod secrets;
 pub mod signing;
 
@@ -49,6 +50,12 @@ pub struct GlobalArgs {
     /// Largest Push CSV request body in bytes [default: 268435456].
     #[arg(long, global = true, value_name = "BYTES")]
     pub max_push_bytes: Option<String>,
+    /// The e-KYC provider for identity OTPs (see INTERFACE section 10).
+    #[arg(long, global = true, value_name = "URL")]
+    pub kyc_url: Option<String>,
+    /// How long a call to the e-KYC provider may take, in seconds [default: 15].
+    #[arg(long, global = true, value_name = "SECONDS")]
+    pub kyc_timeout_seconds: Option<String>,
     /// Print exactly one JSON object on stdout (admin subcommands).
     #[arg(long, global = true)]
     pub json: bool,
@@ -64,6 +71,8 @@ impl GlobalArgs {
             ("public_url", &self.public_url),
             ("import_schedule", &self.import_schedule),
             ("max_push_bytes", &self.max_push_bytes),
+            ("kyc_url", &self.kyc_url),
+            ("kyc_timeout_seconds", &self.kyc_timeout_seconds),
         ]
         .into_iter()
         .filter_map(|(key, value)| value.clone().map(|v| (key, v)))
@@ -78,9 +87,16 @@ pub enum Command {
     /// Issuers: registration, doc types, portal users, API keys.
     #[command(subcommand)]
     Issuer(IssuerCommand),
-    /// Residents: open a locker.
+    /// Residents: open a locker, verify an identity in person.
     #[command(subcommand)]
     Resident(ResidentCommand),
+    /// Run an e-KYC provider simulator (the kyc_url protocol) for tests and
+    /// the sandbox; the OTP of every fixture number is 123456.
+    KycSim {
+        /// CSV rows aadhaar,name,dob,gender,mobile (header row optional).
+        #[arg(long, value_name = "FILE.csv")]
+        fixture: PathBuf,
+    },
     /// The CSV import job.
     #[command(subcommand)]
     Import(ImportCommand),
@@ -90,6 +106,47 @@ pub enum Command {
     /// Requesters: partner sites that use the share and save widgets.
     #[command(subcommand)]
     Requester(RequesterCommand),
+    /// Check an issuer's Pull URI API against Issuer API v1.13, clause by
+    /// clause (needs no data folder). Exit 0 when every check passes, 1 when any fails.
+    Conformance(ConformanceArgs),
+}
+
+/// What `openlocker conformance` checks, and how to reach it.
+#[derive(Debug, Args)]
+pub struct ConformanceArgs {
+    /// The issuer's Pull URI API URL.
+    #[arg(long)]
+    pub pull_uri_url: String,
+    /// The orgId the issuer gave DigiLocker.
+    #[arg(long)]
+    pub org_id: String,
+    /// The API key (prefer --api-key-file: a key on the command line is seen by others).
+    #[arg(long, conflicts_with = "api_key_file")]
+    pub api_key: Option<String>,
+    /// A file holding the API key.
+    #[arg(long)]
+    pub api_key_file: Option<PathBuf>,
+    /// The doc type to search.
+    #[arg(long)]
+    pub doc_type: String,
+    /// A search field of a document that exists (repeatable), e.g. RollNo=1001.
+    #[arg(long = "field", value_name = "NAME=VALUE")]
+    pub fields: Vec<String>,
+    /// The owner's Aadhaar number: sent as its MD5 (UID), never itself.
+    #[arg(long)]
+    pub uid: Option<String>,
+    /// The owner's name, sent as FullName.
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The owner's date of birth, YYYY-MM-DD, sent as DOB (DD-MM-YYYY).
+    #[arg(long)]
+    pub dob: Option<String>,
+    /// The x-digilocker-hmac the issuer expects: raw, hex or none.
+    #[arg(long, default_value = "raw")]
+    pub hmac: String,
+    /// Write an HTML report here.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -173,10 +230,17 @@ pub enum RepoCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum RepoClientCommand {
-    /// Make an orgId and API key for a locker (the key is shown once).
+    /// Make an orgId and API key for a locker (the key is shown once), or
+    /// register the orgId and key a department already uses with DigiLocker.
     Add {
         #[arg(long)]
         name: String,
+        /// The orgId already in use (with --api-key-file).
+        #[arg(long, requires = "api_key_file")]
+        org_id: Option<String>,
+        /// A file holding the API key already in use (with --org-id).
+        #[arg(long, requires = "org_id")]
+        api_key_file: Option<PathBuf>,
     },
     /// Replace a client's API key; the old one stops working at once.
     Rotate {
@@ -235,6 +299,9 @@ pub enum RepoDocCommand {
         /// The owner's gender as on the document (M, F, T).
         #[arg(long)]
         owner_gender: Option<String>,
+        /// The owner's mobile number as on the issuer's record (10 digits).
+        #[arg(long)]
+        owner_phone: Option<String>,
     },
     /// Store many documents from a CSV manifest; writes a per-row report.
     ///
@@ -279,6 +346,11 @@ pub enum IssuerCommand {
         /// A file whose first line is the pull API key; `-` reads stdin.
         #[arg(long, value_name = "FILE")]
         pull_api_key_file: Option<PathBuf>,
+        /// The x-digilocker-hmac header of each request to the repository:
+        /// raw (base64 of the HMAC-SHA256 of the body keyed by the API key),
+        /// hex (base64 of its lowercase hex) or none [default: raw].
+        #[arg(long, value_name = "raw|hex|none")]
+        pull_hmac: Option<String>,
         /// A PEM certificate the locker trusts for this issuer's signatures (repeatable).
         #[arg(long = "signing-cert", value_name = "FILE.pem")]
         signing_certs: Vec<PathBuf>,
@@ -320,6 +392,17 @@ pub enum DoctypeCommand {
         /// Aadhaar number (UID), for repositories that match the owner.
         #[arg(long)]
         sends_uid: bool,
+        /// The search also sends the resident's name (FullName).
+        #[arg(long)]
+        sends_name: bool,
+        /// The search also sends the resident's date of birth (DOB, DD-MM-YYYY).
+        #[arg(long)]
+        sends_dob: bool,
+        /// What of the answer's IssuedTo must agree with the resident before
+        /// anything is saved: a comma list of name, dob, gender, mobile, or
+        /// none (only with --sends-uid) [default: name].
+        #[arg(long = "match", value_name = "FIELDS")]
+        match_fields: Option<String>,
     },
     /// List an issuer's doc types.
     List {
@@ -338,6 +421,10 @@ pub enum UserCommand {
         username: String,
         #[command(flatten)]
         password: PasswordArgs,
+        /// Counter staff: may verify residents' identity in person in the
+        /// portal (they see the person and their Aadhaar card).
+        #[arg(long)]
+        can_verify_residents: bool,
     },
 }
 
@@ -352,7 +439,9 @@ pub enum KeyCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ResidentCommand {
-    /// Open a locker. Documents pushed earlier for the Aadhaar number appear at once.
+    /// Open a locker, verified in person (an operator's act) unless
+    /// --unverified. Documents pushed earlier for the Aadhaar number appear
+    /// at once, and other accounts that claimed the number are closed.
     Add {
         /// 12 digits with a valid Verhoeff check digit.
         #[arg(long)]
@@ -362,11 +451,41 @@ pub enum ResidentCommand {
         /// Date of birth, YYYY-MM-DD.
         #[arg(long)]
         dob: String,
+        /// M, F or T.
+        #[arg(long)]
+        gender: Option<String>,
         /// 10 digits.
         #[arg(long)]
         mobile: String,
         #[command(flatten)]
         password: PasswordArgs,
+        /// Open it unverified, as a web sign-up would be.
+        #[arg(long)]
+        unverified: bool,
+        /// Who verified the person (kept with the verification).
+        #[arg(long, default_value = "operator", conflicts_with = "unverified")]
+        by: String,
+    },
+    /// Verify a resident in person: the details given replace what they
+    /// typed, and the other accounts that claimed the number are closed.
+    Verify {
+        #[arg(long)]
+        aadhaar: String,
+        /// The operator who saw the person and their Aadhaar card.
+        #[arg(long)]
+        by: String,
+        /// The account's mobile number, when several accounts claim the number.
+        #[arg(long)]
+        mobile: Option<String>,
+        /// The name as on the Aadhaar card.
+        #[arg(long)]
+        name: Option<String>,
+        /// Date of birth as on the Aadhaar card, YYYY-MM-DD.
+        #[arg(long)]
+        dob: Option<String>,
+        /// M, F or T.
+        #[arg(long)]
+        gender: Option<String>,
     },
 }
 

@@ -20,11 +20,15 @@ pub struct SignUp {
     name: String,
     /// `YYYY-MM-DD`.
     dob: String,
+    /// `M`, `F` or `T`.
+    #[serde(default)]
+    gender: Option<String>,
     mobile: String,
     password: String,
 }
 
-/// `POST /api/signup`: opens a locker and signs in (201, as `/api/login`).
+/// `POST /api/signup`: opens an unverified locker and signs in (201, as
+/// `/api/login`).
 pub async fn signup(app: web::Data<App>, client: Client, body: web::Json<SignUp>) -> Result<HttpResponse, Error> {
     let form = body.into_inner();
     let (resident_id, session) = blocking(&app, move |app| {
@@ -32,6 +36,7 @@ pub async fn signup(app: web::Data<App>, client: Client, body: web::Json<SignUp>
             aadhaar: &form.aadhaar,
             name: &form.name,
             dob: &form.dob,
+            gender: form.gender.as_deref(),
             mobile: &form.mobile,
             password: &form.password,
         };

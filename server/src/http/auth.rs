@@ -9,8 +9,12 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration};
 use actix_web::http::Method;
 use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
 use openlocker_db::sessions::SessionKind;
+use serde::Deserialize;
 
 use crate::app::App;
+use crate::http::blocking;
+use crate::locker::activity::Client;
+use crate::locker::portal_sign_in::{self, Portal};
 use crate::locker::sessions::{self, Authenticated, CSRF_HEADER};
 use crate::platform::error::Error;
 
@@ -140,4 +144,31 @@ pub fn cleared_cookie(app: &App, name: &'static str) -> Cookie<'static> {
     let mut cookie = session_cookie(app, name, String::new(), 0);
     cookie.make_removal();
     cookie
+}
+
+/// What a portal user signs in with.
+#[derive(Deserialize)]
+pub struct PortalLogin {
+    username: String,
+    password: String,
+}
+
+/// `POST /issuer/api/login` and `POST /requester/portal/api/login`: a
+/// portal user signs in, throttled after repeated failures (429).
+pub async fn portal_login<P: Portal + 'static>(
+    app: web::Data<App>,
+    client: Client,
+    body: web::Json<PortalLogin>,
+) -> Result<HttpResponse, Error> {
+    let PortalLogin { username, password } = body.into_inner();
+    let (overview, session) = blocking(&app, move |app| {
+        portal_sign_in::sign_in::<P>(app, &username, &password, &client.ip)
+    })
+    .await?;
+    Ok(signed_in(
+        &app,
+        P::COOKIE,
+        session,
+        serde_json::json!({ "user": overview }),
+    ))
 }

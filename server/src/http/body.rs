@@ -2,7 +2,7 @@
 //! while streaming, so a large upload is never held in memory.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use actix_web::{HttpRequest, web};
 use futures_util::StreamExt;
@@ -10,22 +10,17 @@ use tokio::io::AsyncWriteExt;
 
 use crate::platform::error::Error;
 use crate::platform::sealed_file::Encoder;
+use crate::platform::spool::SpoolFile;
 
 /// A spooled body; the file is removed when this is dropped.
 pub struct Spooled {
-    path: PathBuf,
+    file: SpoolFile,
     pub bytes: u64,
 }
 
 impl Spooled {
     pub fn path(&self) -> &Path {
-        &self.path
-    }
-}
-
-impl Drop for Spooled {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        self.file.path()
     }
 }
 
@@ -67,10 +62,10 @@ pub async fn spool_after(
         return Err(too_large(limit));
     }
     let mut spooled = Spooled {
-        path: dir.join(crate::app::spool_name("part")),
+        file: SpoolFile::new_in(dir),
         bytes: head.len() as u64,
     };
-    let file = tokio::fs::File::create(&spooled.path).await?;
+    let file = tokio::fs::File::create(spooled.path()).await?;
     let mut writer = tokio::io::BufWriter::with_capacity(256 * 1024, file);
     let mut encoder = Encoder::new(cipher)?;
     writer.write_all(&encoder.push(head)?).await?;

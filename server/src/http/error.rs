@@ -44,7 +44,9 @@ impl ResponseError for Error {
             Error::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Conflict(_) => StatusCode::CONFLICT,
+            Error::Conflict(_) | Error::AadhaarClaimed(_) => StatusCode::CONFLICT,
+            Error::IdentityUnverified(_) => StatusCode::FORBIDDEN,
+            Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Upstream(_) => StatusCode::BAD_GATEWAY,
             Error::UpstreamTimeout(_) => StatusCode::GATEWAY_TIMEOUT,
@@ -58,6 +60,9 @@ impl ResponseError for Error {
     fn error_response(&self) -> HttpResponse {
         let request_id = request_id();
         if let Error::Internal(cause) = self.innermost() {
+            // A cause may quote what a peer sent: mask any Aadhaar number or
+            // MD5 UID in it before it reaches the log.
+            let cause = crate::platform::aadhaar::mask_digit_runs(cause);
             tracing::error!(request_id, cause, "request failed");
         }
         let message = public_message(self, &request_id);

@@ -2,43 +2,14 @@
 
 use actix_web::http::header::{ContentDisposition, DispositionParam, DispositionType};
 use actix_web::{HttpRequest, HttpResponse, web};
-use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
 
 use crate::app::App;
-use crate::http::auth::{IssuerSession, signed_in, signed_out};
+use crate::http::auth::{IssuerSession, signed_out};
 use crate::http::{blocking, body};
 use crate::issuers::{portal, registry};
-use crate::locker::activity::Client;
 use crate::locker::sessions::{self, ISSUER_COOKIE};
 use crate::platform::error::Error;
-
-#[derive(Deserialize)]
-pub struct Login {
-    username: String,
-    password: String,
-}
-
-/// `POST /issuer/api/login`.
-pub async fn login(app: web::Data<App>, client: Client, body: web::Json<Login>) -> Result<HttpResponse, Error> {
-    let Login { username, password } = body.into_inner();
-    let (overview, session) = blocking(&app, move |app| {
-        let user = crate::locker::throttle::portal_sign_in(app, "issuer", &username, &client.ip, || {
-            portal::authenticate(app, &username, &password)
-        })?;
-        Ok((
-            portal::overview(app, &user)?,
-            sessions::start(app, SessionKind::IssuerUser, user.id)?,
-        ))
-    })
-    .await?;
-    Ok(signed_in(
-        &app,
-        ISSUER_COOKIE,
-        session,
-        serde_json::json!({ "user": overview }),
-    ))
-}
 
 /// `POST /issuer/api/logout`.
 pub async fn logout(app: web::Data<App>, session: IssuerSession) -> Result<HttpResponse, Error> {
@@ -53,6 +24,22 @@ pub async fn me(app: web::Data<App>, session: IssuerSession) -> Result<HttpRespo
     })
     .await?;
     Ok(HttpResponse::Ok().json(overview))
+}
+
+/// `POST /issuer/api/residents/verify`: counter staff verify a resident in
+/// person → `{"resident_id", "identity"}`.
+pub async fn verify_resident(
+    app: web::Data<App>,
+    session: IssuerSession,
+    client: crate::locker::activity::Client,
+    body: web::Json<portal::CounterCheck>,
+) -> Result<HttpResponse, Error> {
+    let check = body.into_inner();
+    let (resident_id, identity) = blocking(&app, move |app| {
+        portal::verify_resident(app, &portal::user(app, session.user_id)?, &check, &client)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "resident_id": resident_id, "identity": identity })))
 }
 
 /// `POST /issuer/api/key/rotate`: a new Push API key, shown once.
@@ -81,6 +68,9 @@ fn doc_type_json(t: openlocker_db::issuers::DocType) -> serde_json::Value {
         "udfs": t.udfs,
         "verify_by_hand": t.verify_by_hand,
         "pull_sends_uid": t.pull_sends_uid,
+        "pull_sends_name": t.pull_sends_name,
+        "pull_sends_dob": t.pull_sends_dob,
+        "pull_match": t.pull_match,
     })
 }
 
@@ -96,6 +86,14 @@ pub struct DocTypeBody {
     /// A resident's Pull URI search sends their Aadhaar number (UID).
     #[serde(default)]
     pull_sends_uid: bool,
+    /// It sends their name (FullName) and date of birth (DOB).
+    #[serde(default)]
+    pull_sends_name: bool,
+    #[serde(default)]
+    pull_sends_dob: bool,
+    /// What of IssuedTo must agree (`name` when absent).
+    #[serde(default)]
+    pull_match: Option<String>,
 }
 
 impl DocTypeBody {
@@ -106,6 +104,9 @@ impl DocTypeBody {
             udfs: &self.udfs,
             verify_by_hand: self.verify_by_hand,
             pull_sends_uid: self.pull_sends_uid,
+            pull_sends_name: self.pull_sends_name,
+            pull_sends_dob: self.pull_sends_dob,
+            pull_match: self.pull_match.as_deref(),
         }
     }
 }

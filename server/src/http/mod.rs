@@ -11,6 +11,7 @@ pub mod error;
 pub mod files;
 pub mod headers;
 pub mod health;
+pub mod identity;
 pub mod issuer_portal;
 pub mod loader;
 pub mod pull_search;

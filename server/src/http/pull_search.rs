@@ -27,8 +27,9 @@ pub struct PullBody {
 }
 
 /// `POST /api/pull`: 201 saved (200 when it was there already), 200 no
-/// match, 202 pending; an issuer that
-/// is unavailable is 502 (504 when slow).
+/// match or mismatch, 202 pending, 429 after too many searches that found
+/// nothing of the resident's; an issuer that is unavailable (or whose
+/// answer cannot be believed) is 502, 504 when slow.
 pub async fn pull(
     app: web::Data<App>,
     session: ResidentSession,
@@ -48,7 +49,7 @@ pub async fn pull(
     let mut response = match outcome {
         SearchOutcome::Saved { new: true, .. } => HttpResponse::Created(),
         SearchOutcome::Saved { new: false, .. } => HttpResponse::Ok(),
-        SearchOutcome::NoMatch { .. } => HttpResponse::Ok(),
+        SearchOutcome::NoMatch { .. } | SearchOutcome::Mismatch { .. } => HttpResponse::Ok(),
         SearchOutcome::Pending { .. } => HttpResponse::Accepted(),
     };
     Ok(response.json(outcome))

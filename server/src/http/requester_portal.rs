@@ -1,43 +1,14 @@
 //! The requester portal's JSON API under `/requester/portal/api`.
 
 use actix_web::{HttpResponse, web};
-use openlocker_db::sessions::SessionKind;
 use serde::Deserialize;
 
 use crate::app::App;
-use crate::http::auth::{RequesterSession, signed_in, signed_out};
+use crate::http::auth::{RequesterSession, signed_out};
 use crate::http::blocking;
-use crate::locker::activity::Client;
 use crate::locker::sessions::{self, REQUESTER_COOKIE};
 use crate::partners::{portal, registry};
 use crate::platform::error::Error;
-
-#[derive(Deserialize)]
-pub struct Login {
-    username: String,
-    password: String,
-}
-
-/// `POST /requester/portal/api/login`.
-pub async fn login(app: web::Data<App>, client: Client, body: web::Json<Login>) -> Result<HttpResponse, Error> {
-    let Login { username, password } = body.into_inner();
-    let (overview, session) = blocking(&app, move |app| {
-        let user = crate::locker::throttle::portal_sign_in(app, "requester", &username, &client.ip, || {
-            portal::authenticate(app, &username, &password)
-        })?;
-        Ok((
-            portal::overview(app, &user)?,
-            sessions::start(app, SessionKind::RequesterUser, user.id)?,
-        ))
-    })
-    .await?;
-    Ok(signed_in(
-        &app,
-        REQUESTER_COOKIE,
-        session,
-        serde_json::json!({ "user": overview }),
-    ))
-}
 
 /// `POST /requester/portal/api/logout`.
 pub async fn logout(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {

@@ -66,7 +66,21 @@ pub async fn issued(app: web::Data<App>, session: ResidentSession) -> Result<Htt
     Ok(HttpResponse::Ok().json(docs))
 }
 
-/// `GET /api/issued/{uri}/file`: the document, pulled live from its issuer.
+/// `GET /api/issued/{uri}/xml`: the document's certificate XML (404 when its
+/// issuer gave none).
+pub async fn issued_xml(
+    app: web::Data<App>,
+    session: ResidentSession,
+    uri: web::Path<String>,
+) -> Result<HttpResponse, Error> {
+    let uri = uri.into_inner();
+    let (uri, xml) = blocking(&app, move |app| residents::issued_xml(app, session.resident_id, &uri)).await?;
+    // An issuer's XML is never rendered on the locker's origin.
+    Ok(super::files::document(&format!("{uri}.xml"), "application/xml", None).body(xml))
+}
+
+/// `GET /api/issued/{uri}/file`: the document, from its kept copy or its
+/// issuer.
 pub async fn issued_file(
     app: web::Data<App>,
     session: ResidentSession,

@@ -4,8 +4,11 @@
 use actix_web::{HttpResponse, web};
 
 use crate::http::{
-    accounts, health, issuer_portal, pull_search, push, repository, requester_portal, residents, shares, uploads,
+    accounts, auth, health, identity, issuer_portal, pull_search, push, repository, requester_portal, residents,
+    shares, uploads,
 };
+use crate::issuers::portal::IssuerPortal;
+use crate::partners::portal::RequesterPortal;
 use crate::platform::error::Error;
 
 /// Registers every route.
@@ -39,6 +42,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/logout", web::post().to(residents::logout))
             .route("/logout-everywhere", web::post().to(accounts::logout_everywhere))
             .route("/me", web::get().to(residents::me))
+            .route("/identity/otp", web::post().to(identity::otp))
+            .route("/identity/verify", web::post().to(identity::verify))
             .route("/activity", web::get().to(accounts::activity))
             .route("/folders", web::get().to(uploads::folders))
             .route("/folders", web::post().to(uploads::create_folder))
@@ -51,6 +56,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/uploaded/{id}/file", web::get().to(uploads::download))
             .route("/issued", web::get().to(residents::issued))
             .route("/issued/{uri}/file", web::get().to(residents::issued_file))
+            .route("/issued/{uri}/xml", web::get().to(residents::issued_xml))
             .route("/issuers", web::get().to(pull_search::issuers))
             .route("/pull", web::post().to(pull_search::pull))
             .route("/shares", web::get().to(shares::list))
@@ -61,10 +67,11 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::scope("/issuer/api")
-            .route("/login", web::post().to(issuer_portal::login))
+            .route("/login", web::post().to(auth::portal_login::<IssuerPortal>))
             .route("/logout", web::post().to(issuer_portal::logout))
             .route("/me", web::get().to(issuer_portal::me))
             .route("/key/rotate", web::post().to(issuer_portal::rotate_key))
+            .route("/residents/verify", web::post().to(issuer_portal::verify_resident))
             .route("/pull", web::get().to(issuer_portal::pull_settings))
             .route("/pull", web::put().to(issuer_portal::set_pull_settings))
             .route("/doctypes", web::get().to(issuer_portal::doc_types))
@@ -82,7 +89,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     )
     .service(
         web::scope("/requester/portal/api")
-            .route("/login", web::post().to(requester_portal::login))
+            .route("/login", web::post().to(auth::portal_login::<RequesterPortal>))
             .route("/logout", web::post().to(requester_portal::logout))
             .route("/me", web::get().to(requester_portal::me))
             .route("/settings", web::put().to(requester_portal::update))

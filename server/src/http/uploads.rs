@@ -9,7 +9,7 @@ use crate::app::App;
 use crate::http::auth::ResidentSession;
 use crate::http::{blocking, body};
 use crate::locker::activity::Client;
-use crate::locker::{folders, uploads};
+use crate::locker::uploads::{self, folders};
 use crate::platform::error::Error;
 
 #[derive(Deserialize)]

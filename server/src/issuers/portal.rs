@@ -4,11 +4,14 @@
 use std::path::Path;
 
 use openlocker_db::issuers::{self, IssuerUser};
+use openlocker_db::sessions::SessionKind;
 use openlocker_db::tasks::{self, Rejection, Task};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::issuers::import::{self, Progress};
+use crate::issuers::import::{self, Progress, queue};
+use crate::locker::portal_sign_in::Portal;
+use crate::locker::sessions::ISSUER_COOKIE;
 use crate::platform::dates;
 use crate::platform::error::Error;
 use crate::platform::passwords;
@@ -17,6 +20,29 @@ use crate::platform::passwords;
 pub fn authenticate(app: &App, username: &str, password: &str) -> Result<IssuerUser, Error> {
     let found = issuers::user_by_name(&*app.db.conn()?, username.trim())?;
     passwords::sign_in(found, password, |u| &u.password_hash)
+}
+
+/// The issuer portal, for [`crate::locker::portal_sign_in`].
+pub struct IssuerPortal;
+
+impl Portal for IssuerPortal {
+    type User = IssuerUser;
+    type Overview = Overview;
+    const NAME: &'static str = "issuer";
+    const SESSION: SessionKind = SessionKind::IssuerUser;
+    const COOKIE: &'static str = ISSUER_COOKIE;
+
+    fn authenticate(app: &App, username: &str, password: &str) -> Result<IssuerUser, Error> {
+        authenticate(app, username, password)
+    }
+
+    fn user_id(user: &IssuerUser) -> i64 {
+        user.id
+    }
+
+    fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
+        overview(app, user)
+    }
 }
 
 /// The signed-in user, and so their issuer.
@@ -32,6 +58,8 @@ pub struct Overview {
     pub issuer_id: String,
     pub issuer_name: String,
     pub org_id: String,
+    /// Counter staff: may verify residents in person.
+    pub can_verify_residents: bool,
 }
 
 pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
@@ -42,6 +70,7 @@ pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
         issuer_id: issuer.id,
         issuer_name: issuer.name,
         org_id: issuer.org_id,
+        can_verify_residents: user.can_verify_residents,
     })
 }
 
@@ -60,23 +89,15 @@ pub fn pull_settings(app: &App, issuer_id: &str) -> Result<serde_json::Value, Er
 
 /// Queues a CSV uploaded by hand, after the same "is it CSV" check as the API.
 pub fn upload(app: &App, issuer_id: &str, file_name: &str, spooled: &Path, bytes: u64) -> Result<TaskView, Error> {
-    let file_name = sanitize_file_name(file_name);
+    let file_name = queue::sanitize_file_name(file_name);
     import::check_csv_file(spooled, app.keys.file_cipher())
         .map_err(|why| Error::Invalid(format!("{file_name} is not a CSV file: {why}")))?;
     // Queueing moves the file; hard-link it first so the spool guard can
     // still delete its own name.
     let staged = app.spool_path("csv");
     std::fs::hard_link(spooled, &staged)?;
-    let id = crate::issuers::push::queue_file(app, issuer_id, tasks::Source::Portal, &file_name, &staged, bytes, None)?;
+    let id = queue::queue_file(app, issuer_id, tasks::Source::Portal, &file_name, &staged, bytes, None)?;
     task(app, issuer_id, id)
-}
-
-/// A file name fit to list: its last path part, no control characters,
-/// at most 200 characters.
-pub(crate) fn sanitize_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let clean: String = base.chars().filter(|c| !c.is_control()).take(200).collect();
-    if clean.is_empty() { "upload.csv".into() } else { clean }
 }
 
 /// A task as the portal shows it.
@@ -174,4 +195,54 @@ pub fn rejections_csv_page(
         .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
     let next = rows.last().filter(|_| rows.len() == CSV_PAGE as usize).map(|r| r.line);
     Ok((bytes, next))
+}
+
+/// What counter staff saw on the person's Aadhaar card.
+#[derive(Debug, serde::Deserialize)]
+pub struct CounterCheck {
+    pub aadhaar: String,
+    /// The account's mobile, when several accounts claim the number.
+    #[serde(default)]
+    pub mobile: Option<String>,
+    pub name: String,
+    /// `YYYY-MM-DD`.
+    pub dob: String,
+    /// `M`, `F` or `T`.
+    #[serde(default)]
+    pub gender: Option<String>,
+}
+
+/// Counter staff verify a resident in person: the details on the card
+/// replace what was typed. Only for users with the counter permission.
+pub fn verify_resident(
+    app: &App,
+    user: &IssuerUser,
+    check: &CounterCheck,
+    client: &crate::locker::activity::Client,
+) -> Result<(i64, crate::locker::identity::IdentityView), Error> {
+    if !user.can_verify_residents {
+        return Err(Error::Forbidden(
+            "this portal user may not verify residents; the locker's operator gives counter staff that permission"
+                .into(),
+        ));
+    }
+    let by = format!("{} at {}", user.username, user.issuer_id);
+    let person = crate::locker::identity::InPerson {
+        aadhaar: &check.aadhaar,
+        mobile: check.mobile.as_deref().filter(|m| !m.trim().is_empty()),
+        method: "counter",
+        by: &by,
+        details: crate::locker::identity::GivenDetails {
+            name: Some(&check.name),
+            dob: Some(&check.dob),
+            gender: check.gender.as_deref(),
+        },
+    };
+    let verified = crate::locker::identity::verify_in_person(app, &person, client)?;
+    tracing::info!(
+        user = user.username,
+        resident_id = verified.0,
+        "counter verified a resident"
+    );
+    Ok(verified)
 }

@@ -5,6 +5,7 @@ use openlocker_db::issuers::{self, DocType, NewIssuer};
 use serde::Serialize;
 
 use crate::app::App;
+use crate::locker::pull_match::MatchFields;
 use crate::platform::crypto::{self, Purpose};
 use crate::platform::dates;
 use crate::platform::error::Error;
@@ -29,7 +30,14 @@ pub struct PullSettings {
     pub doc_url: Option<String>,
     pub org_id: Option<String>,
     pub api_key: Option<String>,
+    /// How requests carry `x-digilocker-hmac`: `raw` (the default), `hex`
+    /// or `none`. Only `issuer add` sets it.
+    #[serde(skip)]
+    pub hmac: Option<String>,
 }
+
+/// The `--pull-hmac` encodings.
+const HMAC_ENCODINGS: &[&str] = &["raw", "hex", "none"];
 
 fn new_api_key() -> String {
     crypto::random_string(KEY_ALPHABET, 40)
@@ -48,6 +56,12 @@ pub fn add(app: &App, id: &str, name: &str, pull: &PullSettings) -> Result<Crede
             return Err(Error::Invalid(format!("{url} is not an http(s) URL")));
         }
     }
+    let pull_hmac = pull.hmac.as_deref().unwrap_or("raw");
+    if !HMAC_ENCODINGS.contains(&pull_hmac) {
+        return Err(Error::Invalid(format!(
+            "--pull-hmac {pull_hmac:?}: use raw, hex or none"
+        )));
+    }
     let api_key = new_api_key();
     let org_id = format!("ORG{}", crypto::random_string(b"0123456789ABCDEFGHJKLMNPQRSTUVWXYZ", 9));
     let key_enc = app.keys.seal(Purpose::ApiKey, api_key.as_bytes());
@@ -63,6 +77,7 @@ pub fn add(app: &App, id: &str, name: &str, pull: &PullSettings) -> Result<Crede
         pull_doc_url: pull.doc_url.as_deref(),
         pull_org_id: pull.org_id.as_deref(),
         pull_api_key_enc: pull_key_enc.as_deref(),
+        pull_hmac,
         key_enc: &key_enc,
         now: dates::unix_now(),
     };
@@ -137,8 +152,16 @@ pub struct DocTypeInput<'a> {
     pub udfs: &'a [String],
     /// Documents wait for a person's approval (Pull URI Status 9).
     pub verify_by_hand: bool,
-    /// A resident's Pull URI search carries their Aadhaar number (UID).
+    /// A resident's Pull URI search carries their Aadhaar number (UID, as
+    /// its MD5).
     pub pull_sends_uid: bool,
+    /// It carries their name (`FullName`).
+    pub pull_sends_name: bool,
+    /// It carries their date of birth (`DOB`).
+    pub pull_sends_dob: bool,
+    /// `--match`: a comma list of name, dob, gender, mobile, or `none`;
+    /// `name` when absent.
+    pub pull_match: Option<&'a str>,
 }
 
 /// Checks a doc type's name and search fields.
@@ -165,6 +188,13 @@ fn doc_type(issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error>
         }
         fields.push(udf.to_owned());
     }
+    let pull_match = MatchFields::parse(input.pull_match.unwrap_or("name"))?;
+    if pull_match.is_none() && !input.pull_sends_uid {
+        return Err(Error::Invalid(
+            "--match none is allowed only with --sends-uid: without the UID nothing ties the answer to the resident"
+                .into(),
+        ));
+    }
     Ok(DocType {
         issuer_id: issuer_id.to_owned(),
         code: code.to_string(),
@@ -172,6 +202,9 @@ fn doc_type(issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error>
         udfs: fields,
         verify_by_hand: input.verify_by_hand,
         pull_sends_uid: input.pull_sends_uid,
+        pull_sends_name: input.pull_sends_name,
+        pull_sends_dob: input.pull_sends_dob,
+        pull_match: pull_match.canonical(),
     })
 }
 

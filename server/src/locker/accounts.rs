@@ -5,18 +5,19 @@ use openlocker_db::sessions::SessionKind;
 
 use crate::app::App;
 use crate::locker::activity::{self, Client, Kind};
-use crate::locker::residents::{self, NewResident};
+use crate::locker::residents::{self, NewResident, Opening};
 use crate::locker::sessions::{self, NewSession};
 use crate::locker::throttle;
 use crate::platform::error::Error;
 
-/// Opens a locker and signs its resident in. Sign-ups that clash with an
-/// existing locker count against the client address like failed
-/// sign-ins, so the 409 cannot be used to test many numbers quickly.
+/// Opens a locker (unverified: see [`crate::locker::identity`]) and signs its
+/// resident in. Sign-ups that clash with an existing locker count against
+/// the client address like failed sign-ins, so the 409 cannot be used to
+/// test many numbers quickly.
 pub fn sign_up(app: &App, new: &NewResident<'_>, client: &Client) -> Result<(i64, NewSession), Error> {
     let address = throttle::address_key(&client.ip);
     throttle::check(app, &[(&address, app.settings.login_failures_per_address)])?;
-    let id = match residents::add(app, new) {
+    let id = match residents::add(app, new, Opening::SignUp, client) {
         Err(Error::Conflict(message)) => {
             throttle::failed(app, &[&address])?;
             return Err(Error::Conflict(message));
@@ -30,29 +31,39 @@ pub fn sign_up(app: &App, new: &NewResident<'_>, client: &Client) -> Result<(i64
 }
 
 /// Signs a resident in by Aadhaar or mobile number and password, unless
-/// the account or the client address has failed too often lately.
+/// the account or the client address has failed too often lately. An
+/// account closed because another proved the number theirs answers 409
+/// `aadhaar_claimed`, and only to its own password.
 pub fn sign_in(app: &App, username: &str, password: &str, client: &Client) -> Result<(i64, NewSession), Error> {
     let username = residents::normalize_username(username);
-    let resident = residents::find(app, &username)?;
-    let resident_id = resident.as_ref().map(|r| r.id);
-    let account = throttle::account_key(app, resident_id, &username);
+    let candidates = residents::candidates(app, &username)?;
+    // One account: its own counter. Several claims of one number: the
+    // counter of the name, so guessing cannot spread over the claims.
+    let only_id = match candidates.as_slice() {
+        [only] => Some(only.id),
+        _ => None,
+    };
+    let account = throttle::account_key(app, only_id, &username);
     let address = throttle::address_key(&client.ip);
     let keys = [
         (account.as_str(), app.settings.login_failures_per_account),
         (address.as_str(), app.settings.login_failures_per_address),
     ];
     let resident = throttle::guarded(app, &keys, &account, || {
-        let matches = residents::password_matches(resident.as_ref(), password)?;
-        match resident.filter(|_| matches) {
+        match residents::password_match(candidates, password)? {
             Some(resident) => Ok(resident),
             None => {
-                if let Some(id) = resident_id {
+                if let Some(id) = only_id {
                     activity::record(app, id, Kind::SignInFailed, "wrong password", client)?;
                 }
                 Err(residents::bad_credentials())
             }
         }
     })?;
+    if resident.closed_at.is_some() {
+        activity::record(app, resident.id, Kind::SignInFailed, "account closed", client)?;
+        return Err(crate::locker::identity::claimed_error());
+    }
     let session = sessions::start(app, SessionKind::Resident, resident.id)?;
     activity::record(app, resident.id, Kind::SignedIn, "", client)?;
     Ok((resident.id, session))

@@ -24,6 +24,15 @@ pub struct Client {
 }
 
 impl Client {
+    /// The client cut to what the log keeps, for entries written inside
+    /// another service's transaction.
+    pub fn trimmed(&self) -> Client {
+        Client {
+            ip: truncate(&self.ip, 64),
+            user_agent: truncate(&self.user_agent, MAX_USER_AGENT),
+        }
+    }
+
     /// The admin CLI on this machine.
     pub fn cli() -> Client {
         Client {
@@ -51,6 +60,14 @@ pub enum Kind {
     Shared,
     /// A partner site saved a document into the locker.
     Saved,
+    /// The resident's identity was verified (the detail says how).
+    IdentityVerified,
+    /// Another account verified the Aadhaar number this one claimed.
+    AccountClosed,
+    /// An e-KYC OTP was sent to the number's registered mobile.
+    OtpSent,
+    /// An e-KYC OTP was wrong or expired.
+    OtpFailed,
 }
 
 impl Kind {
@@ -67,6 +84,10 @@ impl Kind {
             Kind::Pulled => "pulled",
             Kind::Shared => "shared",
             Kind::Saved => "saved",
+            Kind::IdentityVerified => "identity_verified",
+            Kind::AccountClosed => "account_closed",
+            Kind::OtpSent => "otp_sent",
+            Kind::OtpFailed => "otp_failed",
         }
     }
 }
@@ -86,8 +107,8 @@ pub fn record(app: &App, resident_id: i64, kind: Kind, detail: &str, client: &Cl
             at: dates::unix_now(),
             kind: kind.as_str(),
             detail: &detail,
-            ip: &truncate(&client.ip, 64),
-            user_agent: &truncate(&client.user_agent, MAX_USER_AGENT),
+            ip: &client.trimmed().ip,
+            user_agent: &client.trimmed().user_agent,
         },
     )?;
     Ok(())

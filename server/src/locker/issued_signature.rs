@@ -66,12 +66,12 @@ pub fn verify_public(app: &App, xml: &[u8], pdf: Option<&[u8]>) -> Result<Verdic
 
 /// Checks a document fetched from its issuer: the certificate XML must be
 /// signed by a certificate trusted for the issuer of `uri`, be about `uri`,
-/// and carry the SHA-256 of `content`. The verdict is recorded on the
-/// document.
-pub fn check_and_record(app: &App, uri: &str, data: Option<&[u8]>, content: &[u8]) -> Result<Verdict, Error> {
+/// and carry the SHA-256 of `pdf` when the issuer sent one. The verdict is
+/// recorded on the document.
+pub fn check_and_record(app: &App, uri: &str, data: Option<&[u8]>, pdf: Option<&[u8]>) -> Result<Verdict, Error> {
     let verdict = match data {
         None => Verdict::refused(State::Unsigned, "the issuer sent no certificate XML (DataContent)"),
-        Some(xml) => match signature::verify(xml, Some(content), dates::unix_now(), &|i| trusted(app, i)) {
+        Some(xml) => match signature::verify(xml, pdf, dates::unix_now(), &|i| trusted(app, i)) {
             Ok(verdict) => about(verdict, uri),
             Err(e) => Verdict::refused(State::Invalid, format!("the certificate XML is unreadable: {e}")),
         },
@@ -96,7 +96,8 @@ pub fn check_and_record(app: &App, uri: &str, data: Option<&[u8]>, content: &[u8
     Ok(verdict)
 }
 
-/// A valid signature counts only for this document and its file.
+/// A valid signature counts only for this document and its file (when
+/// there is one beside the certificate XML).
 fn about(verdict: Verdict, uri: &str) -> Verdict {
     if !verdict.valid {
         return verdict;
@@ -104,7 +105,7 @@ fn about(verdict: Verdict, uri: &str) -> Verdict {
     if !verdict.uri.as_deref().is_some_and(|u| u.eq_ignore_ascii_case(uri)) {
         return Verdict::refused(State::Invalid, "the signed certificate is about another document");
     }
-    if verdict.pdf_matches != Some(true) {
+    if verdict.pdf_matches == Some(false) {
         return Verdict::refused(
             State::Invalid,
             "the document's file does not match the signed pdfSha256",
@@ -116,6 +117,6 @@ fn about(verdict: Verdict, uri: &str) -> Verdict {
 /// Fetches a document live from its issuer (Pull Doc) and checks it.
 pub fn fetch_checked(app: &App, issuer: &Issuer, uri: &str) -> Result<(Fetched, State), Error> {
     let fetched = issuer_client::pull_doc(app, issuer, uri)?;
-    let verdict = check_and_record(app, uri, fetched.data.as_deref(), &fetched.bytes)?;
+    let verdict = check_and_record(app, uri, fetched.data.as_deref(), Some(&fetched.bytes))?;
     Ok((fetched, verdict.state))
 }

@@ -17,11 +17,11 @@ use crate::platform::error::Error;
 
 /// The throttle key of an account: the resident when the name is known,
 /// else a keyed hash of the name (so unknown names are throttled alike and
-/// no Aadhaar number is stored).
+/// no Aadhaar number is stored, not even as its look-up HMAC).
 pub fn account_key(app: &App, resident_id: Option<i64>, username: &str) -> String {
     match resident_id {
         Some(id) => format!("account:{id}"),
-        None => format!("account:?{}", hex::encode(&app.keys.aadhaar_hmac(username)[..12])),
+        None => format!("account:?{}", app.keys.throttle_account_id(username)),
     }
 }
 
@@ -56,20 +56,36 @@ fn window_seconds(app: &App) -> i64 {
     app.settings.login_throttle_minutes as i64 * 60
 }
 
-/// Refuses with 429 when any `(key, limit)` is at its limit.
+/// The window of Pull URI searches that found nothing or someone else's
+/// document: counted like failed sign-ins, over an hour.
+pub const PULL_WINDOW_SECONDS: i64 = 3600;
+
+/// Refuses with 429 when any `(key, limit)` is at its limit of failed
+/// sign-ins.
 pub fn check(app: &App, keys: &[(&str, u32)]) -> Result<(), Error> {
+    check_within(app, keys, window_seconds(app), "failed sign-ins")
+}
+
+/// Refuses with 429 when any `(key, limit)` is at its limit within the
+/// sign-in window; `what` names what was counted, for the message ("wrong OTPs").
+pub fn check_for(app: &App, keys: &[(&str, u32)], what: &str) -> Result<(), Error> {
+    check_within(app, keys, window_seconds(app), what)
+}
+
+/// Refuses with 429 when any `(key, limit)` has had `limit` failures in the
+/// last `span` seconds; `what` names the failures in the message.
+pub fn check_within(app: &App, keys: &[(&str, u32)], span: i64, what: &str) -> Result<(), Error> {
     let now = dates::unix_now();
-    let span = window_seconds(app);
     let conn = app.db.conn()?;
     let windows = keys
         .iter()
         .map(|(key, _)| login_failures::since(&conn, key, now - span))
         .collect::<Result<Vec<_>, _>>()?;
-    refuse_if_full(keys, &windows, now, span)
+    refuse_if_full(keys, &windows, now, span, what)
 }
 
 /// The 429 when one of `windows` (one per key) is at its key's limit.
-fn refuse_if_full(keys: &[(&str, u32)], windows: &[Window], now: i64, span: i64) -> Result<(), Error> {
+fn refuse_if_full(keys: &[(&str, u32)], windows: &[Window], now: i64, span: i64, what: &str) -> Result<(), Error> {
     let wait = keys
         .iter()
         .zip(windows)
@@ -78,9 +94,9 @@ fn refuse_if_full(keys: &[(&str, u32)], windows: &[Window], now: i64, span: i64)
     match wait {
         None => Ok(()),
         Some(retry_after) => {
-            tracing::warn!(keys = ?keys.iter().map(|k| k.0).collect::<Vec<_>>(), retry_after, "sign-in throttled");
+            tracing::warn!(keys = ?keys.iter().map(|k| k.0).collect::<Vec<_>>(), retry_after, what, "throttled");
             Err(Error::TooManyRequests {
-                message: format!("too many failed sign-ins; try again in {}", minutes(retry_after)),
+                message: format!("too many {what}; try again in {}", minutes(retry_after)),
                 retry_after,
             })
         }
@@ -102,7 +118,7 @@ pub fn guarded<T>(
     let rows = match login_failures::reserve(&app.db, keys, now, now - span, now - span)? {
         Reservation::Reserved(rows) => rows,
         Reservation::Full(windows) => {
-            refuse_if_full(keys, &windows, now, span)?;
+            refuse_if_full(keys, &windows, now, span, "failed sign-ins")?;
             return Err(Error::Internal("a full throttle window was not refused".into()));
         }
     };
@@ -130,7 +146,9 @@ fn minutes(seconds: u64) -> String {
 /// Counts a failure against each key.
 pub fn failed(app: &App, keys: &[&str]) -> Result<(), Error> {
     let now = dates::unix_now();
-    login_failures::record(&mut *app.db.conn()?, keys, now, now - window_seconds(app))?;
+    // Only failures older than every window may go.
+    let longest = window_seconds(app).max(PULL_WINDOW_SECONDS);
+    login_failures::record(&mut *app.db.conn()?, keys, now, now - longest)?;
     Ok(())
 }
 
@@ -145,7 +163,7 @@ pub fn portal_sign_in<T>(
     attempt: impl FnOnce() -> Result<T, Error>,
 ) -> Result<T, Error> {
     let name = username.trim().to_lowercase();
-    let account = format!("{portal}:{}", hex::encode(&app.keys.aadhaar_hmac(&name)[..12]));
+    let account = format!("{portal}:{}", app.keys.throttle_account_id(&name));
     let address = address_key(ip);
     let keys = [
         (account.as_str(), app.settings.login_failures_per_account),

@@ -2,10 +2,13 @@
 //! they see of their app, and the shares made to it.
 
 use openlocker_db::requesters::{self as db, RequesterUser};
+use openlocker_db::sessions::SessionKind;
 use openlocker_db::shares;
 use serde::Serialize;
 
 use crate::app::App;
+use crate::locker::portal_sign_in::Portal;
+use crate::locker::sessions::REQUESTER_COOKIE;
 use crate::partners::registry;
 use crate::platform::dates;
 use crate::platform::error::Error;
@@ -28,6 +31,29 @@ pub fn add_user(app: &App, app_id: &str, username: &str, password: &str) -> Resu
 pub fn authenticate(app: &App, username: &str, password: &str) -> Result<RequesterUser, Error> {
     let found = db::user_by_name(&*app.db.conn()?, username.trim())?;
     passwords::sign_in(found, password, |u| &u.password_hash)
+}
+
+/// The requester portal, for [`crate::locker::portal_sign_in`].
+pub struct RequesterPortal;
+
+impl Portal for RequesterPortal {
+    type User = RequesterUser;
+    type Overview = Overview;
+    const NAME: &'static str = "requester";
+    const SESSION: SessionKind = SessionKind::RequesterUser;
+    const COOKIE: &'static str = REQUESTER_COOKIE;
+
+    fn authenticate(app: &App, username: &str, password: &str) -> Result<RequesterUser, Error> {
+        authenticate(app, username, password)
+    }
+
+    fn user_id(user: &RequesterUser) -> i64 {
+        user.id
+    }
+
+    fn overview(app: &App, user: &RequesterUser) -> Result<Overview, Error> {
+        overview(app, user)
+    }
 }
 
 /// The signed-in user, and so their app.

@@ -7,7 +7,6 @@
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
 
@@ -18,6 +17,7 @@ use crate::partners::registry::parse_origin;
 use crate::platform::address_policy::{self, Reach};
 use crate::platform::error::Error;
 use crate::platform::sealed_file::SealedWriter;
+use crate::platform::spool::SpoolFile;
 
 /// Most redirects followed (within the same origin).
 const MAX_REDIRECTS: usize = 5;
@@ -32,25 +32,10 @@ pub struct Rules<'a> {
 
 /// A fetched document, sealed on disk until it is stored or dropped.
 pub struct Fetched {
-    pub spool: Spool,
+    pub spool: SpoolFile,
     pub size: u64,
     /// From `Content-Disposition`, else the URL's last path segment.
     pub file_name: Option<String>,
-}
-
-/// A spool file that is removed when dropped.
-pub struct Spool(PathBuf);
-
-impl Spool {
-    pub fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for Spool {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
-    }
 }
 
 /// Fetches `url` under `rules`.
@@ -144,7 +129,7 @@ fn read_body(
         .and_then(|v| v.to_str().ok())
         .and_then(disposition_file_name)
         .or_else(|| last_segment(url));
-    let spool = Spool(app.spool_path("part"));
+    let spool = SpoolFile::new_in(&app.incoming_dir());
     let mut writer = SealedWriter::new(BufWriter::new(File::create(spool.path())?), app.keys.file_cipher())?;
     let mut reader = response.body_mut().as_reader();
     let mut chunk = vec![0u8; 64 * 1024];

@@ -32,7 +32,7 @@ pub fn save(app: &App, resident_id: i64, request: &SaveRequest, client: &Client)
     }
     let checked = widget_check::check(app, &request.widget)?;
     if let Some(folder_id) = request.folder_id {
-        crate::locker::folders::get(app, resident_id, folder_id)?;
+        crate::locker::uploads::folders::get(app, resident_id, folder_id)?;
     }
     let max_bytes = app.settings.resident_file_max_bytes;
     // Refuse early when even an empty file would not fit.

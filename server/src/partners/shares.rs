@@ -38,7 +38,8 @@ pub struct Minted {
 }
 
 /// Shares `doc` with the requester of `widget`, after checking the widget
-/// request again (the popup cannot skip the checks).
+/// request again (the popup cannot skip the checks); only for a verified
+/// resident.
 pub fn create(
     app: &App,
     resident_id: i64,
@@ -49,6 +50,7 @@ pub fn create(
     if !widget.service.trim().eq_ignore_ascii_case("share") {
         return Err(Error::Invalid("a share is made for the share service".into()));
     }
+    crate::locker::identity::require_verified(app, resident_id)?;
     let checked = widget_check::check(app, widget)?;
     let (doc, doc_name) = resolve(app, resident_id, doc)?;
     let token = crypto::random_hex(32);
@@ -115,7 +117,8 @@ pub enum SharedContent {
     Issued {
         bytes: Vec<u8>,
         content_type: &'static str,
-        signature: crate::wire::signature::State,
+        /// `valid`, `invalid`, `unsigned` or `unchecked`.
+        signature: String,
     },
     /// Read from the resident's encrypted store.
     Uploaded {
@@ -147,7 +150,7 @@ pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
         Ok(content) => content,
         Err(err) => {
             // The requester did not get the document: let them try again.
-            let _ = shares::uncount_fetch(&*app.db.conn()?, share.id);
+            give_back_fetch(app, share.id);
             return Err(err);
         }
     };
@@ -159,16 +162,24 @@ pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
     Ok((share, content))
 }
 
+/// Gives back the fetch counted for a document that could not be read. A
+/// failure here is logged, never returned: the caller's own error is the
+/// one the requester must see.
+fn give_back_fetch(app: &App, share_id: i64) {
+    let given_back = app.db.conn().and_then(|conn| shares::uncount_fetch(&conn, share_id));
+    if let Err(e) = given_back {
+        tracing::error!(share_id, error = %e, "could not give back the fetch of a failed share download");
+    }
+}
+
 fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
     match &share.doc {
         SharedDoc::Issued { uri } => {
-            let conn = app.db.conn()?;
-            let doc = docs::for_resident_by_uri(&conn, share.resident_id, uri)?
+            let doc = docs::for_resident_by_uri(&*app.db.conn()?, share.resident_id, uri)?
                 .ok_or_else(|| Error::Gone("the document is no longer in the resident's locker".into()))?;
-            let issuer = openlocker_db::issuers::get(&conn, &doc.issuer_id)?
-                .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))?;
-            drop(conn);
-            let (fetched, signature) = crate::locker::issued_signature::fetch_checked(app, &issuer, &doc.uri)?;
+            let opened = crate::locker::issued_files::content(app, share.resident_id, &doc)?;
+            let fetched = opened.file;
+            let signature = opened.signature;
             Ok(SharedContent::Issued {
                 bytes: fetched.bytes,
                 content_type: fetched.content_type,

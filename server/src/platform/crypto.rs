@@ -50,6 +50,7 @@ pub struct Keys {
     file_cipher: Aes256Gcm,
     aadhaar_index: HmacSha256,
     content_index: HmacSha256,
+    throttle_index: HmacSha256,
 }
 
 impl Keys {
@@ -73,7 +74,7 @@ impl Keys {
     /// Derives the working keys; separate keys for separate jobs.
     pub fn from_master(master: &[u8]) -> Keys {
         let derive = |label: &[u8]| -> [u8; 32] {
-            let mut mac = <HmacSha256 as Mac>::new_from_slice(master).unwrap_or_else(|_| unreachable!());
+            let mut mac = hmac_sha256(master);
             mac.update(label);
             mac.finalize().into_bytes().into()
         };
@@ -81,11 +82,13 @@ impl Keys {
         let idx = derive(b"openlocker/v1/aadhaar-index");
         let files = derive(b"openlocker/v1/files");
         let content = derive(b"openlocker/v1/upload-content-id");
+        let throttle = derive(b"openlocker/v1/throttle-account");
         Keys {
             cipher: Aes256Gcm::new(&enc.into()),
             file_cipher: Aes256Gcm::new(&files.into()),
-            aadhaar_index: <HmacSha256 as Mac>::new_from_slice(&idx).unwrap_or_else(|_| unreachable!()),
-            content_index: <HmacSha256 as Mac>::new_from_slice(&content).unwrap_or_else(|_| unreachable!()),
+            aadhaar_index: hmac_sha256(&idx),
+            content_index: hmac_sha256(&content),
+            throttle_index: hmac_sha256(&throttle),
         }
     }
 
@@ -106,6 +109,7 @@ impl Keys {
     pub fn seal(&self, purpose: Purpose, plaintext: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
         fill_random(&mut nonce);
+        #[allow(clippy::expect_used, reason = "AES-GCM only fails for inputs over 64 GiB")]
         let sealed = self
             .cipher
             .encrypt(
@@ -115,8 +119,7 @@ impl Keys {
                     aad: purpose.label(),
                 },
             )
-            // AES-GCM only fails for inputs over 64 GiB.
-            .unwrap_or_else(|_| unreachable!());
+            .expect("AES-GCM seals any input under 64 GiB");
         let mut out = Vec::with_capacity(NONCE_LEN + sealed.len());
         out.extend_from_slice(&nonce);
         out.extend_from_slice(&sealed);
@@ -131,11 +134,11 @@ impl Keys {
         fill_random_buffered(nonce);
         let (body, tag_out) = rest.split_at_mut(12);
         body.copy_from_slice(digits);
+        #[allow(clippy::expect_used, reason = "AES-GCM only fails for inputs over 64 GiB")]
         let tag = self
             .cipher
             .encrypt_in_place_detached(Nonce::from_slice(nonce), Purpose::Aadhaar.label(), body)
-            // AES-GCM only fails for inputs over 64 GiB.
-            .unwrap_or_else(|_| unreachable!());
+            .expect("AES-GCM seals 12 bytes");
         tag_out.copy_from_slice(&tag);
         out
     }
@@ -169,6 +172,22 @@ impl Keys {
         out.copy_from_slice(&full[..AADHAAR_HMAC_LEN]);
         out
     }
+
+    /// The sign-in throttle's name for an account given by a name that
+    /// matched nothing, or by a portal username: a keyed hash of its own
+    /// key, so a throttle row can never be matched against the Aadhaar
+    /// index. 96 bits, hex.
+    pub fn throttle_account_id(&self, name: &str) -> String {
+        let mut mac = self.throttle_index.clone();
+        mac.update(name.as_bytes());
+        hex::encode(&mac.finalize().into_bytes()[..12])
+    }
+}
+
+/// HMAC-SHA256 keyed by `key`.
+#[allow(clippy::expect_used, reason = "HMAC takes a key of any length (RFC 2104)")]
+fn hmac_sha256(key: &[u8]) -> HmacSha256 {
+    <HmacSha256 as Mac>::new_from_slice(key).expect("HMAC takes a key of any length")
 }
 
 fn create_master_key(path: &Path) -> Result<Vec<u8>, Error> {
@@ -295,6 +314,21 @@ mod tests {
         let b = Keys::from_master(&[2u8; 32]);
         assert!(b.open(Purpose::ApiKey, &a.seal(Purpose::ApiKey, b"k")).is_err());
         assert_ne!(a.aadhaar_hmac("234123412346"), b.aadhaar_hmac("234123412346"));
+    }
+
+    #[test]
+    fn the_throttle_names_accounts_with_a_key_of_its_own() {
+        let keys = Keys::from_master(&[1u8; 32]);
+        let name = "234123412346";
+        let throttle = keys.throttle_account_id(name);
+        assert_eq!(throttle.len(), 24);
+        assert_eq!(throttle, keys.throttle_account_id(name), "stable for one master key");
+        assert_ne!(
+            throttle,
+            hex::encode(&keys.aadhaar_hmac(name)[..12]),
+            "not the Aadhaar index"
+        );
+        assert_ne!(throttle, Keys::from_master(&[2u8; 32]).throttle_account_id(name));
     }
 
     #[test]

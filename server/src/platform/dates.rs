@@ -77,14 +77,16 @@ pub fn parse_ts(s: &str) -> Option<OffsetDateTime> {
 
 /// The current time as a request `ts` in UTC+05:30, as Indian systems send it.
 pub fn now_ts() -> String {
+    ts_at(OffsetDateTime::now_utc())
+}
+
+/// A moment as a `ts`, in Indian time.
+pub fn ts_at(at: OffsetDateTime) -> String {
     let offset = time::UtcOffset::from_hms(5, 30, 0).unwrap_or(time::UtcOffset::UTC);
     let fmt = format_description!(
         "[year]-[month]-[day]T[hour]:[minute]:[second][offset_hour sign:mandatory]:[offset_minute]"
     );
-    OffsetDateTime::now_utc()
-        .to_offset(offset)
-        .format(&fmt)
-        .unwrap_or_default()
+    at.to_offset(offset).format(&fmt).unwrap_or_default()
 }
 
 /// Seconds since the Unix epoch, now.

@@ -22,6 +22,17 @@ pub enum Error {
     /// It already exists.
     #[error("{0}")]
     Conflict(String),
+    /// The resident's identity is not verified, so what they asked for
+    /// (documents of their Aadhaar number, shares, partner grants) waits.
+    #[error("{0}")]
+    IdentityUnverified(String),
+    /// Another account proved the Aadhaar number this account claimed is
+    /// theirs; this account is closed.
+    #[error("{0}")]
+    AadhaarClaimed(String),
+    /// A service this needs is not set up here (e.g. no `kyc_url`).
+    #[error("{0}")]
+    Unavailable(String),
     /// A request body over the configured limit.
     #[error("{0}")]
     TooLarge(String),
@@ -81,6 +92,7 @@ impl Error {
             Error::Invalid(_)
             | Error::InvalidField { .. }
             | Error::Conflict(_)
+            | Error::AadhaarClaimed(_)
             | Error::NotFound(_)
             | Error::TooLarge(_)
             | Error::UnsupportedType(_) => 2,
@@ -101,6 +113,9 @@ impl Error {
             Error::Forbidden(_) => "forbidden",
             Error::NotFound(_) => "not_found",
             Error::Conflict(_) => "conflict",
+            Error::IdentityUnverified(_) => "identity_unverified",
+            Error::AadhaarClaimed(_) => "aadhaar_claimed",
+            Error::Unavailable(_) => "unavailable",
             Error::TooLarge(_) => "too_large",
             Error::Upstream(_) => "upstream",
             Error::UpstreamTimeout(_) => "upstream_timeout",

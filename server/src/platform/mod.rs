@@ -13,4 +13,5 @@ pub mod logging;
 pub mod passwords;
 pub mod sealed_file;
 pub mod settings;
+pub mod spool;
 pub mod text;

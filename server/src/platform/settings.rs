@@ -74,6 +74,11 @@ pub struct Settings {
     pub share_minutes: u64,
     /// How many times a shared document's public URL may be fetched.
     pub share_max_fetches: u32,
+    /// The e-KYC provider behind the identity OTP (`POST {kyc_url}/otp`,
+    /// `/verify`: INTERFACE section 10); no OTP verification when unset.
+    pub kyc_url: Option<String>,
+    /// How long a call to the e-KYC provider may take, in seconds.
+    pub kyc_timeout_seconds: u64,
     /// When the repository pushes its new documents to a locker (cron with
     /// seconds); no scheduled push when unset. The other `repo_push_*`
     /// settings are then required.
@@ -119,6 +124,8 @@ impl Default for Settings {
             body_min_bytes_per_second: 1024,
             share_minutes: 15,
             share_max_fetches: 5,
+            kyc_url: None,
+            kyc_timeout_seconds: 15,
             repo_push_schedule: None,
             repo_push_issuer: None,
             repo_push_locker: None,
@@ -201,12 +208,17 @@ impl Settings {
                     .into(),
             ));
         }
-        if let Some(url) = &self.public_url
-            && !(url.starts_with("http://") || url.starts_with("https://"))
-        {
-            return Err(Error::Invalid(format!(
-                "public_url must start with http:// or https://, not {url}"
-            )));
+        for (key, url) in [("public_url", &self.public_url), ("kyc_url", &self.kyc_url)] {
+            if let Some(url) = url
+                && !(url.starts_with("http://") || url.starts_with("https://"))
+            {
+                return Err(Error::Invalid(format!(
+                    "{key} must start with http:// or https://, not {url}"
+                )));
+            }
+        }
+        if self.kyc_timeout_seconds == 0 {
+            return Err(Error::Invalid("kyc_timeout_seconds must be at least 1".into()));
         }
         Ok(())
     }
@@ -252,6 +264,7 @@ fn coerce_numbers(table: &mut toml::Table) {
         "share_minutes",
         "share_max_fetches",
         "upstream_timeout_seconds",
+        "kyc_timeout_seconds",
         "resident_file_max_bytes",
         "resident_quota_bytes",
         "login_failures_per_account",
@@ -278,6 +291,7 @@ fn coerce_numbers(table: &mut toml::Table) {
         "data_dir",
         "www_dir",
         "repo_push_org_id",
+        "kyc_url",
     ] {
         if let Some(toml::Value::Integer(n)) = table.get(key) {
             let text = n.to_string();

@@ -159,6 +159,7 @@ fn store_row(app: &App, issuer_id: &str, base: &Path, row: &HashMap<&str, &str>)
             owner_name: get("owner_name"),
             owner_dob: get("owner_dob"),
             owner_gender: get("owner_gender"),
+            owner_phone: get("owner_phone"),
         },
     )
 }

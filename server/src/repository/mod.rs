@@ -13,7 +13,8 @@ pub mod store;
 
 use std::path::{Path, PathBuf};
 
-use openlocker_db::repo::{self as db, NewDoc};
+use md5::{Digest, Md5};
+use openlocker_db::repo::{self as db, NewDoc, SealedOwner};
 use openlocker_db::{DbError, issuers};
 use serde::Serialize;
 
@@ -38,14 +39,27 @@ pub struct ClientCredentials {
 
 const KEY_ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 
-/// Makes an orgId and an API key for a locker that will call the Pull APIs.
-pub fn add_client(app: &App, name: &str) -> Result<ClientCredentials, Error> {
+/// The orgId and key a department already uses with DigiLocker, brought to
+/// `repo client add` instead of new ones.
+pub struct KnownCredentials {
+    pub org_id: String,
+    pub api_key: String,
+}
+
+/// Adds a locker that will call the Pull APIs: with the `known` orgId and
+/// key, or with new ones.
+pub fn add_client(app: &App, name: &str, known: Option<KnownCredentials>) -> Result<ClientCredentials, Error> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::Invalid("the client needs a name".into()));
     }
-    let org_id = format!("RC{}", crypto::random_string(b"0123456789ABCDEFGHJKMNPQRSTVWXYZ", 10));
-    let api_key = crypto::random_string(KEY_ALPHABET, 40);
+    let (org_id, api_key) = match known {
+        Some(known) => check_known(known)?,
+        None => (
+            format!("RC{}", crypto::random_string(b"0123456789ABCDEFGHJKMNPQRSTVWXYZ", 10)),
+            crypto::random_string(KEY_ALPHABET, 40),
+        ),
+    };
     let sealed = app.keys.seal(Purpose::ApiKey, api_key.as_bytes());
     db::insert_client(&*app.db.conn()?, &org_id, name, &sealed, dates::unix_now())?;
     tracing::info!(org_id, "added repository client");
@@ -71,6 +85,41 @@ pub fn set_client_disabled(app: &App, org_id: &str, disabled: bool) -> Result<()
     Ok(())
 }
 
+/// An orgId of 1 to 100 visible characters and a key of at least 16.
+fn check_known(known: KnownCredentials) -> Result<(String, String), Error> {
+    let org_id = known.org_id.trim().to_owned();
+    let api_key = known.api_key.trim().to_owned();
+    if org_id.is_empty() || org_id.len() > 100 || !org_id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::Invalid("--org-id must be 1 to 100 visible characters".into()));
+    }
+    if api_key.len() < 16 || api_key.len() > 200 || !api_key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::Invalid(
+            "the API key file must hold one key of 16 to 200 visible characters".into(),
+        ));
+    }
+    Ok((org_id, api_key))
+}
+
+/// The keyed HMAC of the MD5 of an Aadhaar number: the index of a search by
+/// `UID`. The MD5 is a reversible form of the number, so only this is kept.
+pub fn uid_hmac(app: &App, md5_hex: &str) -> Vec<u8> {
+    app.keys
+        .aadhaar_hmac(&format!("uid-md5:{}", md5_hex.to_ascii_lowercase()))
+        .to_vec()
+}
+
+/// Fills the UID index of owners stored before it existed; how many.
+pub fn index_owner_uids(app: &App) -> Result<usize, Error> {
+    let missing = db::owners_without_uid(&app.db)?;
+    let mut filled = Vec::with_capacity(missing.len());
+    for (doc, aadhaar_hmac, sealed) in missing {
+        let digits = app.keys.open(Purpose::Aadhaar, &sealed)?;
+        filled.push((doc, aadhaar_hmac, uid_hmac(app, &hex::encode(Md5::digest(&digits)))));
+    }
+    db::set_owner_uids(&app.db, &filled)?;
+    Ok(filled.len())
+}
+
 fn no_client(err: DbError, org_id: &str) -> Error {
     match err {
         DbError::NotFound => Error::NotFound(format!("no repository client {org_id}")),
@@ -94,6 +143,8 @@ pub struct NewDocument<'a> {
     pub owner_name: Option<&'a str>,
     pub owner_dob: Option<&'a str>,
     pub owner_gender: Option<&'a str>,
+    /// 10 digits.
+    pub owner_phone: Option<&'a str>,
 }
 
 /// Approves a document of a "verify by hand" doc type: Pull URI answers it
@@ -122,6 +173,8 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
     let content_type = content_type(&content)
         .ok_or_else(|| Error::Invalid(format!("{} is neither a PDF nor well-formed XML", new.file.display())))?;
     let owners = sealed_owners(app, new.owners)?;
+    let owner_gender = new.owner_gender.map(v113_gender).transpose()?;
+    let owner_phone = new.owner_phone.map(check_phone).transpose()?;
     let udfs = parse_udfs(new.udfs, &doc_type.udfs)?;
     let dates = DocDates::parse(new)?;
     let doc_name = new
@@ -138,23 +191,29 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
         let len = mint::doc_id_len(&doc_type.code, existing).map_err(|e| Error::Conflict(e.to_string()))?;
         let doc_id = mint::draw(len);
         let uri = format!("{}-{}-{doc_id}", issuer.id, doc_type.code);
-        let fields = certificate::Fields {
+        let signed_at = crate::platform::dates::now_ts();
+        let input = certificate::CertificateInput {
             uri: &uri,
+            number: &doc_id,
             doc_type: &doc_type.code,
-            doc_id: &doc_id,
             name: doc_name,
             issued_on: &dates.issued_on,
             valid_from: dates.valid_from.as_deref(),
             valid_to: dates.valid_to.as_deref(),
             issuer_id: &issuer.id,
             issuer_name: &issuer.name,
-            owner_name: new.owner_name.map(str::trim),
-            owner_dob: dates.owner_dob.as_deref(),
-            owner_gender: new.owner_gender.map(str::trim),
-            content_sha256: &hash,
+            owner: certificate::Owner {
+                name: new.owner_name.map(str::trim),
+                dob: dates.owner_dob.as_deref(),
+                gender: owner_gender,
+                phone: owner_phone.as_deref(),
+            },
+            fields: &udfs,
+            pdf_sha256: &hash,
+            signed_at: &signed_at,
         };
         // Signed once, here; Pull URI and Pull Doc serve these bytes.
-        let (signed_sha256, signing_key) = certificate::sign_and_store(app, &fields)?;
+        let (certificate_sha256, signing_key) = certificate::sign_and_store(app, &input)?;
         let row = NewDoc {
             uri: &uri,
             issuer_id: &issuer.id,
@@ -169,10 +228,11 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
             valid_to: dates.valid_to.as_deref(),
             owner_name: new.owner_name.map(str::trim),
             owner_dob: dates.owner_dob.as_deref(),
-            owner_gender: new.owner_gender.map(str::trim),
+            owner_gender,
+            owner_phone: owner_phone.as_deref(),
+            certificate_sha256: Some(&certificate_sha256),
             owners: &owners,
             udfs: &udfs,
-            signed_sha256: Some(&signed_sha256),
             signing_key: Some(signing_key),
             now: dates::unix_now(),
         };
@@ -200,9 +260,6 @@ pub fn content_type(content: &[u8]) -> Option<&'static str> {
     None
 }
 
-/// An owner's Aadhaar number as `(look-up HMAC, sealed)`.
-type SealedOwner = (Vec<u8>, Vec<u8>);
-
 fn sealed_owners(app: &App, owners: &[String]) -> Result<Vec<SealedOwner>, Error> {
     if owners.is_empty() {
         return Err(Error::Invalid(
@@ -213,10 +270,34 @@ fn sealed_owners(app: &App, owners: &[String]) -> Result<Vec<SealedOwner>, Error
         .iter()
         .map(|owner| {
             let aadhaar = Aadhaar::parse(owner).map_err(|e| Error::Invalid(format!("owner: {e}")))?;
-            let hmac = app.keys.aadhaar_hmac(aadhaar.digits()).to_vec();
-            Ok((hmac, app.keys.seal(Purpose::Aadhaar, aadhaar.digits().as_bytes())))
+            let md5 = hex::encode(Md5::digest(aadhaar.digits().as_bytes()));
+            Ok(SealedOwner {
+                aadhaar_hmac: app.keys.aadhaar_hmac(aadhaar.digits()).to_vec(),
+                aadhaar_enc: app.keys.seal(Purpose::Aadhaar, aadhaar.digits().as_bytes()),
+                uid_hmac: uid_hmac(app, &md5),
+            })
         })
         .collect()
+}
+
+/// The v1.13 `gender` (`Male`, `Female`, `Other`) of an owner's gender
+/// given as M, F, T or in words.
+fn v113_gender(given: &str) -> Result<&'static str, Error> {
+    match given.trim().to_ascii_lowercase().as_str() {
+        "m" | "male" => Ok("Male"),
+        "f" | "female" => Ok("Female"),
+        "t" | "o" | "other" | "transgender" => Ok("Other"),
+        other => Err(Error::Invalid(format!("owner gender {other:?} is not M, F or T"))),
+    }
+}
+
+/// A 10-digit mobile number.
+fn check_phone(given: &str) -> Result<String, Error> {
+    let phone = given.trim();
+    if phone.len() != 10 || !phone.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(Error::Invalid(format!("owner phone {phone:?} is not 10 digits")));
+    }
+    Ok(phone.to_owned())
 }
 
 /// Parses `FIELD=VALUE` pairs; when the doc type lists its search fields,

@@ -15,6 +15,7 @@ use crate::platform::crypto::Purpose;
 use crate::platform::error::Error;
 use crate::wire::auth;
 use crate::wire::reader::{self, Element};
+use crate::wire::refusal::Refusal;
 use crate::wire::replay::Durability;
 use crate::wire::writer::to_xml;
 
@@ -59,11 +60,11 @@ struct DocDetails {
 }
 
 impl PullDocResponse {
-    fn refused(request: &Element, message: String) -> PullDocResponse {
+    fn refused(request: &Element, refusal: Refusal) -> PullDocResponse {
         PullDocResponse {
             ns: "http://tempuri.org/",
-            status: status_of(request, "0"),
-            message: Some(message),
+            status: status_of(request, refusal.status()),
+            message: Some(refusal.into_reason()),
             details: None,
         }
     }
@@ -110,7 +111,7 @@ pub fn handle(app: &App, body: &[u8], hmac_header: Option<&str>, reach: Reach) -
     let request = reader::parse(body).map_err(|e| Error::Invalid(e.to_string()))?;
     Ok(match answer(app, &request, body, hmac_header, reach) {
         Ok(answer) => Some(answer),
-        Err(Stop::Refused(message)) => Some(Answer::Refused(PullDocResponse::refused(&request, message))),
+        Err(Stop::Refused(refusal)) => Some(Answer::Refused(PullDocResponse::refused(&request, refusal))),
         Err(Stop::NeedsStorage) => None,
     })
 }
@@ -118,29 +119,31 @@ pub fn handle(app: &App, body: &[u8], hmac_header: Option<&str>, reach: Reach) -
 /// Why an answer stopped short of a document.
 pub(super) enum Stop {
     /// Status 0, with the reason.
-    Refused(String),
+    Refused(Refusal),
     /// Something is not in memory (only with [`Reach::Memory`]).
     NeedsStorage,
 }
 
+impl From<Refusal> for Stop {
+    fn from(refusal: Refusal) -> Self {
+        Stop::Refused(refusal)
+    }
+}
+
 impl From<Error> for Stop {
     fn from(err: Error) -> Self {
-        if let Error::Internal(cause) = &err {
-            tracing::error!(cause, "pull doc request failed");
-            return Stop::Refused("the repository could not read the document; please retry later".into());
-        }
-        Stop::Refused(err.to_string())
+        Stop::Refused(err.into())
     }
 }
 
 impl From<openlocker_db::DbError> for Stop {
     fn from(err: openlocker_db::DbError) -> Self {
-        Error::from(err).into()
+        Stop::Refused(err.into())
     }
 }
 
 fn refused(message: impl Into<String>) -> Stop {
-    Stop::Refused(message.into())
+    Stop::Refused(Refusal::new(message))
 }
 
 /// A request whose sender is authenticated; its txn is not yet recorded.
@@ -183,7 +186,7 @@ pub(super) fn authenticate<'a>(
     if client.disabled {
         return Err(refused(format!("orgId {org_id} is disabled")));
     }
-    auth::check_ts(app, ts).map_err(Stop::Refused)?;
+    auth::check_ts(app, ts)?;
     if !auth::keyhash_matches(&[&client.key], ts, keyhash) {
         return Err(refused(auth::KEYHASH_MISMATCH));
     }
@@ -198,7 +201,12 @@ pub(super) fn authenticate<'a>(
 /// Records the request's txn; a replay is refused. Pull requests only read,
 /// so their txns are written behind (see [`crate::wire::replay`]).
 pub(super) fn record_txn(app: &App, sender: &Authenticated<'_>) -> Result<(), Stop> {
-    auth::record_txn(app, &sender.client.org_id, sender.txn, Durability::WriteBehind)?.map_err(Stop::Refused)
+    Ok(auth::record_txn(
+        app,
+        &sender.client.org_id,
+        sender.txn,
+        Durability::WriteBehind,
+    )?)
 }
 
 fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>, reach: Reach) -> Result<Answer, Stop> {
@@ -219,7 +227,9 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>, 
         Some(doc) => Some(base64_of(app, &doc.content_sha256, reach)?),
         None => None,
     };
-    let data = match doc.as_ref().and_then(|d| d.signed_sha256.as_deref()) {
+    // The signed certificate XML, for documents stored since signing began.
+    let signed = doc.as_ref().filter(|d| d.signing_key.is_some());
+    let data = match signed.and_then(|d| d.certificate_sha256.as_deref()) {
         Some(signed) => Some(base64_of(app, signed, reach)?),
         None => None,
     };

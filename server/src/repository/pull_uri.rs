@@ -2,12 +2,14 @@
 //! locker searches by a doc type's fields (and optionally the owner's
 //! Aadhaar number, name and date of birth) and gets the one matching
 //! document's URI and content. Both the original form (`ver="1.0"`, UDFs
-//! by name) and the current one (`ver="3.0"`: `DocType`, `UID` raw or MD5,
-//! `DigiLockerId`, `FullName`, `DOB`, `UDF1..n`, the `format` attribute,
-//! `IssuedTo/Persons/Person`, `DataContent`, Status 9) are answered.
+//! by name) and v1.13 (`ver="3.0"`: `x-digilocker-hmac` required, `DocType`,
+//! `UID` as MD5 (alone enough for an Aadhaar-seeded document), `DigiLockerId`,
+//! `FullName`, `DOB`, `UDF1..n`, the `format` attribute (default `xml`),
+//! `IssuedTo/Persons/Person`, `DataContent` always, Status 9) are answered.
 
 use base64::Engine;
 use md5::{Digest, Md5};
+use openlocker_db::Db;
 use openlocker_db::issuers;
 use openlocker_db::repo::{self as db, Doc};
 use serde::Serialize;
@@ -19,6 +21,7 @@ use crate::platform::aadhaar::Aadhaar;
 use crate::platform::crypto::Purpose;
 use crate::platform::error::Error;
 use crate::wire::reader::{self, Element};
+use crate::wire::refusal::Refusal;
 
 /// The `PullURIResponse` document.
 #[derive(Debug, Serialize)]
@@ -66,6 +69,8 @@ struct Person {
     dob: String,
     #[serde(rename = "@gender", skip_serializing_if = "String::is_empty")]
     gender: String,
+    #[serde(rename = "@phone", skip_serializing_if = "String::is_empty")]
+    phone: String,
 }
 
 /// Elements of DocDetails that are not search fields.
@@ -77,39 +82,24 @@ pub fn handle(app: &App, body: &[u8], hmac_header: Option<&str>) -> Result<PullU
     let request = reader::parse(body).map_err(|e| Error::Invalid(e.to_string()))?;
     Ok(match answer(app, &request, body, hmac_header) {
         Ok(response) => response,
-        Err(Outcome(status, message)) => PullUriResponse {
+        Err(refusal) => PullUriResponse {
             ns: "http://tempuri.org/",
-            status: status_of(&request, status),
-            message: Some(message),
+            status: status_of(&request, refusal.status()),
+            message: Some(refusal.into_reason()),
             details: None,
         },
     })
 }
 
-/// A Status other than 1 ("0" refused, "9" pending) and why.
-struct Outcome(&'static str, String);
-
-fn refused(message: impl Into<String>) -> Outcome {
-    Outcome("0", message.into())
+fn refused(message: impl Into<String>) -> Refusal {
+    Refusal::new(message)
 }
 
-impl From<Stop> for Outcome {
-    fn from(stop: Stop) -> Self {
-        match stop {
-            Stop::Refused(message) => refused(message),
-            // Storage is always within reach here.
-            Stop::NeedsStorage => refused("the repository could not complete the search; please retry later"),
-        }
-    }
-}
-
-impl From<Error> for Outcome {
-    fn from(err: Error) -> Self {
-        if let Error::Internal(cause) = &err {
-            tracing::error!(cause, "pull URI request failed");
-            return refused("the repository could not complete the search; please retry later");
-        }
-        refused(err.to_string())
+/// Storage is always within reach here, so a stop is a refusal.
+fn refusal_of(stop: Stop) -> Refusal {
+    match stop {
+        Stop::Refused(refusal) => refusal,
+        Stop::NeedsStorage => refused("the repository could not complete the search; please retry later"),
     }
 }
 
@@ -121,15 +111,23 @@ struct Claimant {
     dob: Option<String>,
 }
 
-fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) -> Result<PullUriResponse, Outcome> {
+fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) -> Result<PullUriResponse, Refusal> {
     if !request.name.eq_ignore_ascii_case("PullURIRequest") {
         return Err(refused(format!(
             "the root element is {}, not PullURIRequest",
             request.name
         )));
     }
-    let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(Outcome::from)?;
-    pull_doc::record_txn(app, &sender).map_err(Outcome::from)?;
+    let current = request
+        .attribute("ver")
+        .is_some_and(|v| v.split('.').next().and_then(|m| m.parse::<u32>().ok()).unwrap_or(0) >= 2);
+    if current && hmac_header.is_none() {
+        return Err(refused(
+            "the x-digilocker-hmac header is required for ver 2.0 and later (Issuer API v1.13 §8.1.1)",
+        ));
+    }
+    let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(refusal_of)?;
+    pull_doc::record_txn(app, &sender).map_err(refusal_of)?;
     let details = request
         .child("DocDetails")
         .ok_or_else(|| refused("DocDetails is missing"))?;
@@ -144,25 +142,21 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
     let doc = find_one(app, doc_type.as_deref(), &fields, claimant.uid.as_deref())?;
     check_claimant(app, &doc, &claimant)?;
     if doc.verify_by_hand && doc.approved_at.is_none() {
-        return Err(Outcome(
-            "9",
-            format!("{} is waiting for verification by the department", doc.uri),
-        ));
+        return Err(Refusal::pending(format!(
+            "{} is waiting for verification by the department",
+            doc.uri
+        )));
     }
-    let format = request.attribute("format").map(str::to_ascii_lowercase);
-    let current = request
-        .attribute("ver")
-        .is_some_and(|v| !v.starts_with('1') && !v.starts_with('2'));
-    let (want_doc, want_data) = match format.as_deref() {
-        Some("xml") => (false, true),
-        Some("pdf") => (true, false),
-        Some("both") => (true, true),
-        _ if current => (true, true),
-        _ => (true, false),
+    // DataContent always (mandatory since v1.12); DocContent for pdf or both.
+    let want_doc = match request.attribute("format").map(str::to_ascii_lowercase).as_deref() {
+        Some("xml") => false,
+        Some("pdf") | Some("both") => true,
+        Some(other) => return Err(refused(format!("format {other:?} is not xml, pdf or both"))),
+        None => !current,
     };
     let content = store::get(&super::store_dir(app), &doc.content_sha256, &app.keys.file_cipher())?;
     let b64 = base64::engine::general_purpose::STANDARD;
-    let data = super::certificate::data_content(app, &doc, &content)?;
+    let data = data_content(app, &doc, &content)?;
     tracing::info!(
         uri = doc.uri,
         org_id = request.attribute("orgId"),
@@ -173,25 +167,26 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
         status: status_of(request, "1"),
         message: None,
         details: Some(Details {
-            issued_to: doc.owner_name.as_ref().map(|name| IssuedTo {
+            issued_to: Some(IssuedTo {
                 persons: Persons {
                     person: vec![Person {
-                        name: name.clone(),
+                        name: doc.owner_name.clone().unwrap_or_default(),
                         dob: doc.owner_dob.as_deref().map(dmy_dashes).unwrap_or_default(),
                         gender: doc.owner_gender.clone().unwrap_or_default(),
+                        phone: doc.owner_phone.clone().unwrap_or_default(),
                     }],
                 },
             }),
             uri: doc.uri.clone(),
             doc_content: want_doc.then(|| b64.encode(&content)),
-            data_content: want_data.then(|| b64.encode(&data)),
+            data_content: Some(b64.encode(&data)),
         }),
     })
 }
 
 /// The search fields, by their configured names: `UDF1..n` map to the doc
 /// type's fields in order; other elements are fields by their own names.
-fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result<Vec<(String, String)>, Outcome> {
+fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result<Vec<(String, String)>, Refusal> {
     let mut fields = Vec::new();
     for child in &details.children {
         if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(&child.name)) || child.text.is_empty() {
@@ -219,7 +214,7 @@ fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result
     Ok(fields)
 }
 
-fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Outcome> {
+fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Refusal> {
     let conn = app.db.conn().map_err(Error::from)?;
     for issuer in issuers::list(&conn).map_err(Error::from)? {
         let types = issuers::doc_types(&conn, &issuer.id).map_err(Error::from)?;
@@ -231,24 +226,30 @@ fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Outcome> {
 }
 
 /// Exactly one matching document, or why not.
-fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid: Option<&str>) -> Result<Doc, Outcome> {
+fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid: Option<&str>) -> Result<Doc, Refusal> {
     let conn = app.db.conn().map_err(Error::from)?;
     let found = if !fields.is_empty() {
         db::find_by_udfs(&conn, None, doc_type, fields, 2).map_err(Error::from)?
     } else if let Some(Ok(aadhaar)) = uid.filter(|u| u.len() == 12).map(Aadhaar::parse) {
         db::find_by_owner(&conn, None, doc_type, &app.keys.aadhaar_hmac(aadhaar.digits()), 2).map_err(Error::from)?
+    } else if let Some(md5) = uid.filter(|u| u.len() == 32 && u.bytes().all(|b| b.is_ascii_hexdigit())) {
+        drop(conn);
+        db::find_by_uid(&app.db, doc_type, &super::uid_hmac(app, md5), 2).map_err(Error::from)?
     } else {
-        return Err(refused("no search fields were given"));
+        return Err(refused(
+            "no search fields were given (the search fields of the doc type, or UID)",
+        ));
     };
-    match found.len() {
-        0 => Err(refused("no document matches the search")),
-        1 => Ok(found.into_iter().next().unwrap_or_else(|| unreachable!())),
-        _ => Err(refused("more than one document matches; give more search fields")),
+    let mut found = found.into_iter();
+    match (found.next(), found.next()) {
+        (None, _) => Err(refused("no document matches the search")),
+        (Some(doc), None) => Ok(doc),
+        (Some(_), Some(_)) => Err(refused("more than one document matches; give more search fields")),
     }
 }
 
 /// Checks the UID (raw or MD5), name and date of birth sent against the document.
-fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Outcome> {
+fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Refusal> {
     if let Some(uid) = &claimant.uid {
         let owners = db::owners(&*app.db.conn().map_err(Error::from)?, doc.id).map_err(Error::from)?;
         let mut owned = false;
@@ -263,9 +264,8 @@ fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Outco
             return Err(refused("the document does not belong to the UID sent"));
         }
     }
-    let normalise = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
     if let (Some(sent), Some(on_doc)) = (&claimant.full_name, &doc.owner_name)
-        && normalise(sent) != normalise(on_doc)
+        && !crate::locker::pull_match::names_match(sent, on_doc)
     {
         return Err(refused("the name sent does not match the name on the document"));
     }
@@ -285,4 +285,47 @@ fn dmy_dashes(iso: &str) -> String {
         (Some(y), Some(m), Some(d)) => format!("{d}-{m}-{y}"),
         _ => iso.to_owned(),
     }
+}
+
+/// The certificate XML of `DataContent`: the signed Certificate stored with
+/// the document; for a document stored before signing, an XML document is
+/// its own, and a PDF has the Certificate built when it was stored (built
+/// now, unsigned, for documents stored before that).
+fn data_content(app: &App, doc: &Doc, content: &[u8]) -> Result<Vec<u8>, Error> {
+    let signed = doc.signing_key.is_some();
+    if doc.content_type == "application/xml" && !signed {
+        return Ok(content.to_vec());
+    }
+    if let Some(sha) = &doc.certificate_sha256 {
+        return store::get(&super::store_dir(app), sha, &app.keys.file_cipher());
+    }
+    Ok(legacy_certificate(&app.db, doc)?.into_bytes())
+}
+
+fn legacy_certificate(db: &Db, doc: &Doc) -> Result<String, Error> {
+    let issuer_name = issuers::get(&*db.conn()?, &doc.issuer_id)?
+        .map(|i| i.name)
+        .unwrap_or_else(|| doc.issuer_id.clone());
+    Ok(super::certificate::certificate_xml(
+        &super::certificate::CertificateInput {
+            uri: &doc.uri,
+            number: &doc.doc_id,
+            doc_type: &doc.doc_type,
+            name: &doc.doc_name,
+            issued_on: &doc.issued_on,
+            valid_from: doc.valid_from.as_deref(),
+            valid_to: doc.valid_to.as_deref(),
+            issuer_id: &doc.issuer_id,
+            issuer_name: &issuer_name,
+            owner: super::certificate::Owner {
+                name: doc.owner_name.as_deref(),
+                dob: doc.owner_dob.as_deref(),
+                gender: doc.owner_gender.as_deref(),
+                phone: doc.owner_phone.as_deref(),
+            },
+            fields: &[],
+            pdf_sha256: &doc.content_sha256,
+            signed_at: &crate::platform::dates::now_ts(),
+        },
+    ))
 }

@@ -8,9 +8,10 @@ use openlocker_db::repo as db;
 use serde::Serialize;
 
 use crate::app::App;
-use crate::platform::crypto::{self, Purpose};
+use crate::platform::crypto::Purpose;
 use crate::platform::dates;
 use crate::platform::error::Error;
+use crate::wire::envelope::{self, Form, Signature};
 use crate::wire::{reader, upstream};
 
 /// What the locker said.
@@ -20,25 +21,6 @@ pub struct PushOutcome {
     /// The locker's ResponseStatus (1 for nothing to push).
     pub status: u8,
     pub message: String,
-}
-
-#[derive(Serialize)]
-#[serde(rename = "PushCSVRequest")]
-struct PushCsvRequest<'a> {
-    #[serde(rename = "@xmlns:ns2")]
-    ns: &'static str,
-    #[serde(rename = "@ver")]
-    ver: &'static str,
-    #[serde(rename = "@ts")]
-    ts: &'a str,
-    #[serde(rename = "@txn")]
-    txn: &'a str,
-    #[serde(rename = "@orgId")]
-    org_id: &'a str,
-    #[serde(rename = "@keyhash")]
-    keyhash: &'a str,
-    #[serde(rename = "DocDetails")]
-    details: Details,
 }
 
 #[derive(Serialize)]
@@ -157,26 +139,18 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
         });
     }
     let (csv, rows) = csv_of(app, &docs)?;
-    let ts = dates::now_ts();
-    let txn = crypto::random_hex(12);
-    let keyhash = crypto::sha256_hex(&[api_key.as_bytes(), ts.as_bytes()]);
-    let request = PushCsvRequest {
-        ns: "http://tempuri.org/",
-        ver: "1.0",
-        ts: &ts,
-        txn: &txn,
-        org_id,
-        keyhash: &keyhash,
-        details: Details {
-            content: base64::engine::general_purpose::STANDARD.encode(&csv),
-            file_name: format!("{issuer_id}-{txn}.csv"),
-        },
+    let signature = Signature::now(org_id, api_key.as_bytes());
+    let details = Details {
+        content: base64::engine::general_purpose::STANDARD.encode(&csv),
+        file_name: format!("{issuer_id}-{}.csv", signature.txn),
     };
+    let request = envelope::request_xml("PushCSVRequest", &signature, Form::Original, details);
     let who = "the locker";
     let answer = upstream::post_xml(
         app,
         &endpoint(locker),
-        &crate::wire::writer::to_xml(&request),
+        &request,
+        &[],
         who,
         // The operator gave the locker's URL.
         crate::platform::address_policy::Reach::Any,

@@ -1,12 +1,12 @@
 //! The request authentication shared by the XML APIs (Push CSV, Pull Doc,
 //! Pull URI): the `ts` window, `keyhash = sha256(api_key + ts)`, and `txn`
-//! replay protection. Each check returns the reason it refuses, for a
-//! Status 0 answer.
+//! replay protection. Each check returns its [`Refusal`], for a Status 0
+//! answer.
 
 use crate::app::App;
 use crate::platform::crypto;
 use crate::platform::dates;
-use crate::platform::error::Error;
+use crate::wire::refusal::Refusal;
 use crate::wire::replay::Durability;
 
 /// The refusal for a keyhash that matches no key.
@@ -24,17 +24,17 @@ pub fn shown(value: &str) -> String {
 }
 
 /// Checks that `ts` is well-formed and within the window of the server clock.
-pub fn check_ts(app: &App, ts: &str) -> Result<(), String> {
-    let sent_at =
-        dates::parse_ts(ts).ok_or_else(|| format!("ts {} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm", shown(ts)))?;
+pub fn check_ts(app: &App, ts: &str) -> Result<(), Refusal> {
+    let sent_at = dates::parse_ts(ts)
+        .ok_or_else(|| Refusal::new(format!("ts {} is not of the form YYYY-MM-DDThh:mm:ss+hh:mm", shown(ts))))?;
     let skew = (dates::unix_now() - sent_at.unix_timestamp()).abs();
     if skew > app.settings.ts_window_minutes as i64 * 60 {
-        return Err(format!(
+        return Err(Refusal::new(format!(
             "ts {} is {} minutes away from the server clock; at most {} are allowed",
             shown(ts),
             skew / 60,
             app.settings.ts_window_minutes
-        ));
+        )));
     }
     Ok(())
 }
@@ -48,14 +48,15 @@ pub fn keyhash_matches<K: AsRef<[u8]>>(keys: &[K], ts: &str, keyhash: &str) -> b
     })
 }
 
-/// Records that `org_id` used `txn`; the inner `Err` is the replay refusal.
-pub fn record_txn(app: &App, org_id: &str, txn: &str, durability: Durability) -> Result<Result<(), String>, Error> {
+/// Records that `org_id` used `txn`; a replay is refused, and so (asking
+/// to retry) is a failure to record it.
+pub fn record_txn(app: &App, org_id: &str, txn: &str, durability: Durability) -> Result<(), Refusal> {
     let fresh = app.replay.record(&app.db, org_id, txn, dates::unix_now(), durability)?;
-    Ok(if fresh {
+    if fresh {
         Ok(())
     } else {
-        Err(replay_refusal(app, org_id, txn))
-    })
+        Err(Refusal::new(replay_refusal(app, org_id, txn)))
+    }
 }
 
 /// The refusal of a `txn` that `org_id` already used.
@@ -75,22 +76,50 @@ pub fn forget_txn(app: &App, org_id: &str, txn: &str) {
     }
 }
 
-/// Whether an `x-digilocker-hmac` header is HMAC-SHA256 of `body` keyed by
-/// `key`: the base64 of the raw digest, or of its lowercase hex string
-/// (both are seen in deployed integrations).
-pub fn body_hmac_matches(key: &[u8], body: &[u8], header: &str) -> bool {
+/// The two forms of `x-digilocker-hmac` seen in deployed integrations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HmacEncoding {
+    /// Base64 of the raw HMAC-SHA256 digest (v1.13 §8.1.1).
+    Raw,
+    /// Base64 of the digest's lowercase hex string.
+    Hex,
+}
+
+impl HmacEncoding {
+    /// `raw`, `hex`, or `none` (no header: `Ok(None)`).
+    pub fn parse(text: &str) -> Result<Option<HmacEncoding>, String> {
+        match text {
+            "raw" => Ok(Some(HmacEncoding::Raw)),
+            "hex" => Ok(Some(HmacEncoding::Hex)),
+            "none" => Ok(None),
+            other => Err(format!("{other:?} is not an HMAC encoding: use raw, hex or none")),
+        }
+    }
+}
+
+/// The `x-digilocker-hmac` value of `body`: HMAC-SHA256 keyed by `key`, in
+/// base64 of the `encoding`.
+pub fn body_hmac(key: &[u8], body: &[u8], encoding: HmacEncoding) -> String {
     use base64::Engine;
     use hmac::{Hmac, Mac};
-    let Ok(mut mac) = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key) else {
-        return false;
-    };
+    // HMAC takes a key of any length, so this cannot fail.
+    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key).unwrap_or_else(|_| unreachable!());
     mac.update(body);
     let digest = mac.finalize().into_bytes();
     let b64 = base64::engine::general_purpose::STANDARD;
-    let raw = b64.encode(digest);
-    let hexed = b64.encode(hex::encode(digest));
+    match encoding {
+        HmacEncoding::Raw => b64.encode(digest),
+        HmacEncoding::Hex => b64.encode(hex::encode(digest)),
+    }
+}
+
+/// Whether an `x-digilocker-hmac` header is HMAC-SHA256 of `body` keyed by
+/// `key`, in either encoding.
+pub fn body_hmac_matches(key: &[u8], body: &[u8], header: &str) -> bool {
     let sent = header.trim().as_bytes();
-    crypto::constant_time_eq(raw.as_bytes(), sent) || crypto::constant_time_eq(hexed.as_bytes(), sent)
+    [HmacEncoding::Raw, HmacEncoding::Hex]
+        .into_iter()
+        .any(|encoding| crypto::constant_time_eq(body_hmac(key, body, encoding).as_bytes(), sent))
 }
 
 #[cfg(test)]

@@ -3,7 +3,9 @@
 //! keyhash, txn replay, body HMAC) and the outgoing POST.
 
 pub mod auth;
+pub mod envelope;
 pub mod reader;
+pub mod refusal;
 pub mod replay;
 pub mod signature;
 pub mod upstream;

@@ -1,10 +1,12 @@
-//! A tolerant reader for small XML requests (Pull Doc, Pull URI): the whole
-//! body becomes a tree of elements named by their local names, whatever
-//! the namespace or prefix, with attribute names lowercased and values and
-//! text trimmed. DOCTYPE and entity declarations are refused unexpanded.
+//! The one hardened XML reader of the wire. [`stream`] is its event loop,
+//! which the streaming Push CSV reader drives directly; [`parse`] builds on
+//! it a tree for small requests and answers (Pull Doc, Pull URI): elements
+//! named by their local names, whatever the namespace or prefix, with
+//! attribute names lowercased and values and text trimmed. DOCTYPE and
+//! entity declarations are refused unexpanded.
 
 use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::{BytesRef, BytesStart, Event};
 
 /// An element: its local name, attributes and trimmed text.
 #[derive(Debug, Default, Clone)]
@@ -73,90 +75,198 @@ impl Element {
 }
 
 fn start_element(start: &BytesStart<'_>) -> Result<Element, XmlError> {
-    check_tag(start).map_err(XmlError::Malformed)?;
     let mut element = Element {
-        name: String::from_utf8_lossy(start.local_name().as_ref()).into_owned(),
+        name: local_name(start),
         ..Element::default()
     };
-    for attr in start.attributes() {
+    for attr in attributes(start) {
+        element.attributes.push(attr?);
+    }
+    Ok(element)
+}
+
+/// An element's local name, whatever its prefix.
+pub fn local_name(start: &BytesStart<'_>) -> String {
+    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
+}
+
+/// An element's attributes as `(lowercased local name, trimmed value)`.
+pub fn attributes<'a>(start: &'a BytesStart<'a>) -> impl Iterator<Item = Result<(String, String), XmlError>> + 'a {
+    start.attributes().map(|attr| {
         let attr = attr.map_err(|e| XmlError::Malformed(format!("attribute: {e}")))?;
         let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).to_ascii_lowercase();
         let value = attr
             .unescape_value()
             .map_err(|e| XmlError::Malformed(format!("attribute {key}: {e}")))?;
-        element.attributes.push((key, value.trim().to_owned()));
-    }
-    Ok(element)
+        Ok((key, value.trim().to_owned()))
+    })
 }
 
-/// Parses a whole document into its root element.
-pub fn parse(body: &[u8]) -> Result<Element, XmlError> {
-    let mut reader = Reader::from_reader(body);
+/// What the hardened reader hands on, in document order.
+pub enum Piece<'e> {
+    /// An element opens, below `depth` open elements (0 for the root). An
+    /// empty element is an `Open` at once followed by its `Close`.
+    Open { start: &'e BytesStart<'e>, depth: usize },
+    /// The innermost open element closes.
+    Close,
+    /// Text of the innermost open element, with CDATA and character and
+    /// predefined entity references resolved; it may come in several pieces.
+    Text(&'e [u8]),
+}
+
+/// How much structure a document may have.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_depth: usize,
+    pub max_elements: usize,
+}
+
+/// The limits of a small request read whole into a tree.
+pub const SMALL_REQUEST: Limits = Limits {
+    max_depth: MAX_DEPTH,
+    max_elements: MAX_ELEMENTS,
+};
+
+/// Where the event loop is in the document, and the structural checks.
+struct Shape {
+    limits: Limits,
+    depth: usize,
+    elements: usize,
+    root_seen: bool,
+}
+
+impl Shape {
+    /// Counts an element that opens; refuses a second root, too much
+    /// structure, or an oversized start tag.
+    fn open(&mut self, start: &BytesStart<'_>) -> Result<usize, XmlError> {
+        check_tag(start).map_err(XmlError::Malformed)?;
+        if self.depth == 0 && self.root_seen {
+            return Err(XmlError::Malformed("more than one root element".into()));
+        }
+        self.root_seen = true;
+        self.elements += 1;
+        if self.elements > self.limits.max_elements || self.depth >= self.limits.max_depth {
+            return Err(XmlError::Malformed("too many or too deeply nested elements".into()));
+        }
+        Ok(self.depth)
+    }
+
+    fn close(&mut self) -> Result<(), XmlError> {
+        self.depth = self
+            .depth
+            .checked_sub(1)
+            .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
+        Ok(())
+    }
+
+    /// At the end of the input: one root, and every element closed.
+    fn finish(&self) -> Result<(), XmlError> {
+        if self.depth > 0 {
+            return Err(XmlError::Malformed("an element is not closed".into()));
+        }
+        if !self.root_seen {
+            return Err(XmlError::Malformed("there is no root element".into()));
+        }
+        Ok(())
+    }
+}
+
+/// The one hardened event loop: reads `input` to its end, handing each
+/// [`Piece`] to `handle`. Refuses DOCTYPE (so no entity is ever expanded),
+/// undeclared entities, mismatched or unclosed tags, text outside the root,
+/// more than one root, and more structure than `limits`.
+pub fn stream<R, E>(input: R, limits: Limits, mut handle: impl FnMut(Piece<'_>) -> Result<(), E>) -> Result<(), E>
+where
+    R: std::io::BufRead,
+    E: From<XmlError>,
+{
+    let mut reader = Reader::from_reader(input);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Element> = Vec::new();
-    let mut root: Option<Element> = None;
-    let mut count = 0usize;
+    let mut shape = Shape {
+        limits,
+        depth: 0,
+        elements: 0,
+        root_seen: false,
+    };
     let mut buf = Vec::new();
     loop {
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| XmlError::Malformed(format!("{e} at byte {}", reader.error_position())))?;
+        let inside = shape.depth > 0;
         match event {
-            Event::DocType(_) => return Err(XmlError::Doctype),
-            Event::Start(ref start) | Event::Empty(ref start) => {
-                if stack.is_empty() && root.is_some() {
-                    return Err(XmlError::Malformed("more than one root element".into()));
-                }
-                count += 1;
-                if count > MAX_ELEMENTS || stack.len() >= MAX_DEPTH {
-                    return Err(XmlError::Malformed("too many or too deeply nested elements".into()));
-                }
-                let element = start_element(start)?;
-                if matches!(event, Event::Start(_)) {
-                    stack.push(element);
-                } else {
-                    attach(&mut stack, &mut root, element);
-                }
+            Event::DocType(_) => return Err(XmlError::Doctype.into()),
+            Event::Start(ref start) => {
+                handle(Piece::Open {
+                    start,
+                    depth: shape.open(start)?,
+                })?;
+                shape.depth += 1;
+            }
+            Event::Empty(ref start) => {
+                handle(Piece::Open {
+                    start,
+                    depth: shape.open(start)?,
+                })?;
+                handle(Piece::Close)?;
             }
             Event::End(_) => {
+                shape.close()?;
+                handle(Piece::Close)?;
+            }
+            Event::Text(ref text) if inside => handle(Piece::Text(text.as_ref()))?,
+            Event::Text(ref text) if !text.iter().all(u8::is_ascii_whitespace) => {
+                return Err(XmlError::Malformed("text outside the root element".into()).into());
+            }
+            Event::CData(ref data) if inside => handle(Piece::Text(data.as_ref()))?,
+            Event::GeneralRef(ref reference) => {
+                let resolved = resolve_reference(reference)?;
+                if inside {
+                    handle(Piece::Text(resolved.as_bytes()))?;
+                }
+            }
+            Event::Eof => break,
+            Event::Text(_) | Event::CData(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        }
+        buf.clear();
+    }
+    Ok(shape.finish()?)
+}
+
+/// A character reference or one of the five predefined entities; any other
+/// entity is undeclared (DOCTYPE is refused, so none can be declared).
+fn resolve_reference(reference: &BytesRef<'_>) -> Result<String, XmlError> {
+    if let Ok(Some(ch)) = reference.resolve_char_ref() {
+        return Ok(ch.to_string());
+    }
+    let name = String::from_utf8_lossy(reference.as_ref()).into_owned();
+    quick_xml::escape::resolve_predefined_entity(&name)
+        .map(str::to_owned)
+        .ok_or_else(|| XmlError::Malformed(format!("undeclared entity &{name};")))
+}
+
+/// Parses a whole document into its root element.
+pub fn parse(body: &[u8]) -> Result<Element, XmlError> {
+    let mut stack: Vec<Element> = Vec::new();
+    let mut root: Option<Element> = None;
+    stream(body, SMALL_REQUEST, |piece| {
+        match piece {
+            Piece::Open { start, .. } => stack.push(start_element(start)?),
+            Piece::Close => {
                 let mut element = stack
                     .pop()
                     .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
                 element.text = element.text.trim().to_owned();
                 attach(&mut stack, &mut root, element);
             }
-            Event::Text(ref text) => match stack.last_mut() {
-                Some(open) => open.text.push_str(&String::from_utf8_lossy(text.as_ref())),
-                None if text.iter().all(u8::is_ascii_whitespace) => {}
-                None => return Err(XmlError::Malformed("text outside the root element".into())),
-            },
-            Event::CData(ref data) => {
+            Piece::Text(text) => {
                 if let Some(open) = stack.last_mut() {
-                    open.text.push_str(&String::from_utf8_lossy(data.as_ref()));
+                    open.text.push_str(&String::from_utf8_lossy(text));
                 }
             }
-            Event::GeneralRef(ref reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(ch)) => ch.to_string(),
-                    _ => {
-                        let name = String::from_utf8_lossy(reference.as_ref()).into_owned();
-                        quick_xml::escape::resolve_predefined_entity(&name)
-                            .ok_or_else(|| XmlError::Malformed(format!("undeclared entity &{name};")))?
-                            .to_owned()
-                    }
-                };
-                if let Some(open) = stack.last_mut() {
-                    open.text.push_str(&resolved);
-                }
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
         }
-        buf.clear();
-    }
-    if !stack.is_empty() {
-        return Err(XmlError::Malformed("an element is not closed".into()));
-    }
+        Ok::<(), XmlError>(())
+    })?;
     root.ok_or_else(|| XmlError::Malformed("there is no root element".into()))
 }
 

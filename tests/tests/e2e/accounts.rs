@@ -1,4 +1,5 @@
-//! Resident accounts through the real server: sign-up and each refusal,
+//! Resident accounts through the real server: sign-up and each refusal
+//! (an unverified claim reserves nothing: see also [`super::identity`]),
 //! sign-in throttling by account and by address (surviving a restart),
 //! CSRF, expired sessions, sign out everywhere, and the activity log.
 
@@ -93,8 +94,25 @@ fn sign_up_refuses_each_bad_field_and_an_existing_locker() {
     assert_eq!(Http::new().post_json(&server.url("/api/signup"), &missing).status, 400);
 
     assert_eq!(Http::new().post_json(&server.url("/api/signup"), &good).status, 201);
+    // An unverified claim reserves nothing: a second claim of the number opens too.
     let same_aadhaar = signup_body(&aadhaar(42), "9800000043");
-    let resp = Http::new().post_json(&server.url("/api/signup"), &same_aadhaar);
+    assert_eq!(
+        Http::new().post_json(&server.url("/api/signup"), &same_aadhaar).status,
+        201
+    );
+    // Once a resident proved the number theirs, a new claim of it is refused.
+    let verify = [
+        "resident",
+        "verify",
+        "--aadhaar",
+        &aadhaar(42),
+        "--by",
+        "op",
+        "--mobile",
+        "9800000042",
+    ];
+    server.cli(&verify).json();
+    let resp = Http::new().post_json(&server.url("/api/signup"), &signup_body(&aadhaar(42), "9800000044"));
     assert_eq!(resp.status, 409, "{}", resp.text());
     assert!(resp.text().contains("Aadhaar"), "{}", resp.text());
     let same_mobile = signup_body(&aadhaar(43), "9800000042");
@@ -266,7 +284,11 @@ fn the_activity_log_holds_own_entries_newest_first_in_pages() {
     assert_eq!(entries[0]["kind"], "signed_in");
     assert_eq!(entries[1]["kind"], "sign_in_failed");
     assert_eq!(entries[2]["kind"], "signed_up");
-    assert_eq!(entries[2]["detail"], "opened by the operator");
+    let detail = entries[2]["detail"].as_str().unwrap();
+    assert!(
+        detail.starts_with("opened by the operator; identity verified"),
+        "{detail}"
+    );
     assert_eq!(entries[2]["ip"], "local");
     assert_eq!(entries[0]["ip"], "127.0.0.1");
     assert!(entries[0]["user_agent"].as_str().unwrap().contains("ureq"), "{page}");

@@ -132,6 +132,8 @@ async fn a_resident_signs_up_opens_an_issued_document_and_keeps_an_uploaded_file
     browser
         .wait_for_text("[data-testid=status-message]", "locker is open")
         .await;
+    // A sign-up is an unverified claim: an operator verifies it in person.
+    pair.locker.verify_in_person(&aadhaar(1));
 
     // Sign out and in again; the issued document is listed.
     sign_out(&browser).await;
@@ -469,7 +471,7 @@ async fn files_and_folders_are_renamed_moved_and_deleted_in_the_page() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn get_documents_finds_a_document_at_a_real_repository_and_marks_it_pulled() {
+async fn get_documents_finds_a_document_at_a_real_repository_marks_it_pulled_and_shows_its_certificate() {
     let s = tokio::task::spawn_blocking(|| crate::pull_search::setup(None))
         .await
         .unwrap();
@@ -523,6 +525,15 @@ async fn get_documents_finds_a_document_at_a_real_repository_and_marks_it_pulled
     let doc_css = format!("[data-testid=doc-item][data-uri='{}']", s.uri);
     browser
         .wait_for_text(&format!("{doc_css} [data-testid=pulled]"), "Pulled")
+        .await;
+    // Its details come from the certificate XML the issuer sent (DataContent).
+    click(c, &format!("{doc_css} [data-testid=doc-details]")).await;
+    let doc_id = s.uri.rsplit('-').next().unwrap();
+    browser
+        .wait_for_text(&format!("{doc_css} [data-testid=cert-number]"), doc_id)
+        .await;
+    browser
+        .wait_for_text(&format!("{doc_css} [data-testid=cert-issued-to]"), "Asha Devi")
         .await;
     browser.close().await;
 }

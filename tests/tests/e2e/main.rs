@@ -10,11 +10,16 @@ mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
+mod conformance; // the issuer conformance kit: passes our repository, names what a sloppy issuer skips
+mod field; // the locker against a strict Issuer API v1.13 repository written from the specification (Python)
 mod hardening; // the security review's findings: inert documents, JSON headers, no tokens in logs
 mod hardening_auth; // bounded password hashing (503), throttle slots reserved before the check
 mod hardening_push; // Push checked before it spends, stalled bodies cut, a crash between txn and task
 mod hardening_ui; // a script in an issued XHTML document runs neither at its URL nor in the app (Chromium)
+mod identity; // identity assurance with kyc-sim: the squatter story, racing verifications, OTP checks, in person
+mod identity_ui; // the verify screen in headless Chromium, in English and Hindi
 mod import; // the import job: row checks, actions, idempotency, resume after kill -9
+mod kyc_provider; // an e-KYC provider written from the protocol text: down, slow, garbage, another uid
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium
 mod partner_site; // a partner site on its own loopback port, for server-side fetches

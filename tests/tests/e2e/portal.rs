@@ -188,7 +188,10 @@ fn doc_types_are_added_renamed_and_removed() {
     let list = http.get(&url).json();
     assert_eq!(
         list,
-        serde_json::json!([{ "code": "MSTN", "name": "Mark sheets", "pull_sends_uid": false, "udfs": ["RollNo"], "verify_by_hand": false }])
+        serde_json::json!([{
+            "code": "MSTN", "name": "Mark sheets", "pull_sends_uid": false, "pull_sends_name": false,
+            "pull_sends_dob": false, "pull_match": "name", "udfs": ["RollNo"], "verify_by_hand": false,
+        }])
     );
     // Rows of a removed type are refused.
     assert_eq!(http.delete(&format!("{url}/MSTN")).status, 204);

@@ -46,6 +46,8 @@ pub fn setup(pull_uri_url: Option<&str>) -> Setup {
             "RollNo=1001",
             "--udf",
             "Year=2024",
+            "--owner-name",
+            "Asha Devi",
         ]);
         uris.push(added.json()["uri"].as_str().unwrap().to_owned());
     }

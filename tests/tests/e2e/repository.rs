@@ -417,13 +417,26 @@ fn pull_uri_xml(repo: &Repo, ver: &str, format: Option<&str>, details: &str) -> 
     )
 }
 
+/// The `x-digilocker-hmac` of `body` under `key` (v1.13 §8.1.1).
+pub fn raw_hmac(key: &str, body: &str) -> String {
+    use hmac::Mac;
+    let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(key.as_bytes()).unwrap();
+    mac.update(body.as_bytes());
+    base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
+}
+
 impl Repo {
+    /// A Pull URI search; requests of ver 2.0 and later carry the HMAC.
     fn search(&self, ver: &str, format: Option<&str>, details: &str) -> String {
-        let resp = Http::new().post(
-            &self.server.url("/repository/api/pulluri/1/xml"),
-            "application/xml",
-            pull_uri_xml(self, ver, format, details).as_bytes(),
-        );
+        let body = pull_uri_xml(self, ver, format, details);
+        let url = self.server.url("/repository/api/pulluri/1/xml");
+        let http = Http::new();
+        let resp = if ver == "1.0" {
+            http.post(&url, "application/xml", body.as_bytes())
+        } else {
+            let hmac = raw_hmac(&self.api_key, &body);
+            http.post_with_header(&url, "application/xml", body.as_bytes(), ("x-digilocker-hmac", &hmac))
+        };
         assert_eq!(resp.status, 200, "{}", resp.text());
         resp.text()
     }
@@ -433,12 +446,13 @@ impl Repo {
 fn pull_uri_finds_the_document_by_named_or_numbered_search_fields() {
     let repo = repo();
     let b64 = base64::engine::general_purpose::STANDARD;
-    // The original form: fields by name, DocContent only.
+    // The original form: fields by name; no format is both (DataContent is
+    // mandatory since v1.12).
     let xml = repo.search("1.0", None, "<RollNo>1234567</RollNo><Year>2024</Year>");
     assert_eq!(status(&xml), "1", "{xml}");
     assert_eq!(element(&xml, "URI"), repo.uri);
     assert_eq!(b64.decode(element(&xml, "DocContent")).unwrap(), PDF);
-    assert!(!xml.contains("<DataContent>"));
+    assert!(xml.contains("<DataContent>"), "{xml}");
     // The current form: UDF1..n by the doc type's order, UID as the raw number
     // and as its MD5, format="both" with DataContent.
     let md5 = hex::encode(<md5::Md5 as md5::Digest>::digest(aadhaar(1).as_bytes()));
@@ -458,6 +472,22 @@ fn pull_uri_finds_the_document_by_named_or_numbered_search_fields() {
         "<DocType>HSCER</DocType><UDF1>1234567</UDF1><UDF2>2024</UDF2>",
     );
     assert!(xml.contains("<DataContent>") && !xml.contains("<DocContent>"), "{xml}");
+    // v1.13: no format is xml; IssuedTo always; the HMAC is required.
+    let by_udf = "<DocType>HSCER</DocType><UDF1>1234567</UDF1><UDF2>2024</UDF2>";
+    let xml = repo.search("3.0", None, by_udf);
+    assert!(xml.contains("<DataContent>") && !xml.contains("<DocContent>"), "{xml}");
+    assert!(xml.contains("<IssuedTo><Persons><Person"), "{xml}");
+    let unsigned = Http::new().post(
+        &repo.server.url("/repository/api/pulluri/1/xml"),
+        "application/xml",
+        pull_uri_xml(&repo, "3.0", None, by_udf).as_bytes(),
+    );
+    assert!(
+        unsigned.text().contains("x-digilocker-hmac header is required"),
+        "{}",
+        unsigned.text()
+    );
+    assert_eq!(status(&unsigned.text()), "0");
 }
 
 #[test]
@@ -588,7 +618,7 @@ fn a_verify_by_hand_doc_type_answers_pending_until_approved_and_is_pushed_only_t
     );
     assert_eq!(status(&xml), "1", "{xml}");
     assert!(
-        xml.contains(r#"<Person name="Ravi  Kumar" dob="01-04-1990" gender="M"/>"#),
+        xml.contains(r#"<Person name="Ravi  Kumar" dob="01-04-1990" gender="Male"/>"#),
         "{xml}"
     );
     let wrong_name = repo.search(

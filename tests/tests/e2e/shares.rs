@@ -269,7 +269,7 @@ fn a_share_needs_good_widget_details_and_the_csrf_token() {
 }
 
 #[test]
-fn an_issued_document_is_shared_live_and_a_failed_fetch_is_not_counted() {
+fn a_pulled_document_is_shared_from_its_kept_copy_even_with_its_issuer_down() {
     let s = crate::pull_search::setup(None);
     let p = partner(&s.locker, &[]);
     let http = s.locker.login_resident("9876543210");
@@ -285,13 +285,31 @@ fn an_issued_document_is_shared_live_and_a_failed_fetch_is_not_counted() {
     let minted = http.post_json(&s.locker.url("/api/shares"), &body);
     assert_eq!(minted.status, 201, "{}", minted.text());
     let doc_url = minted.json()["doc_url"].as_str().unwrap().to_owned();
+    drop(s.repository);
     let fetched = Http::new().get(&doc_url);
     assert_eq!(fetched.status, 200, "{}", fetched.text());
-    assert_eq!(fetched.body, crate::pull_search::PDF, "pulled live from the repository");
+    assert_eq!(fetched.body, crate::pull_search::PDF, "from the kept copy");
+}
 
-    drop(s.repository);
+#[test]
+fn a_pull_doc_document_is_shared_live_and_a_failed_fetch_is_not_counted() {
+    let pair = crate::live_pull::pair(None, &[]);
+    let http = pair.deliver();
+    let p = partner(&pair.locker, &[]);
+    let body = serde_json::json!({
+        "widget": widget(&p, &unix_now().to_string(), ORIGIN, "share"),
+        "doc": { "kind": "issued", "uri": pair.uri },
+    });
+    let minted = http.post_json(&pair.locker.url("/api/shares"), &body);
+    assert_eq!(minted.status, 201, "{}", minted.text());
+    let doc_url = minted.json()["doc_url"].as_str().unwrap().to_owned();
+    let fetched = Http::new().get(&doc_url);
+    assert_eq!(fetched.status, 200, "{}", fetched.text());
+    assert_eq!(fetched.body, crate::live_pull::PDF, "pulled live by Pull Doc");
+
+    drop(pair.repository);
     let down = Http::new().get(&doc_url);
     assert_eq!(down.status, 502, "{}", down.text());
-    let listed = http.get(&s.locker.url("/api/shares")).json();
+    let listed = http.get(&pair.locker.url("/api/shares")).json();
     assert_eq!(listed[0]["fetches"], 1, "the failed fetch is given back");
 }

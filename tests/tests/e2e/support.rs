@@ -235,6 +235,26 @@ impl Server {
         out.json()["resident_id"].as_i64().unwrap()
     }
 
+    /// Signs up on the web (an unverified claim of `aadhaar`); returns the
+    /// signed-in session.
+    pub fn signup(&self, aadhaar: &str, mobile: &str, name: &str) -> Http {
+        let mut http = Http::new();
+        let body = serde_json::json!({
+            "aadhaar": aadhaar, "name": name, "dob": "1990-04-01", "mobile": mobile, "password": PASSWORD,
+        });
+        let resp = http.post_json(&self.url("/api/signup"), &body);
+        assert_eq!(resp.status, 201, "{}", resp.text());
+        http.adopt_session(&resp);
+        http
+    }
+
+    /// `openlocker resident verify`, in person, of the one account that
+    /// claims `aadhaar`.
+    pub fn verify_in_person(&self, aadhaar: &str) {
+        self.cli(&["resident", "verify", "--aadhaar", aadhaar, "--by", "test operator"])
+            .json();
+    }
+
     /// `openlocker import run`, returning its JSON summary.
     pub fn import_run(&self) -> serde_json::Value {
         self.cli(&["import", "run"]).json()
@@ -294,6 +314,45 @@ impl Server {
 }
 
 impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `openlocker kyc-sim` on a loopback port, fed the given fixture text.
+pub struct KycSim {
+    child: Child,
+    pub base: String,
+    _dir: tempfile::TempDir,
+}
+
+impl KycSim {
+    pub fn start(fixture: &str) -> KycSim {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("people.csv");
+        std::fs::write(&path, fixture).unwrap();
+        let mut child = Command::new(bin())
+            .args(["--bind", "127.0.0.1:0", "kyc-sim", "--fixture"])
+            .arg(&path)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        let base = first
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("kyc-sim did not print its address: {first:?}"))
+            .to_owned();
+        KycSim { child, base, _dir: dir }
+    }
+}
+
+impl Drop for KycSim {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

@@ -103,6 +103,18 @@ pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, ApiError> {
         .map_err(|e| ApiError::network(format!("{e:?}")))
 }
 
+/// A GET of text; `None` when the server answers 404.
+pub async fn get_text(url: &str) -> Result<Option<String>, ApiError> {
+    let resp = Request::get(url).send().await.map_err(ApiError::network)?;
+    if resp.status() == 404 {
+        return Ok(None);
+    }
+    if !resp.ok() {
+        return Err(error_of(resp).await);
+    }
+    resp.text().await.map(Some).map_err(ApiError::network)
+}
+
 /// POSTs `file` as the raw body to `url`; `progress` gets (sent, total)
 /// bytes, `done` the outcome.
 pub fn upload(

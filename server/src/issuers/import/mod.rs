@@ -6,6 +6,7 @@
 
 mod check;
 mod pipeline;
+pub mod queue;
 pub mod row;
 
 pub use check::check_csv_file;
@@ -18,6 +19,31 @@ use serde::Serialize;
 use crate::app::App;
 use crate::platform::dates;
 use crate::platform::error::Error;
+
+/// Why the import of one file stopped short.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportFailure {
+    /// The file can never import (it is damaged): the task is failed with
+    /// this reason, for the issuer to see.
+    #[error("{0}")]
+    Damaged(String),
+    /// A failure of ours (disk, database): the task stays queued and the
+    /// next run retries it.
+    #[error(transparent)]
+    Retry(#[from] Error),
+}
+
+impl From<openlocker_db::DbError> for ImportFailure {
+    fn from(err: openlocker_db::DbError) -> Self {
+        ImportFailure::Retry(err.into())
+    }
+}
+
+impl From<std::io::Error> for ImportFailure {
+    fn from(err: std::io::Error) -> Self {
+        ImportFailure::Retry(err.into())
+    }
+}
 
 /// What one run of the job did.
 #[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
@@ -44,16 +70,20 @@ pub fn run_pending(app: &App) -> Result<Summary, Error> {
                 summary.rows_rejected += rejected;
             }
             Ok(None) => {}
-            Err(Error::Invalid(reason)) => {
+            Err(ImportFailure::Damaged(reason)) => {
                 tracing::error!(task_id = task.id, reason, "import failed for good");
                 tasks::finish(&*app.db.conn()?, task.id, Some(&reason), dates::unix_now())?;
                 failures.push(format!("task {}: {reason}", task.id));
             }
-            Err(err) => {
+            Err(ImportFailure::Retry(err)) => {
                 tracing::error!(task_id = task.id, error = %err, "import failed; it will be retried");
                 failures.push(format!("task {} will be retried: {err}", task.id));
             }
         }
+    }
+    // A pushed D removes the document's kept copy too.
+    if let Err(err) = crate::locker::kept_copy::remove_unused(app) {
+        tracing::error!(error = %err, "could not remove the kept copies of deleted documents; retried next run");
     }
     if failures.is_empty() {
         Ok(summary)
@@ -70,7 +100,7 @@ pub fn run_pending(app: &App) -> Result<Summary, Error> {
 
 /// Imports one task from where it stopped. `None` when another importer holds
 /// it or it is already finished.
-fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, Error> {
+fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailure> {
     let path = app.settings.data_dir.join(&task.stored_path);
     // This handle only holds the lock, for the whole task: the reader's own
     // handle closes when it reaches the end, before the last batches commit.

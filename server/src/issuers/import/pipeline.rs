@@ -13,6 +13,7 @@ use openlocker_db::import::{self as store, Applied, DocRow};
 use openlocker_db::tasks::{Position, Rejection, Task};
 use openlocker_db::{Connection, issuers};
 
+use super::ImportFailure;
 use super::row::{self, Action, RowRules, ValidRow};
 use crate::app::App;
 use crate::platform::crypto::{AADHAAR_HMAC_LEN, Keys, SEALED_AADHAAR_LEN};
@@ -153,7 +154,7 @@ impl Chunk {
 
 /// Imports the rest of `task` from its committed position; returns the rows
 /// imported and rejected by this run.
-pub fn import_rows(app: &App, conn: &mut Connection, task: &Task, file: File) -> Result<(u64, u64), Error> {
+pub fn import_rows(app: &App, conn: &mut Connection, task: &Task, file: File) -> Result<(u64, u64), ImportFailure> {
     let doc_types: HashSet<String> = issuers::doc_types(conn, &task.issuer_id)?
         .into_iter()
         .map(|t| t.code.to_ascii_uppercase())
@@ -188,7 +189,7 @@ fn read_rows(
     keys: &Keys,
     batch_rows: usize,
     sender: SyncSender<Chunk>,
-) -> Result<(), Error> {
+) -> Result<(), ImportFailure> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -271,7 +272,7 @@ fn split_fields(record: &csv::ByteRecord) -> Result<[&str; row::COLUMNS.len()], 
     Ok(fields)
 }
 
-fn write_chunks(conn: &mut Connection, task: &Task, receiver: Receiver<Chunk>) -> Result<(u64, u64), Error> {
+fn write_chunks(conn: &mut Connection, task: &Task, receiver: Receiver<Chunk>) -> Result<(u64, u64), ImportFailure> {
     let (mut total_imported, mut total_rejected) = (0u64, 0u64);
     for mut chunk in receiver {
         let batch = store::begin(conn, task.id, dates::unix_now())?;
@@ -336,21 +337,21 @@ fn apply(writer: &mut store::Writer<'_>, issuer_id: &str, chunk: &Chunk, row: &P
 }
 
 /// A stored file that fails to decrypt or authenticate will never import:
-/// `Invalid`, so the task is failed with the reason instead of retried.
-fn damaged(err: std::io::Error) -> Error {
+/// `Damaged`, so the task is failed with the reason instead of retried.
+fn damaged(err: std::io::Error) -> ImportFailure {
     if err.kind() == std::io::ErrorKind::InvalidData {
-        Error::Invalid(format!(
+        ImportFailure::Damaged(format!(
             "the stored file is damaged and cannot be imported ({err}); please upload it again"
         ))
     } else {
-        Error::from(err)
+        ImportFailure::Retry(Error::from(err))
     }
 }
 
-fn read_record<R: Read>(reader: &mut csv::Reader<R>, record: &mut csv::ByteRecord) -> Result<bool, Error> {
+fn read_record<R: Read>(reader: &mut csv::Reader<R>, record: &mut csv::ByteRecord) -> Result<bool, ImportFailure> {
     reader.read_byte_record(record).map_err(|e| match e.into_kind() {
         csv::ErrorKind::Io(io) => damaged(io),
-        other => Error::Internal(format!("CSV reader: {other:?}")),
+        other => ImportFailure::Retry(Error::Internal(format!("CSV reader: {other:?}"))),
     })
 }
 

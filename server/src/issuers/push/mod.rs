@@ -10,11 +10,12 @@ use openlocker_db::{issuers, tasks};
 use serde::Serialize;
 
 use crate::app::App;
-use crate::issuers::import;
-use crate::platform::crypto::{self, Purpose};
+use crate::issuers::import::{self, queue};
+use crate::platform::crypto::Purpose;
 use crate::platform::dates;
 use crate::platform::error::Error;
 use crate::wire::auth;
+use crate::wire::refusal::Refusal;
 use crate::wire::replay::Durability;
 
 /// The `PushCSVResponse` document.
@@ -92,7 +93,7 @@ fn echo(value: &Option<String>) -> String {
 fn answer(req: &request::PushRequest, outcome: Result<String, Refusal>) -> PushResponse {
     let (status, message) = match outcome {
         Ok(message) => (1, message),
-        Err(Refusal(message)) => (0, message),
+        Err(refusal) => (0, refusal.into_reason()),
     };
     PushResponse {
         ns: "http://tempuri.org/",
@@ -109,23 +110,10 @@ fn answer(req: &request::PushRequest, outcome: Result<String, Refusal>) -> PushR
     }
 }
 
-/// A reason for Status 0.
-struct Refusal(String);
-
-impl From<Error> for Refusal {
-    fn from(err: Error) -> Self {
-        if let Error::Internal(cause) = &err {
-            tracing::error!(cause, "push request failed");
-            return Refusal("the locker could not store the file; please retry later".into());
-        }
-        Refusal(err.to_string())
-    }
-}
-
 fn required<'a>(value: &'a Option<String>, name: &str) -> Result<&'a str, Refusal> {
     match value.as_deref() {
         Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(Refusal(format!("the {name} attribute is missing or empty"))),
+        _ => Err(Refusal::new(format!("the {name} attribute is missing or empty"))),
     }
 }
 
@@ -137,7 +125,7 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
     let issuer = authenticate(app, org_id, ts, keyhash)?;
 
     // In memory now; in SQLite with the task, or as used up if refused.
-    auth::record_txn(app, &issuer.org_id, txn, Durability::Deferred)?.map_err(Refusal)?;
+    auth::record_txn(app, &issuer.org_id, txn, Durability::Deferred)?;
     if let Err(refusal) = check_content(app, req, csv_path) {
         app.replay
             .persist(&app.db, &issuer.org_id, txn, dates::unix_now())
@@ -145,13 +133,12 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
         return Err(refusal);
     }
     crate::platform::faults::crash_point("push-before-task");
-    let file_name =
-        crate::issuers::portal::sanitize_file_name(req.file_name.as_deref().unwrap_or(&format!("push-{txn}.csv")));
-    let pushed = Pushed {
+    let file_name = queue::sanitize_file_name(req.file_name.as_deref().unwrap_or(&format!("push-{txn}.csv")));
+    let pushed = queue::Pushed {
         org_id: &issuer.org_id,
         txn,
     };
-    let queued = queue_file(
+    let queued = queue::queue_file(
         app,
         &issuer.id,
         tasks::Source::Api,
@@ -166,7 +153,7 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
             req.csv_bytes
         )),
         // Used by a server sharing the data folder: a replay.
-        Err(Error::Conflict(replay)) => Err(Refusal(replay)),
+        Err(Error::Conflict(replay)) => Err(Refusal::new(replay)),
         Err(err) => {
             // Not the sender's fault: let them retry with the same txn.
             auth::forget_txn(app, &issuer.org_id, txn);
@@ -178,13 +165,13 @@ fn check_and_queue(app: &App, req: &request::PushRequest, csv_path: &Path) -> Re
 /// Refuses a request whose content is not a CSV file.
 fn check_content(app: &App, req: &request::PushRequest, csv_path: &Path) -> Result<(), Refusal> {
     if let Some(problem) = &req.content_problem {
-        return Err(Refusal(problem.clone()));
+        return Err(Refusal::new(problem.clone()));
     }
     if !req.has_doc_content {
-        return Err(Refusal("DocDetails/DocContent is missing".into()));
+        return Err(Refusal::new("DocDetails/DocContent is missing"));
     }
     import::check_csv_file(csv_path, app.keys.file_cipher())
-        .map_err(|why| Refusal(format!("DocContent is not a CSV file: {why}")))
+        .map_err(|why| Refusal::new(format!("DocContent is not a CSV file: {why}")))
 }
 
 /// Finds the issuer of `org_id` and checks the `ts` window and
@@ -193,8 +180,8 @@ fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issu
     let conn = app.db.conn().map_err(Error::from)?;
     let issuer = issuers::get_by_org_id(&conn, org_id)
         .map_err(Error::from)?
-        .ok_or_else(|| Refusal(format!("unknown orgId {}", auth::shown(org_id))))?;
-    auth::check_ts(app, ts).map_err(Refusal)?;
+        .ok_or_else(|| Refusal::new(format!("unknown orgId {}", auth::shown(org_id))))?;
+    auth::check_ts(app, ts)?;
     let keys = issuers::valid_keys(&conn, &issuer.id, dates::unix_now())
         .map_err(Error::from)?
         .iter()
@@ -203,68 +190,6 @@ fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issu
     if auth::keyhash_matches(&keys, ts, keyhash) {
         Ok(issuer)
     } else {
-        Err(Refusal(auth::KEYHASH_MISMATCH.into()))
-    }
-}
-
-/// The txn of a pushed file, recorded with its task.
-#[derive(Debug, Clone, Copy)]
-pub struct Pushed<'a> {
-    pub org_id: &'a str,
-    pub txn: &'a str,
-}
-
-/// Moves a checked CSV file into the imports folder and queues a task for
-/// it; a pushed file's txn is recorded in the same transaction
-/// ([`Error::Conflict`] when it turns out to be a replay).
-pub fn queue_file(
-    app: &App,
-    issuer_id: &str,
-    source: tasks::Source,
-    file_name: &str,
-    csv_path: &Path,
-    bytes: u64,
-    pushed: Option<Pushed<'_>>,
-) -> Result<i64, Error> {
-    let stored_name = format!("{}.csv", crypto::random_hex(16));
-    let stored = app.imports_dir().join(&stored_name);
-    std::fs::rename(csv_path, &stored)?;
-    // The task row points at the file, so the file must be durable first.
-    std::fs::File::open(&stored)?.sync_all()?;
-    std::fs::File::open(app.imports_dir())?.sync_all()?;
-    let now = dates::unix_now();
-    let task = tasks::NewTask {
-        issuer_id,
-        source,
-        file_name,
-        stored_path: &format!("imports/{stored_name}"),
-        bytes_total: bytes,
-        txn: pushed.map(|p| p.txn),
-        now,
-    };
-    let inserted = match pushed {
-        None => tasks::insert(&*app.db.conn()?, &task).map(Some),
-        Some(p) => tasks::insert_pushed(&app.db, &task, p.org_id, app.replay.remember_since(now)),
-    };
-    match inserted {
-        Ok(Some(id)) => {
-            tracing::info!(
-                task_id = id,
-                issuer_id,
-                source = source.as_str(),
-                bytes,
-                "queued CSV for import"
-            );
-            Ok(id)
-        }
-        outcome => {
-            let _ = std::fs::remove_file(&stored);
-            Err(match outcome {
-                Ok(_) => {
-                    Error::Conflict(pushed.map_or_else(String::new, |p| auth::replay_refusal(app, p.org_id, p.txn)))
-                }
-                Err(e) => e.into(),
-            })
-        }
+        Err(Refusal::new(auth::KEYHASH_MISMATCH))
     }
 }

@@ -1,5 +1,6 @@
-//! A tolerant, streaming reader of `PushCSVRequest`. Elements and attributes
-//! are matched by local name, whatever the namespace or prefix; values are
+//! A tolerant, streaming reader of `PushCSVRequest`, driving the wire's one
+//! hardened event loop ([`reader::stream`]). Elements and attributes are
+//! matched by local name, whatever the namespace or prefix; values are
 //! trimmed; `keyhash` is matched in any case. The base64 `DocContent` is
 //! decoded straight into a file. DOCTYPE and entity declarations are refused
 //! before anything is expanded.
@@ -11,10 +12,10 @@ use std::path::Path;
 use aes_gcm::Aes256Gcm;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use quick_xml::Reader;
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::events::BytesStart;
 
 use crate::platform::sealed_file::{SealedReader, SealedWriter};
+use crate::wire::reader::{self, Limits, Piece, XmlError};
 
 /// What the request carried.
 #[derive(Debug, Default)]
@@ -37,46 +38,38 @@ pub struct PushRequest {
 /// Why the body is refused outright, with a 4xx.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {
-    #[error("the body is not well-formed XML: {0}")]
-    Malformed(String),
-    #[error("DOCTYPE and entity declarations are not accepted")]
-    Doctype,
+    /// Not acceptable XML (malformed, or with a DOCTYPE).
+    #[error(transparent)]
+    Xml(#[from] XmlError),
     #[error("i/o error while reading the request: {0}")]
     Io(#[from] std::io::Error),
 }
+
+/// Limits of a Push CSV request: a handful of elements around one large
+/// text node.
+const LIMITS: Limits = Limits {
+    max_depth: 32,
+    max_elements: 10_000,
+};
 
 /// Reads the sealed XML at `xml_path`, writing the decoded DocContent,
 /// sealed, to `csv_path`.
 pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<PushRequest, ReadError> {
     let input = SealedReader::new(File::open(xml_path)?, cipher.clone())?;
-    let mut reader = Reader::from_reader(BufReader::with_capacity(256 * 1024, input));
-    reader.config_mut().check_end_names = true;
     let output = SealedWriter::new(
         BufWriter::with_capacity(256 * 1024, File::create(csv_path)?),
         cipher.clone(),
     )?;
     let mut out = Base64ToFile::new(output);
     let mut req = PushRequest::default();
-    let mut buf = Vec::new();
     // Local names of the open elements, root first.
     let mut path: Vec<String> = Vec::new();
-    let mut root_seen = false;
-    let mut elements = 0usize;
     let mut file_name = String::new();
-    loop {
-        let event = reader
-            .read_event_into(&mut buf)
-            .map_err(|e| ReadError::Malformed(format!("{e} at byte {}", reader.error_position())))?;
-        match event {
-            Event::DocType(_) => return Err(ReadError::Doctype),
-            Event::Start(ref start) | Event::Empty(ref start) => {
-                check_shape(start, path.len(), &mut elements)?;
-                let name = local_name(start);
-                if path.is_empty() {
-                    if root_seen {
-                        return Err(ReadError::Malformed("more than one root element".into()));
-                    }
-                    root_seen = true;
+    reader::stream(BufReader::with_capacity(256 * 1024, input), LIMITS, |piece| {
+        match piece {
+            Piece::Open { start, depth } => {
+                let name = reader::local_name(start);
+                if depth == 0 {
                     if name.eq_ignore_ascii_case("PushCSVRequest") {
                         read_root_attributes(start, &mut req)?;
                     } else {
@@ -86,51 +79,15 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
                 if name.eq_ignore_ascii_case("DocContent") {
                     req.has_doc_content = true;
                 }
-                if matches!(event, Event::Start(_)) {
-                    path.push(name);
-                }
+                path.push(name);
             }
-            Event::End(_) => {
+            Piece::Close => {
                 path.pop();
             }
-            Event::Text(ref text) => {
-                let bytes: &[u8] = text.as_ref();
-                if path.is_empty() {
-                    if !bytes.iter().all(u8::is_ascii_whitespace) {
-                        return Err(ReadError::Malformed("text outside the root element".into()));
-                    }
-                } else {
-                    on_text(&path, bytes, &mut out, &mut file_name, &mut req)?;
-                }
-            }
-            Event::CData(ref data) => on_text(&path, data.as_ref(), &mut out, &mut file_name, &mut req)?,
-            Event::GeneralRef(ref reference) => {
-                let resolved = match reference.resolve_char_ref() {
-                    Ok(Some(ch)) => ch.to_string(),
-                    _ => {
-                        let name = String::from_utf8_lossy(reference.as_ref()).into_owned();
-                        match quick_xml::escape::resolve_predefined_entity(&name) {
-                            Some(s) => s.to_owned(),
-                            None => return Err(ReadError::Malformed(format!("undeclared entity &{name};"))),
-                        }
-                    }
-                };
-                on_text(&path, resolved.as_bytes(), &mut out, &mut file_name, &mut req)?;
-            }
-            Event::Eof => break,
-            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Piece::Text(text) => on_text(&path, text, &mut out, &mut file_name, &mut req)?,
         }
-        buf.clear();
-    }
-    if !root_seen {
-        return Err(ReadError::Malformed("there is no root element".into()));
-    }
-    if !path.is_empty() {
-        return Err(ReadError::Malformed(format!(
-            "element {} is not closed",
-            path.join("/")
-        )));
-    }
+        Ok::<(), ReadError>(())
+    })?;
     match out.finish() {
         Ok((bytes, sealed)) => {
             req.csv_bytes = bytes;
@@ -149,35 +106,9 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
     Ok(req)
 }
 
-/// The Pull reader's bounds ([`crate::wire::reader`]): depth, element count,
-/// attributes and tag length.
-fn check_shape(start: &BytesStart<'_>, depth: usize, elements: &mut usize) -> Result<(), ReadError> {
-    use crate::wire::reader::{MAX_DEPTH, MAX_ELEMENTS};
-    *elements += 1;
-    if depth >= MAX_DEPTH {
-        return Err(ReadError::Malformed(format!(
-            "elements are nested deeper than {MAX_DEPTH}"
-        )));
-    }
-    if *elements > MAX_ELEMENTS {
-        return Err(ReadError::Malformed(format!("more than {MAX_ELEMENTS} elements")));
-    }
-    crate::wire::reader::check_tag(start).map_err(ReadError::Malformed)
-}
-
-fn local_name(start: &BytesStart<'_>) -> String {
-    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
-}
-
-pub(super) fn read_root_attributes(start: &BytesStart<'_>, req: &mut PushRequest) -> Result<(), ReadError> {
-    for attr in start.attributes() {
-        let attr = attr.map_err(|e| ReadError::Malformed(format!("attribute: {e}")))?;
-        let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).to_ascii_lowercase();
-        let value = attr
-            .unescape_value()
-            .map_err(|e| ReadError::Malformed(format!("attribute {key}: {e}")))?
-            .trim()
-            .to_owned();
+pub(super) fn read_root_attributes(start: &BytesStart<'_>, req: &mut PushRequest) -> Result<(), XmlError> {
+    for attr in reader::attributes(start) {
+        let (key, value) = attr?;
         let slot = match key.as_str() {
             "ver" => &mut req.ver,
             "ts" => &mut req.ts,
@@ -367,14 +298,26 @@ mod tests {
     #[test]
     fn doctype_and_malformed_bodies_are_refused() {
         let bomb = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;">]><PushCSVRequest>&lol2;</PushCSVRequest>"#;
-        assert!(matches!(read_str(bomb).0, Err(ReadError::Doctype)));
+        assert!(matches!(read_str(bomb).0, Err(ReadError::Xml(XmlError::Doctype))));
         assert!(matches!(
             read_str("<PushCSVRequest><a></b></PushCSVRequest>").0,
-            Err(ReadError::Malformed(_))
+            Err(ReadError::Xml(XmlError::Malformed(_)))
         ));
-        assert!(matches!(read_str("<PushCSVRequest>").0, Err(ReadError::Malformed(_))));
-        assert!(matches!(read_str("not xml").0, Err(ReadError::Malformed(_))));
-        assert!(matches!(read_str("<a/><b/>").0, Err(ReadError::Malformed(_))));
-        assert!(matches!(read_str("<a>&foo;</a>").0, Err(ReadError::Malformed(_))));
+        assert!(matches!(
+            read_str("<PushCSVRequest>").0,
+            Err(ReadError::Xml(XmlError::Malformed(_)))
+        ));
+        assert!(matches!(
+            read_str("not xml").0,
+            Err(ReadError::Xml(XmlError::Malformed(_)))
+        ));
+        assert!(matches!(
+            read_str("<a/><b/>").0,
+            Err(ReadError::Xml(XmlError::Malformed(_)))
+        ));
+        assert!(matches!(
+            read_str("<a>&foo;</a>").0,
+            Err(ReadError::Xml(XmlError::Malformed(_)))
+        ));
     }
 }

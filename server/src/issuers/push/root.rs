@@ -6,7 +6,7 @@ use quick_xml::Reader;
 use quick_xml::events::Event;
 
 use super::request::{PushRequest, ReadError, read_root_attributes};
-use crate::wire::reader::MAX_TAG_BYTES;
+use crate::wire::reader::{MAX_TAG_BYTES, XmlError};
 
 /// Where the root start tag ends in the bytes read so far.
 #[derive(Debug, PartialEq, Eq)]
@@ -39,7 +39,7 @@ pub fn scan(head: &[u8]) -> Result<Scan, ReadError> {
         } else if rest.starts_with(b"<!--") {
             skip_to(b"-->")
         } else if rest.starts_with(b"<!") {
-            return Err(ReadError::Doctype);
+            return Err(ReadError::Xml(XmlError::Doctype));
         } else if rest.starts_with(b"<") {
             return match tag_end(rest) {
                 Some(end) => Ok(Scan::Ends(at + end)),
@@ -47,7 +47,9 @@ pub fn scan(head: &[u8]) -> Result<Scan, ReadError> {
                 None => Ok(Scan::NeedMore),
             };
         } else {
-            return Err(ReadError::Malformed("the body does not start with an element".into()));
+            return Err(ReadError::Xml(XmlError::Malformed(
+                "the body does not start with an element".into(),
+            )));
         };
         match next {
             Some(next) => at = next,
@@ -58,9 +60,9 @@ pub fn scan(head: &[u8]) -> Result<Scan, ReadError> {
 }
 
 fn too_long() -> ReadError {
-    ReadError::Malformed(format!(
+    ReadError::Xml(XmlError::Malformed(format!(
         "the root start tag does not end within the first {MAX_PREFIX} bytes"
-    ))
+    )))
 }
 
 /// The index past the `>` that closes the tag starting `tag`, outside quotes.
@@ -88,7 +90,7 @@ pub fn read(head: &[u8]) -> Result<Option<PushRequest>, ReadError> {
     loop {
         match reader.read_event() {
             Ok(Event::Start(start) | Event::Empty(start)) => {
-                crate::wire::reader::check_tag(&start).map_err(ReadError::Malformed)?;
+                crate::wire::reader::check_tag(&start).map_err(XmlError::Malformed)?;
                 if !start.local_name().as_ref().eq_ignore_ascii_case(b"PushCSVRequest") {
                     return Ok(None);
                 }
@@ -96,10 +98,10 @@ pub fn read(head: &[u8]) -> Result<Option<PushRequest>, ReadError> {
                 read_root_attributes(&start, &mut req)?;
                 return Ok(Some(req));
             }
-            Ok(Event::DocType(_)) => return Err(ReadError::Doctype),
-            Ok(Event::Eof) => return Err(ReadError::Malformed("there is no root element".into())),
+            Ok(Event::DocType(_)) => return Err(ReadError::Xml(XmlError::Doctype)),
+            Ok(Event::Eof) => return Err(ReadError::Xml(XmlError::Malformed("there is no root element".into()))),
             Ok(_) => {}
-            Err(e) => return Err(ReadError::Malformed(e.to_string())),
+            Err(e) => return Err(ReadError::Xml(XmlError::Malformed(e.to_string()))),
         }
     }
 }
@@ -126,11 +128,11 @@ mod tests {
         assert_eq!(scan(b"<?xml?>\n<!-").unwrap(), Scan::NeedMore);
         assert_eq!(scan(b"<Push orgId=\"1").unwrap(), Scan::NeedMore);
         let endless = [b"<PushCSVRequest orgId=\"".as_slice(), &vec![b'1'; MAX_PREFIX]].concat();
-        assert!(matches!(scan(&endless), Err(ReadError::Malformed(_))));
+        assert!(matches!(scan(&endless), Err(ReadError::Xml(XmlError::Malformed(_)))));
         assert!(matches!(
             scan(b"<!DOCTYPE x [<!ENTITY a 'b'>]><x/>"),
-            Err(ReadError::Doctype)
+            Err(ReadError::Xml(XmlError::Doctype))
         ));
-        assert!(matches!(scan(b"hello"), Err(ReadError::Malformed(_))));
+        assert!(matches!(scan(b"hello"), Err(ReadError::Xml(XmlError::Malformed(_)))));
     }
 }

@@ -1,31 +1,35 @@
-//! The locker's side of an issuer's repository APIs: Pull Doc (fetch a
-//! document live) and Pull URI (search for a resident's document). Each
-//! request carries the keyhash of the credentials the issuer gave us; each
-//! answer is checked before it is believed.
+//! The locker's side of an issuer's repository APIs: Pull URI (search for
+//! a resident's document; in v1.13 the answer carries the document) and,
+//! for older issuers, Pull Doc (fetch a document live). Each request carries
+//! the keyhash of the credentials the issuer gave us and, unless the issuer
+//! is set to `none`, the `x-digilocker-hmac` of its body; each answer is
+//! checked before it is believed.
 
 mod pull_doc;
 mod pull_uri;
 
 pub use pull_doc::{Fetched, pull_doc};
-pub use pull_uri::{Search, SearchAnswer, pull_uri};
+pub use pull_uri::{Found, Search, SearchAnswer, UidMd5, pull_uri, request_xml};
 
 use openlocker_db::issuers::Issuer;
 
 use crate::app::App;
 use crate::platform::address_policy::Reach;
-use crate::platform::crypto::{self, Purpose};
-use crate::platform::dates;
+use crate::platform::crypto::Purpose;
 use crate::platform::error::Error;
+use crate::wire::auth::{self as wire_auth, HmacEncoding};
+use crate::wire::envelope::Signature;
 use crate::wire::reader::{self, Element};
+use crate::wire::upstream;
 
-/// What signs one request: its `ts`, a fresh `txn` and the keyhash.
+/// What signs one request: its envelope's [`Signature`], where it goes,
+/// and the key and encoding of the body's HMAC.
 struct Signed {
     url: String,
-    org_id: String,
-    ts: String,
-    txn: String,
-    keyhash: String,
+    signature: Signature,
     reach: Reach,
+    key: Vec<u8>,
+    hmac: Option<HmacEncoding>,
 }
 
 /// Signs a request to `url` (the issuer's Pull URI or Pull Doc URL) with
@@ -37,16 +41,15 @@ fn sign(app: &App, issuer: &Issuer, url: Option<&String>, api: &str) -> Result<S
             issuer.id
         )));
     };
+    let hmac =
+        HmacEncoding::parse(&issuer.pull_hmac).map_err(|e| Error::Internal(format!("issuer {}: {e}", issuer.id)))?;
     let key = app.keys.open(Purpose::ApiKey, sealed_key)?;
-    let ts = dates::now_ts();
-    let keyhash = crypto::sha256_hex(&[&key, ts.as_bytes()]);
     Ok(Signed {
         url: url.clone(),
-        org_id: org_id.clone(),
-        ts,
-        txn: crypto::random_hex(12),
-        keyhash,
+        signature: Signature::now(org_id, &key),
         reach: reach_of(issuer),
+        key,
+        hmac,
     })
 }
 
@@ -58,6 +61,15 @@ fn reach_of(issuer: &Issuer) -> Reach {
     } else {
         Reach::Any
     }
+}
+
+/// POSTs a signed request's `body`, with its `x-digilocker-hmac`.
+fn post(app: &App, signed: &Signed, body: &str, who: &str) -> Result<String, Error> {
+    let header = signed
+        .hmac
+        .map(|encoding| wire_auth::body_hmac(&signed.key, body.as_bytes(), encoding));
+    let headers: Vec<(&str, &str)> = header.iter().map(|h| ("x-digilocker-hmac", h.as_str())).collect();
+    upstream::post_xml(app, &signed.url, body, &headers, who, signed.reach)
 }
 
 /// An issuer's answer: its root element, `Status` and reason.

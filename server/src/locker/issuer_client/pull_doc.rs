@@ -5,11 +5,11 @@ use base64::Engine;
 use openlocker_db::issuers::Issuer;
 use serde::Serialize;
 
-use super::{read_answer, sign};
+use super::{post, read_answer, sign};
 use crate::app::App;
 use crate::platform::error::Error;
 use crate::repository;
-use crate::wire::upstream;
+use crate::wire::envelope::{self, Form};
 
 /// A document fetched from its issuer.
 pub struct Fetched {
@@ -17,25 +17,6 @@ pub struct Fetched {
     pub content_type: &'static str,
     /// The certificate XML (`DataContent`), when the issuer sent one.
     pub data: Option<Vec<u8>>,
-}
-
-#[derive(Serialize)]
-#[serde(rename = "PullDocRequest")]
-struct PullDocRequest<'a> {
-    #[serde(rename = "@xmlns:ns2")]
-    ns: &'static str,
-    #[serde(rename = "@ver")]
-    ver: &'static str,
-    #[serde(rename = "@ts")]
-    ts: &'a str,
-    #[serde(rename = "@txn")]
-    txn: &'a str,
-    #[serde(rename = "@orgId")]
-    org_id: &'a str,
-    #[serde(rename = "@keyhash")]
-    keyhash: &'a str,
-    #[serde(rename = "DocDetails")]
-    details: Details<'a>,
 }
 
 #[derive(Serialize)]
@@ -48,22 +29,8 @@ struct Details<'a> {
 pub fn pull_doc(app: &App, issuer: &Issuer, uri: &str) -> Result<Fetched, Error> {
     let who = format!("issuer {}", issuer.id);
     let signed = sign(app, issuer, issuer.pull_doc_url.as_ref(), "Pull Doc")?;
-    let request = PullDocRequest {
-        ns: "http://tempuri.org/",
-        ver: "1.0",
-        ts: &signed.ts,
-        txn: &signed.txn,
-        org_id: &signed.org_id,
-        keyhash: &signed.keyhash,
-        details: Details { uri },
-    };
-    let text = upstream::post_xml(
-        app,
-        &signed.url,
-        &crate::wire::writer::to_xml(&request),
-        &who,
-        signed.reach,
-    )?;
+    let request = envelope::request_xml("PullDocRequest", &signed.signature, Form::Original, Details { uri });
+    let text = post(app, &signed, &request, &who)?;
     let answer = read_answer(&text, &who)?;
     if answer.status.as_deref() != Some("1") {
         return Err(Error::Upstream(format!(

@@ -1,7 +1,8 @@
 //! Uploaded Documents: a resident's own PDF, JPEG and PNG files, in
-//! folders ([`crate::locker::folders`]), within a per-resident quota. Every call
+//! folders ([`crate::locker::uploads::folders`]), within a per-resident quota. Every call
 //! takes the resident's id, and another resident's file is "not found".
 
+pub mod folders;
 pub mod sniff;
 pub mod store;
 
@@ -92,7 +93,7 @@ pub struct NewUpload<'a> {
 pub fn add(app: &App, new: &NewUpload<'_>, client: &Client) -> Result<File, Error> {
     let name = check_name(new.name, "name")?;
     if let Some(folder_id) = new.folder_id {
-        crate::locker::folders::get(app, new.resident_id, folder_id)?;
+        crate::locker::uploads::folders::get(app, new.resident_id, folder_id)?;
     }
     let inspected = store::inspect(new.spooled, app.keys.file_cipher(), app.keys.content_id_hasher())?;
     let content_type = sniff::content_type(&inspected.head).ok_or_else(|| {
@@ -186,7 +187,7 @@ pub fn update(
     };
     let folder_id = folder.unwrap_or(current.folder_id);
     if let Some(folder_id) = folder_id {
-        crate::locker::folders::get(app, resident_id, folder_id)?;
+        crate::locker::uploads::folders::get(app, resident_id, folder_id)?;
     }
     uploads::update_file(&*app.db.conn()?, resident_id, id, &name, folder_id).map_err(|e| match e {
         openlocker_db::DbError::NotFound => no_file(id),

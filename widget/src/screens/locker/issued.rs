@@ -74,6 +74,7 @@ pub fn issued() -> Html {
     html! {
         <section aria-labelledby="issued-title">
             <h2 id="issued-title">{ lang.t("issued_title") }</h2>
+            <crate::screens::locker::verify::VerifyNotice />
             { list_of(lang, &docs.loaded, "issued_empty", |list| html! {
                 <ul class="docs">{ for list.iter().map(|doc| html! { <DocItem key={doc.uri.clone()} doc={doc.clone()} /> }) }</ul>
             }) }
@@ -118,6 +119,8 @@ fn doc_item(props: &DocItemProps) -> Html {
                 <button type="button" class="secondary" data-testid="doc-download" onclick={act(download)}>
                     { lang.t("download") }
                 </button>
+                { " " }
+                <super::doc_details::DocDetails uri={doc.uri.clone()} />
             </p>
         </li>
     }

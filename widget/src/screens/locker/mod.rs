@@ -1,6 +1,7 @@
 //! The resident portal's screens under `/locker/`.
 
 pub mod activity;
+pub mod doc_details;
 pub mod file_row;
 pub mod folders;
 pub mod issued;
@@ -9,3 +10,4 @@ pub mod pull;
 pub mod shares;
 pub mod upload_form;
 pub mod uploaded;
+pub mod verify;

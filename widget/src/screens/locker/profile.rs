@@ -24,6 +24,14 @@ pub fn profile() -> Html {
                 <dt>{ lang.t("name") }</dt><dd data-testid="profile-name">{ me.name }</dd>
                 <dt>{ lang.t("aadhaar") }</dt><dd data-testid="profile-aadhaar">{ me.aadhaar }</dd>
                 <dt>{ lang.t("mobile") }</dt><dd>{ me.mobile }</dd>
+                <dt>{ lang.t("nav_verify") }</dt>
+                <dd data-testid="profile-identity">
+                    if me.identity.is_verified() {
+                        { lang.t("verified") }
+                    } else {
+                        <Link<Route> to={Route::Verify}>{ lang.t("verify_now") }</Link<Route>>
+                    }
+                </dd>
             </dl>
             <p class="actions">
                 <SignOut everywhere={false} />

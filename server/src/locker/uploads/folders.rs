@@ -3,8 +3,8 @@
 use openlocker_db::DbError;
 use openlocker_db::uploads::{self, Folder};
 
+use super::check_name;
 use crate::app::App;
-use crate::locker::uploads::check_name;
 use crate::platform::dates;
 use crate::platform::error::Error;
 
