@@ -145,8 +145,17 @@ impl Shape {
         }
         self.root_seen = true;
         self.elements += 1;
-        if self.elements > self.limits.max_elements || self.depth >= self.limits.max_depth {
-            return Err(XmlError::Malformed("too many or too deeply nested elements".into()));
+        if self.depth >= self.limits.max_depth {
+            return Err(XmlError::Malformed(format!(
+                "elements are nested deeper than {}",
+                self.limits.max_depth
+            )));
+        }
+        if self.elements > self.limits.max_elements {
+            return Err(XmlError::Malformed(format!(
+                "more than {} elements",
+                self.limits.max_elements
+            )));
         }
         Ok(self.depth)
     }
