@@ -1,5 +1,8 @@
-//! Every string of the interface, in English and Hindi. The choice is kept
-//! in localStorage.
+//! Every string of the interface, in English and Hindi (those of identity
+//! verification in [`identity`], of signed e-documents in [`signing`]). The choice is kept in localStorage.
+
+mod identity;
+mod signing;
 
 use gloo_storage::{LocalStorage, Storage};
 
@@ -36,7 +39,12 @@ impl Lang {
 
     /// The text of `key` in this language; the key itself when unknown.
     pub fn t(self, key: &'static str) -> &'static str {
-        match TABLE.iter().find(|(k, _, _)| *k == key) {
+        match TABLE
+            .iter()
+            .chain(identity::TABLE)
+            .chain(signing::TABLE)
+            .find(|(k, _, _)| *k == key)
+        {
             Some((_, en, hi)) => match self {
                 Lang::En => en,
                 Lang::Hi => hi,
@@ -346,52 +354,19 @@ const TABLE: &[(&str, &str, &str)] = &[
         "जिस वेबसाइट पृष्ठ ने अनुरोध किया था वह अब खुला नहीं है, इसलिए उत्तर नहीं दिया जा सका।",
     ),
     ("close_window", "Close this window", "यह विंडो बंद करें"),
-    ("nav_verify", "Verify identity", "पहचान सत्यापित करें"),
-    ("verify_title", "Verify your identity", "अपनी पहचान सत्यापित करें"),
-    (
-        "verify_why",
-        "Your issued documents are hidden until you prove this Aadhaar number is yours. An Aadhaar number is \
-         printed on many papers, so knowing it proves nothing: the locker shows the documents issued to a number \
-         only to its verified owner. Uploading your own files works meanwhile.",
-        "जब तक आप यह साबित नहीं करते कि यह आधार संख्या आपकी है, तब तक आपके जारी किए गए दस्तावेज़ छिपे रहेंगे। आधार \
-         संख्या कई कागज़ों पर छपी होती है, इसलिए उसे जानना कुछ साबित नहीं करता: लॉकर किसी संख्या के दस्तावेज़ केवल उसके \
-         सत्यापित स्वामी को दिखाता है। तब तक आप अपनी फ़ाइलें अपलोड कर सकते हैं।",
-    ),
-    (
-        "verify_how",
-        "Verify with a one-time password (OTP) sent to the mobile number registered with your Aadhaar, or in \
-         person at a counter with your Aadhaar card.",
-        "अपने आधार से पंजीकृत मोबाइल नंबर पर भेजे गए वन-टाइम पासवर्ड (OTP) से, या अपने आधार कार्ड के साथ काउंटर \
-         पर जाकर सत्यापित करें।",
-    ),
-    ("verify_send_otp", "Send OTP", "OTP भेजें"),
-    ("verify_otp", "OTP", "OTP"),
-    ("verify_submit", "Verify", "सत्यापित करें"),
-    ("otp_sent", "An OTP was sent to {}.", "{} पर OTP भेजा गया।"),
-    ("otp_wrong", "That OTP was not accepted:", "वह OTP स्वीकार नहीं हुआ:"),
-    (
-        "otp_throttled",
-        "Too many wrong OTPs. Try again in {} seconds.",
-        "बहुत सारे गलत OTP। {} सेकंड बाद फिर से प्रयास करें।",
-    ),
-    (
-        "kyc_unavailable",
-        "OTP verification is not available right now; try later or verify in person at a counter.",
-        "OTP सत्यापन अभी उपलब्ध नहीं है; बाद में प्रयास करें या काउंटर पर जाकर सत्यापित करें।",
-    ),
-    ("verified", "Your identity is verified.", "आपकी पहचान सत्यापित है।"),
-    ("verify_now", "Verify now", "अभी सत्यापित करें"),
 ];
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, TABLE};
+    use super::{Lang, TABLE, identity, signing};
 
     #[test]
     fn every_key_is_unique_and_translated() {
-        for (i, (key, en, hi)) in TABLE.iter().enumerate() {
+        let all: Vec<_> = TABLE.iter().chain(identity::TABLE).chain(signing::TABLE).collect();
+        for (i, (key, en, hi)) in all.iter().enumerate() {
             assert!(!en.is_empty() && !hi.is_empty(), "{key}");
-            assert!(TABLE[i + 1..].iter().all(|(k, _, _)| k != key), "duplicate {key}");
+            assert!(all[i + 1..].iter().all(|(k, _, _)| k != key), "duplicate {key}");
+            assert_eq!(en.contains("{}"), hi.contains("{}"), "{key}: the detail's place");
         }
         assert_eq!(Lang::Hi.t("sign_in"), "साइन इन करें");
         assert_eq!(Lang::En.t("no-such-key"), "no-such-key");
