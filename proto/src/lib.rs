@@ -3,6 +3,7 @@
 //! - [`aadhaar`]: the one Aadhaar check (12 digits, Verhoeff) and masking;
 //! - [`locker`]: the resident API's JSON (profile, Issued Documents, Pull
 //!   URI search, activity);
+//! - [`signing`]: public verification and verification links (QR codes);
 //! - [`uploads`]: Uploaded Documents' folders and files;
 //! - [`widget`]: the partner widgets: the request a page makes, the check's
 //!   answer, shares, saves and the popup's answer to the page;
@@ -14,5 +15,6 @@
 pub mod aadhaar;
 pub mod error;
 pub mod locker;
+pub mod signing;
 pub mod uploads;
 pub mod widget;

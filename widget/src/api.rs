@@ -9,10 +9,11 @@ use gloo_net::http::Method;
 use openlocker_proto::locker::{
     ActivityPage, IssuedDoc, Login, Me, OtpSent, PullOutcome, PullRequest, SearchableIssuer, SignUp,
 };
+use openlocker_proto::signing::{Verdict, VerifyLinkCreated, VerifyLinkEntry, VerifySummary};
 use openlocker_proto::uploads::{FileChange, Folder, FolderName, UploadedFile};
 use openlocker_proto::widget::{CheckedRequester, Minted, SaveRequest, ShareEntry, ShareRequest, WidgetRequest};
 use serde::de::IgnoredAny;
-use transport::{call, encode, fetch_blob, get, get_text, post_public};
+use transport::{call, encode, fetch_blob, get, get_text, post_form, post_public};
 
 /// A refusal or failure, from the server's error body or the network.
 #[derive(Clone, Debug, PartialEq)]
@@ -205,4 +206,42 @@ pub async fn save(csrf: &str, request: &SaveRequest) -> ApiResult<UploadedFile> 
 /// `POST /widget/api/check`: whether a partner page's request is good.
 pub async fn check_widget(request: &WidgetRequest) -> ApiResult<CheckedRequester> {
     post_public("/widget/api/check", request).await
+}
+
+/// `POST /api/verify` (no sign-in): the verdict on a certificate XML and,
+/// when given, its PDF, sent as the multipart parts `xml` and `pdf`.
+pub async fn verify_document(xml: &web_sys::File, pdf: Option<&web_sys::File>) -> ApiResult<Verdict> {
+    let fail = |e: wasm_bindgen::JsValue| ApiError::network(format!("{e:?}"));
+    let form = web_sys::FormData::new().map_err(fail)?;
+    form.append_with_blob("xml", xml).map_err(fail)?;
+    if let Some(pdf) = pdf {
+        form.append_with_blob("pdf", pdf).map_err(fail)?;
+    }
+    post_form("/api/verify", form).await
+}
+
+/// `POST /api/issued/{uri}/verify-link`: a verification link and its QR code.
+pub async fn create_verify_link(csrf: &str, uri: &str) -> ApiResult<VerifyLinkCreated> {
+    let url = format!("/api/issued/{}/verify-link", encode(uri));
+    call::<(), _>(Method::POST, &url, csrf, None).await
+}
+
+/// `GET /api/verify-links`: the resident's links that still work.
+pub async fn verify_links() -> ApiResult<Vec<VerifyLinkEntry>> {
+    get("/api/verify-links").await
+}
+
+/// `POST /api/verify-links/{id}/revoke`.
+pub async fn revoke_verify_link(csrf: &str, id: i64) -> ApiResult<()> {
+    let url = format!("/api/verify-links/{id}/revoke");
+    call::<(), IgnoredAny>(Method::POST, &url, csrf, None).await.map(drop)
+}
+
+/// `GET /api/verify-links/{token}/summary` (no sign-in); `None` when the
+/// link does not work (404: unknown, expired or revoked).
+pub async fn verify_summary(token: &str) -> ApiResult<Option<VerifySummary>> {
+    match get(&format!("/api/verify-links/{}/summary", encode(token))).await {
+        Err(e) if e.status == 404 => Ok(None),
+        other => other.map(Some),
+    }
 }

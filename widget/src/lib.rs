@@ -1,5 +1,6 @@
 //! OpenLocker's browser app (Yew/WASM): the resident portal under
-//! `/locker/` and the partner widgets' popups under `/widget/`. The JSON
+//! `/locker/`, the partner widgets' popups under `/widget/` and public
+//! verification under `/verify/`. The JSON
 //! types and the Aadhaar check come from `openlocker-proto`, shared with
 //! the server. The partner-page loaders (dl.js, savelocker.js) stay outside
 //! Yew to keep them small.
@@ -10,7 +11,7 @@
 //! - `state`: the shared state (reducer); `i18n`: every string, English
 //!   and Hindi; `ui`: small shared pieces;
 //! - `screens/`: `account/` (sign-in, sign-up), `locker/` (the portal),
-//!   `popup/` (the widget popups).
+//!   `popup/` (the widget popups), `verify/` (public verification).
 
 mod api;
 mod app;

@@ -1,6 +1,6 @@
 //! The app's routes. The resident portal lives under `/locker/`; the
 //! widget popups under `/widget/` check the partner's request before
-//! anything else. Screens that need a session show the
+//! anything else; public verification under `/verify/` needs no sign-in. Screens that need a session show the
 //! sign-in form until there is one, so deep links work.
 
 use yew::prelude::*;
@@ -14,6 +14,7 @@ use crate::screens::locker::{
     verify::Verify,
 };
 use crate::screens::popup::Popup;
+use crate::screens::verify::{check::Check, link::LinkSummary};
 use crate::state::use_app;
 
 #[derive(Clone, Debug, PartialEq, Routable)]
@@ -42,6 +43,12 @@ pub enum Route {
     /// The Save to Locker widget's popup (savelocker.js opens it).
     #[at("/widget/save")]
     WidgetSave,
+    /// Public verification of a certificate XML (no sign-in).
+    #[at("/verify/")]
+    PublicVerify,
+    /// What a verification link (QR code) opens (no sign-in).
+    #[at("/verify/:token")]
+    VerifyLink { token: String },
     #[not_found]
     #[at("/locker/404")]
     NotFound,
@@ -62,6 +69,8 @@ pub fn screen(props: &ScreenProps) -> Html {
         Route::NotFound => html! { <p>{ app.lang.t("not_found") }</p> },
         Route::WidgetShare => html! { <Popup service={Service::Share} /> },
         Route::WidgetSave => html! { <Popup service={Service::Save} /> },
+        Route::PublicVerify => html! { <Check /> },
+        Route::VerifyLink { token } => html! { <LinkSummary token={token.clone()} /> },
         _ if !signed_in => html! { <SignIn /> },
         Route::Home | Route::SignUp | Route::Issued => html! { <Issued /> },
         Route::Pull => html! { <Pull /> },

@@ -1,10 +1,12 @@
 //! The resident portal's Yew app: the HTML shell for every `/locker/...`
-//! route (deep links included) and the built files of `<www_dir>/pkg`
+//! route (deep links included), the widget popups and the public `/verify/`
+//! pages and the built files of `<www_dir>/pkg`
 //! (`cargo xtask` builds them; they are not in git).
 
 use std::path::PathBuf;
 
 use actix_files::NamedFile;
+use actix_web::http::StatusCode;
 use actix_web::http::header::{CacheControl, CacheDirective, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
 
@@ -29,15 +31,20 @@ fn pkg_dir(app: &App) -> PathBuf {
     app.settings.www_dir.join("pkg")
 }
 
-/// `GET /locker/` and `/locker/{tail}`: the shell, or a page that says how
-/// to build the app.
+/// `GET /locker/`, `/locker/{tail}`, the widget popups and `/verify/`: the
+/// shell, or a page that says how to build the app.
 pub async fn shell(app: web::Data<App>) -> HttpResponse {
-    let built = pkg_dir(&app).join(BUILT_MARKER).is_file();
+    shell_with_status(&app, StatusCode::OK)
+}
+
+/// The shell answered with `status` (the app then says what went wrong).
+pub fn shell_with_status(app: &App, status: StatusCode) -> HttpResponse {
+    let built = pkg_dir(app).join(BUILT_MARKER).is_file();
     let (status, html) = if built {
-        (actix_web::http::StatusCode::OK, SHELL_HTML)
+        (status, SHELL_HTML)
     } else {
         tracing::warn!(www_dir = %app.settings.www_dir.display(), "the web app is not built");
-        (actix_web::http::StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT_HTML)
+        (StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT_HTML)
     };
     HttpResponse::build(status)
         .content_type(ContentType::html())

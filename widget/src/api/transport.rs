@@ -91,6 +91,11 @@ pub async fn post_public<B: Serialize, T: DeserializeOwned>(url: &str, body: &B)
     json_of(send(Request::post(url).json(body)).await?).await
 }
 
+/// A POST of a multipart form without a session (public verification).
+pub async fn post_form<T: DeserializeOwned>(url: &str, form: web_sys::FormData) -> Result<T, ApiError> {
+    json_of(send(Request::post(url).body(form)).await?).await
+}
+
 /// A file fetched whole, as a blob with the server's content type.
 pub async fn fetch_blob(url: &str) -> Result<web_sys::Blob, ApiError> {
     let resp = send(Request::get(url).build()).await?;
