@@ -178,12 +178,14 @@ pub fn set_kept_copy(db: &Db, resident_id: i64, uri: &str, copy: &KeptCopy, now:
     Ok(())
 }
 
-/// Content ids of kept copies whose row went and that no row refers to now.
+/// Content ids of kept copies whose row went and that no row (nor a
+/// verification link) refers to now.
 pub fn unused_trashed_copies(db: &Db) -> DbResult<Vec<String>> {
     let conn = db.conn()?;
     let mut stmt = conn.prepare(
         "SELECT content_id FROM issued_copy_trash t WHERE NOT EXISTS (
-             SELECT 1 FROM issued_docs d WHERE d.doc_content_id = t.content_id OR d.data_content_id = t.content_id)",
+             SELECT 1 FROM issued_docs d WHERE d.doc_content_id = t.content_id OR d.data_content_id = t.content_id)
+         AND NOT EXISTS (SELECT 1 FROM verify_links v WHERE v.certificate_id = t.content_id)",
     )?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)

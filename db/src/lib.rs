@@ -23,6 +23,7 @@ pub mod signing;
 pub mod tasks;
 pub mod txns;
 pub mod uploads;
+pub mod verify_links;
 
 pub use error::{DbError, DbResult};
 pub use migrate::latest_version as schema_version;

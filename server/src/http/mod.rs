@@ -24,6 +24,7 @@ pub mod shares;
 pub mod slow_body;
 pub mod uploads;
 pub mod verify;
+pub mod verify_links;
 pub mod web_app;
 pub mod xml;
 

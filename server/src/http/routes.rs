@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 
 use crate::http::{
     accounts, auth, health, identity, issuer_portal, pull_search, push, repository, requester_portal, residents,
-    shares, uploads,
+    shares, uploads, verify_links,
 };
 use crate::issuers::portal::IssuerPortal;
 use crate::partners::portal::RequesterPortal;
@@ -32,6 +32,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     .route("/widget/share", web::get().to(crate::http::web_app::shell))
     .route("/widget/save", web::get().to(crate::http::web_app::shell))
     .route("/share/{token}", web::get().to(shares::fetch))
+    // Public verification: the page, and what a QR code opens.
+    .route("/verify/", web::get().to(crate::http::web_app::shell))
+    .route("/verify/{token}", web::get().to(verify_links::page))
     .route("/public/issuer/api/csvupload/1/xml", web::post().to(push::push_csv))
     .route("/repository/api/pulldoc/1/xml", web::post().to(repository::pull_doc))
     .route("/repository/api/pulluri/1/xml", web::post().to(repository::pull_uri))
@@ -57,6 +60,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/issued", web::get().to(residents::issued))
             .route("/issued/{uri}/file", web::get().to(residents::issued_file))
             .route("/issued/{uri}/xml", web::get().to(residents::issued_xml))
+            .route("/issued/{uri}/verify-link", web::post().to(verify_links::create))
+            .route("/verify-links", web::get().to(verify_links::list))
+            .route("/verify-links/{id}/revoke", web::post().to(verify_links::revoke))
+            .route("/verify-links/{token}/summary", web::get().to(verify_links::summary))
             .route("/issuers", web::get().to(pull_search::issuers))
             .route("/pull", web::post().to(pull_search::pull))
             .route("/shares", web::get().to(shares::list))
@@ -119,6 +126,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         }),
     )
     .route("/issuer/", web::get().to(|| page(ISSUER_HTML)))
+    .route(
+        "/verify",
+        web::get().to(|| async {
+            HttpResponse::PermanentRedirect()
+                .insert_header(("Location", "/verify/"))
+                .finish()
+        }),
+    )
     .route(
         "/locker",
         web::get().to(|| async {

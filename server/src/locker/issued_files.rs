@@ -59,11 +59,29 @@ pub fn content(app: &App, resident_id: i64, doc: &IssuedDoc) -> Result<Opened, E
 pub fn certificate_xml(app: &App, resident_id: i64, doc: &IssuedDoc) -> Result<Vec<u8>, Error> {
     match copy_of(app, resident_id, doc)?.0.data_content_id {
         Some(xml) => kept_copy::read(app, &xml),
-        None => Err(Error::NotFound(format!(
-            "the issuer of {} gave no certificate data for it",
-            doc.uri
-        ))),
+        None => Err(no_certificate(doc)),
     }
+}
+
+/// The document's certificate XML as its issuer signed it: the kept copy's,
+/// or, from an issuer asked by Pull Doc each time, the one it sends now
+/// (checked and its verdict recorded as it arrives). `NotFound` when the
+/// issuer gives none.
+pub fn signed_certificate(app: &App, resident_id: i64, doc: &IssuedDoc) -> Result<Vec<u8>, Error> {
+    let (copy, _) = copy_of(app, resident_id, doc)?;
+    match (copy.data_content_id, copy.doc_content_id) {
+        (Some(xml), _) => kept_copy::read(app, &xml),
+        (None, Some(_)) => Err(no_certificate(doc)),
+        (None, None) => {
+            let issuer = issuer_of(app, doc)?;
+            let (fetched, _) = issued_signature::fetch_checked(app, &issuer, &doc.uri)?;
+            fetched.data.ok_or_else(|| no_certificate(doc))
+        }
+    }
+}
+
+fn no_certificate(doc: &IssuedDoc) -> Error {
+    Error::NotFound(format!("the issuer of {} gave no certificate data for it", doc.uri))
 }
 
 /// The kept copy, fetched first (and its signature checked: the verdict is

@@ -69,13 +69,7 @@ pub fn verify_public(app: &App, xml: &[u8], pdf: Option<&[u8]>) -> Result<Verdic
 /// and carry the SHA-256 of `pdf` when the issuer sent one. The verdict is
 /// recorded on the document.
 pub fn check_and_record(app: &App, uri: &str, data: Option<&[u8]>, pdf: Option<&[u8]>) -> Result<Verdict, Error> {
-    let verdict = match data {
-        None => Verdict::refused(State::Unsigned, "the issuer sent no certificate XML (DataContent)"),
-        Some(xml) => match signature::verify(xml, pdf, dates::unix_now(), &|i| trusted(app, i)) {
-            Ok(verdict) => about(verdict, uri),
-            Err(e) => Verdict::refused(State::Invalid, format!("the certificate XML is unreadable: {e}")),
-        },
-    };
+    let verdict = check_document(app, uri, data, pdf);
     db::set_issued_verdict(
         &app.db,
         uri,
@@ -94,6 +88,18 @@ pub fn check_and_record(app: &App, uri: &str, data: Option<&[u8]>, pdf: Option<&
         );
     }
     Ok(verdict)
+}
+
+/// The verdict on document `uri`'s certificate XML (`data`) and file
+/// (`pdf`), now, with the certificates trusted at this moment.
+pub fn check_document(app: &App, uri: &str, data: Option<&[u8]>, pdf: Option<&[u8]>) -> Verdict {
+    match data {
+        None => Verdict::refused(State::Unsigned, "the issuer sent no certificate XML (DataContent)"),
+        Some(xml) => match signature::verify(xml, pdf, dates::unix_now(), &|i| trusted(app, i)) {
+            Ok(verdict) => about(verdict, uri),
+            Err(e) => Verdict::refused(State::Invalid, format!("the certificate XML is unreadable: {e}")),
+        },
+    }
 }
 
 /// A valid signature counts only for this document and its file (when

@@ -178,8 +178,9 @@ pub fn bad_credentials() -> Error {
     Error::Unauthorized("the Aadhaar or mobile number and password do not match".into())
 }
 
-/// One of the resident's issued documents by URI.
-fn issued_doc(app: &App, resident_id: i64, uri: &str) -> Result<docs::IssuedDoc, Error> {
+/// One of the resident's issued documents by URI; `NotFound` when it is
+/// not theirs.
+pub fn issued_doc(app: &App, resident_id: i64, uri: &str) -> Result<docs::IssuedDoc, Error> {
     docs::for_resident_by_uri(&*app.db.conn()?, resident_id, uri)?
         .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))
 }

@@ -9,8 +9,8 @@ use std::io::IsTerminal;
 
 use tracing_subscriber::EnvFilter;
 
-/// Paths whose last segment is a bearer token.
-const TOKEN_PATHS: &[&str] = &["/share/", "/verify/"];
+/// Paths whose segment after the prefix is a bearer token.
+const TOKEN_PATHS: &[&str] = &["/share/", "/verify/", "/api/verify-links/"];
 
 /// Query parameters whose values are secrets.
 const SECRET_PARAMS: &[&str] = &[
@@ -26,7 +26,13 @@ pub fn redact_target(target: &str) -> String {
         None => (target, None),
     };
     let mut out = match TOKEN_PATHS.iter().find(|prefix| path.starts_with(**prefix)) {
-        Some(prefix) if path.len() > prefix.len() => format!("{prefix}[redacted]"),
+        Some(prefix) if path.len() > prefix.len() => {
+            // What follows the token (`/summary`) stays, for the reader.
+            let rest = path[prefix.len()..]
+                .find('/')
+                .map_or("", |at| &path[prefix.len() + at..]);
+            format!("{prefix}[redacted]{rest}")
+        }
         _ => path.to_owned(),
     };
     if let Some(query) = query {
@@ -71,6 +77,11 @@ mod tests {
     fn bearer_tokens_are_not_logged() {
         assert_eq!(redact_target("/share/abcDEF123"), "/share/[redacted]");
         assert_eq!(redact_target("/verify/abc?x=1"), "/verify/[redacted]?x=1");
+        assert_eq!(
+            redact_target("/api/verify-links/0123abcd/summary"),
+            "/api/verify-links/[redacted]/summary"
+        );
+        assert_eq!(redact_target("/api/verify-links"), "/api/verify-links");
         assert_eq!(
             redact_target("/api/x?name=a&token=s3cret&API_KEY=k"),
             "/api/x?name=a&token=[redacted]&API_KEY=[redacted]"

@@ -74,6 +74,8 @@ pub struct Settings {
     pub share_minutes: u64,
     /// How many times a shared document's public URL may be fetched.
     pub share_max_fetches: u32,
+    /// How long a verification link (an issued document's QR code) works, in days.
+    pub verify_link_days: u64,
     /// The e-KYC provider behind the identity OTP (`POST {kyc_url}/otp`,
     /// `/verify`: INTERFACE section 10); no OTP verification when unset.
     pub kyc_url: Option<String>,
@@ -124,6 +126,7 @@ impl Default for Settings {
             body_min_bytes_per_second: 1024,
             share_minutes: 15,
             share_max_fetches: 5,
+            verify_link_days: 7,
             kyc_url: None,
             kyc_timeout_seconds: 15,
             repo_push_schedule: None,
@@ -220,6 +223,9 @@ impl Settings {
         if self.kyc_timeout_seconds == 0 {
             return Err(Error::Invalid("kyc_timeout_seconds must be at least 1".into()));
         }
+        if !(1..=3650).contains(&self.verify_link_days) {
+            return Err(Error::Invalid("verify_link_days must be between 1 and 3650".into()));
+        }
         Ok(())
     }
 
@@ -263,6 +269,7 @@ fn coerce_numbers(table: &mut toml::Table) {
         "repo_cache_mib",
         "share_minutes",
         "share_max_fetches",
+        "verify_link_days",
         "upstream_timeout_seconds",
         "kyc_timeout_seconds",
         "resident_file_max_bytes",

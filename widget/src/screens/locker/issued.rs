@@ -1,5 +1,5 @@
-//! Issued Documents: each document with its issuer, type, date and
-//! validity; opened (in a new tab) or downloaded, pulled live from its
+//! Issued Documents: each document with its issuer, type, date, validity
+//! and signature state; opened (in a new tab) or downloaded, pulled live from its
 //! issuer. The file is fetched first, so an unavailable issuer is told in
 //! the page rather than in an empty tab.
 
@@ -102,6 +102,7 @@ fn doc_item(props: &DocItemProps) -> Html {
     html! {
         <li class="doc" data-testid="doc-item" data-uri={doc.uri.clone()} data-name={doc.doc_name.clone()}>
             <h3>{ &doc.doc_name }</h3>
+            <super::signature_badge::SignatureBadge doc={doc.clone()} />
             <dl>
                 <dt>{ lang.t("issuer") }</dt><dd>{ doc.issuer() }</dd>
                 <dt>{ lang.t("doc_type") }</dt><dd>{ doc.type_name() }</dd>
@@ -121,6 +122,7 @@ fn doc_item(props: &DocItemProps) -> Html {
                 </button>
                 { " " }
                 <super::doc_details::DocDetails uri={doc.uri.clone()} />
+                <super::verify_qr::VerifyQr doc={doc.clone()} />
             </p>
         </li>
     }

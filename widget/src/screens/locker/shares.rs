@@ -1,6 +1,7 @@
 //! Shares: every document the resident shared with a requester, with when,
 //! its expiry, its fetches and its state; an active share can be revoked,
-//! after which its URL answers 410.
+//! after which its URL answers 410. Below, the verification links (QR
+//! codes), revoked there too.
 
 use openlocker_proto::widget::{ShareEntry, ShareState};
 use yew::prelude::*;
@@ -48,6 +49,7 @@ pub fn shares() -> Html {
         <section aria-labelledby="shares-title">
             <h2 id="shares-title">{ lang.t("shares_title") }</h2>
             { list_of(lang, &shares.loaded, "shares_empty", table) }
+            <super::verify_links::VerifyLinks />
         </section>
     }
 }
