@@ -35,6 +35,8 @@ mod secrets; // no Aadhaar number or API key in plaintext in the database or log
 mod shares; // requesters, the widget checks (203-207), shares and their public URLs
 mod sign_up_ui; // browser sign-up with Aadhaar numbers of every shape, checked by the shared Verhoeff
 mod signing; // signed e-documents: xmlsec1 verifies ours, PKCS#12 import, RSA-SHA1, the locker's marks, /api/verify
+mod signing_ui; // the signature badge, the /verify/ page and the QR link with its revocation, in headless Chromium
 mod uploads; // Uploaded Documents: folders, type by content, size and quota limits, residents kept apart
+mod verify_links; // verification links (QR codes): session, CSRF and verified resident; the summary; revoked, expired, logs
 mod web_app; // serving the resident app: the shell on deep links, pkg files and their types, not built
 mod widget_ui; // the widget popups in headless Chromium with a partner page on a second origin

@@ -4,6 +4,7 @@
 
 use openlocker_proto::error::ErrorBody;
 use openlocker_proto::locker::{ActivityPage, IssuedDoc, Me, PullOutcome, SearchableIssuer};
+use openlocker_proto::signing::{Verdict, VerifyLinkCreated, VerifyLinkEntry, VerifySummary};
 use openlocker_proto::uploads::{Folder, UploadedFile};
 use openlocker_proto::widget::{CheckedRequester, Minted, ShareEntry};
 use serde::Serialize;
@@ -56,6 +57,13 @@ fn every_resident_and_widget_answer_matches_the_shared_types() {
     let _: Minted = same_shape(&http.post_json(&url("/api/shares"), &body));
     let _: Vec<ShareEntry> = same_shape(&http.get(&url("/api/shares")));
     let _: ActivityPage = same_shape(&http.get(&url("/api/activity?limit=2")));
+    let link_url = url(&format!("/api/issued/{}/verify-link", s.uri));
+    let link: VerifyLinkCreated = same_shape(&http.post(&link_url, "application/json", b""));
+    let _: Vec<VerifyLinkEntry> = same_shape(&http.get(&url("/api/verify-links")));
+    let summary = url(&format!("/api/verify-links/{}/summary", link.token));
+    let _: VerifySummary = same_shape(&Http::new().get(&summary));
+    let xml = http.get(&url(&format!("/api/issued/{}/xml", s.uri))).body;
+    let _: Verdict = same_shape(&Http::new().post(&url("/api/verify"), "application/xml", &xml));
 
     let refused = Http::new().post_json(&url("/widget/api/check"), &widget(&p, "0", ORIGIN, "share"));
     assert_eq!(same_shape::<ErrorBody>(&refused).code, Some(206));
