@@ -8,9 +8,8 @@ use fantoccini::Locator;
 
 use crate::browser::Browser;
 use crate::locker_ui::{click, find, nav, sign_in};
-use crate::pull_search::PDF;
-use crate::pull_search::{search, setup};
-use crate::verify_links::trusted_pulled;
+use crate::pull_search::{PDF, setup};
+use crate::verify_links::{pulled, trusted_pulled};
 
 /// Picks `path` in a file input (a single-file input takes the new one).
 async fn pick(c: &fantoccini::Client, css: &str, path: &str) {
@@ -64,14 +63,7 @@ async fn the_qr_link_shows_the_verified_summary_until_it_is_revoked() {
 async fn a_document_whose_issuer_is_not_trusted_shows_the_warning_and_no_qr() {
     let s = tokio::task::spawn_blocking(|| {
         let s = setup(None);
-        let http = s.locker.login_resident("9876543210");
-        let found = search(
-            &http,
-            &s.locker,
-            "HSCER",
-            serde_json::json!({"RollNo": "1001", "Year": "2024"}),
-        );
-        assert_eq!(found.status, 201, "{}", found.text());
+        pulled(&s);
         s
     })
     .await

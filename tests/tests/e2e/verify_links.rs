@@ -33,6 +33,13 @@ pub fn trusted_pulled() -> (Setup, Http) {
             file.to_str().unwrap(),
         ])
         .json();
+    let http = pulled(&s);
+    (s, http)
+}
+
+/// The resident's session after pulling the HSCER document (kept, and its
+/// signature checked as it arrived).
+pub fn pulled(s: &Setup) -> Http {
     let http = s.locker.login_resident("9876543210");
     let found = search(
         &http,
@@ -41,7 +48,7 @@ pub fn trusted_pulled() -> (Setup, Http) {
         serde_json::json!({"RollNo": "1001", "Year": "2024"}),
     );
     assert_eq!(found.status, 201, "{}", found.text());
-    (s, http)
+    http
 }
 
 fn create(http: &Http, s: &Setup) -> Resp {
