@@ -116,8 +116,12 @@ pub fn from_pkcs12(data: &[u8], password: &str) -> Result<KeyMaterial, Signature
     Ok(KeyMaterial { pkcs8_der, cert_der })
 }
 
-/// The keys (PKCS#8 DER) and certificates (DER) of a legacy PKCS#12 file.
-fn legacy_pkcs12(data: &[u8], password: &str) -> Result<(Vec<Vec<u8>>, Vec<Vec<u8>>), String> {
+/// What a PKCS#12 file holds: its private keys (PKCS#8 DER) and
+/// certificates (DER).
+type Pkcs12Parts = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+/// The keys and certificates of a legacy PKCS#12 file.
+fn legacy_pkcs12(data: &[u8], password: &str) -> Result<Pkcs12Parts, String> {
     let pfx = p12::PFX::parse(data).map_err(|e| format!("not PKCS#12: {e:?}"))?;
     // Without a MAC nothing proves the password, and a wrong one decrypts
     // to noise: refuse rather than guess. Legacy files carry an HMAC-SHA1
