@@ -19,3 +19,4 @@ pub mod sessions;
 pub mod throttle;
 pub mod uploads;
 pub mod verify_gate;
+pub mod views;
