@@ -16,7 +16,7 @@ pub struct NewEntry<'a> {
 }
 
 /// One entry as stored.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Entry {
     pub id: i64,
     pub at: UnixTime,

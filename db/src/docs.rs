@@ -9,7 +9,7 @@ use crate::error::OptionalRow;
 use crate::{Db, DbResult, UnixTime};
 
 /// An issued document as a resident sees it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct IssuedDoc {
     pub uri: String,
     pub issuer_id: String,
@@ -27,10 +27,8 @@ pub struct IssuedDoc {
     /// `unchecked` (not fetched yet), `valid`, `invalid` or `unsigned`.
     pub signature: String,
     /// Why the signature is `invalid`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_detail: Option<String>,
     /// Who signed it, from the trusted certificate, when `valid`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub signed_by: Option<String>,
 }
 

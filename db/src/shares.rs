@@ -15,13 +15,12 @@ pub enum SharedDoc {
 }
 
 /// A share as stored.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Share {
     pub id: i64,
     pub resident_id: i64,
     pub app_id: String,
     pub origin: String,
-    #[serde(skip)]
     pub doc: SharedDoc,
     pub doc_name: String,
     pub created_at: UnixTime,

@@ -8,7 +8,7 @@ use crate::error::OptionalRow;
 use crate::{DbError, DbResult, UnixTime};
 
 /// A folder, with how many files it holds.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct Folder {
     pub id: i64,
     pub name: String,
@@ -17,7 +17,7 @@ pub struct Folder {
 }
 
 /// A file's row.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct File {
     pub id: i64,
     pub name: String,
@@ -26,7 +26,6 @@ pub struct File {
     pub folder_id: Option<i64>,
     pub size: i64,
     pub content_type: String,
-    #[serde(skip)]
     pub content_id: String,
     pub uploaded_at: UnixTime,
 }

@@ -98,5 +98,5 @@ pub async fn save(
         crate::partners::saves::save(app, session.resident_id, &request, &client)
     })
     .await?;
-    Ok(HttpResponse::Created().json(file))
+    Ok(HttpResponse::Created().json(crate::locker::views::uploaded_file(file)))
 }

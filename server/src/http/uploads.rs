@@ -10,6 +10,7 @@ use crate::http::auth::ResidentSession;
 use crate::http::{blocking, body};
 use crate::locker::activity::Client;
 use crate::locker::uploads::{self, folders};
+use crate::locker::views;
 use crate::platform::error::Error;
 
 #[derive(Deserialize)]
@@ -20,7 +21,7 @@ pub struct FolderBody {
 /// `GET /api/folders`.
 pub async fn folders(app: web::Data<App>, session: ResidentSession) -> Result<HttpResponse, Error> {
     let list = blocking(&app, move |app| folders::list(app, session.resident_id)).await?;
-    Ok(HttpResponse::Ok().json(list))
+    Ok(HttpResponse::Ok().json(list.into_iter().map(views::folder).collect::<Vec<_>>()))
 }
 
 /// `POST /api/folders` `{"name"}`.
@@ -30,7 +31,7 @@ pub async fn create_folder(
     body: web::Json<FolderBody>,
 ) -> Result<HttpResponse, Error> {
     let folder = blocking(&app, move |app| folders::create(app, session.resident_id, &body.name)).await?;
-    Ok(HttpResponse::Created().json(folder))
+    Ok(HttpResponse::Created().json(views::folder(folder)))
 }
 
 /// `PUT /api/folders/{id}` `{"name"}`.
@@ -45,7 +46,7 @@ pub async fn rename_folder(
         folders::rename(app, session.resident_id, id, &body.name)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(folder))
+    Ok(HttpResponse::Ok().json(views::folder(folder)))
 }
 
 /// `DELETE /api/folders/{id}`: only an empty folder (409 otherwise).
@@ -62,7 +63,7 @@ pub async fn delete_folder(
 /// `GET /api/uploaded`.
 pub async fn list(app: web::Data<App>, session: ResidentSession) -> Result<HttpResponse, Error> {
     let files = blocking(&app, move |app| uploads::list(app, session.resident_id)).await?;
-    Ok(HttpResponse::Ok().json(files))
+    Ok(HttpResponse::Ok().json(files.into_iter().map(views::uploaded_file).collect::<Vec<_>>()))
 }
 
 #[derive(Deserialize)]
@@ -100,7 +101,7 @@ pub async fn upload(
         uploads::add(app, &new, &client)
     })
     .await?;
-    Ok(HttpResponse::Created().json(file))
+    Ok(HttpResponse::Created().json(views::uploaded_file(file)))
 }
 
 /// `GET /api/uploaded/{id}/file`: the bytes as uploaded.
@@ -148,7 +149,7 @@ pub async fn update(
         uploads::update(app, session.resident_id, id, change.name.as_deref(), change.folder)
     })
     .await?;
-    Ok(HttpResponse::Ok().json(file))
+    Ok(HttpResponse::Ok().json(views::uploaded_file(file)))
 }
 
 /// `DELETE /api/uploaded/{id}`.

@@ -2,7 +2,7 @@
 //! which client. [`record`] is the one way in, for every feature.
 
 use openlocker_db::activity;
-use serde::Serialize;
+use openlocker_proto::locker::ActivityPage;
 
 use crate::app::App;
 use crate::platform::dates;
@@ -115,15 +115,8 @@ pub fn record(app: &App, resident_id: i64, kind: Kind, detail: &str, client: &Cl
 }
 
 /// One page of a resident's log, newest first.
-#[derive(Debug, Serialize)]
-pub struct Page {
-    pub entries: Vec<activity::Entry>,
-    /// Pass as `before` for the next (older) page; `None` on the last page.
-    pub next_before: Option<i64>,
-}
-
 /// The resident's own entries with ids below `before`, newest first.
-pub fn list(app: &App, resident_id: i64, before: Option<i64>, limit: u32) -> Result<Page, Error> {
+pub fn list(app: &App, resident_id: i64, before: Option<i64>, limit: u32) -> Result<ActivityPage, Error> {
     let limit = limit.clamp(1, MAX_PAGE);
     // One more than asked says whether another page follows.
     let mut entries = activity::list(&app.db, resident_id, before, limit + 1)?;
@@ -133,5 +126,8 @@ pub fn list(app: &App, resident_id: i64, before: Option<i64>, limit: u32) -> Res
     } else {
         None
     };
-    Ok(Page { entries, next_before })
+    Ok(ActivityPage {
+        entries: entries.into_iter().map(crate::locker::views::activity_entry).collect(),
+        next_before,
+    })
 }

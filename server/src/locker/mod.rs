@@ -20,3 +20,4 @@ pub mod throttle;
 pub mod uploads;
 pub mod verify_gate;
 pub mod verify_links;
+pub mod views;

@@ -227,32 +227,15 @@ pub fn profile(app: &App, resident_id: i64) -> Result<Profile, Error> {
     })
 }
 
-/// One entry of Issued Documents.
-#[derive(Debug, Serialize)]
-pub struct IssuedDoc {
-    #[serde(flatten)]
-    pub doc: docs::IssuedDoc,
-    /// `valid`, `expired` or `not_yet_valid`.
-    pub validity: &'static str,
-}
-
 /// The signed-in resident's issued documents, and theirs only: none until
 /// their identity is verified (the rows wait as in the unopened-locker
 /// state; the query joins verified residents only).
-pub fn issued(app: &App, resident_id: i64) -> Result<Vec<IssuedDoc>, Error> {
+pub fn issued(app: &App, resident_id: i64) -> Result<Vec<openlocker_proto::locker::IssuedDoc>, Error> {
     let today = dates::iso_date(time::OffsetDateTime::now_utc().date());
-    let docs = docs::for_resident(&app.db, resident_id)?;
-    Ok(docs
+    docs::for_resident(&app.db, resident_id)?
         .into_iter()
-        .map(|doc| {
-            let validity = match (&doc.valid_from, &doc.valid_to) {
-                (Some(from), _) if *from > today => "not_yet_valid",
-                (_, Some(to)) if *to < today => "expired",
-                _ => "valid",
-            };
-            IssuedDoc { doc, validity }
-        })
-        .collect())
+        .map(|row| crate::locker::views::issued_doc(row, &today))
+        .collect()
 }
 
 /// One of the resident's issued documents: from its kept copy, or fetched

@@ -197,18 +197,8 @@ fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
     }
 }
 
-/// One share as its resident sees it.
-#[derive(Debug, Serialize)]
-pub struct ShareView {
-    #[serde(flatten)]
-    pub share: Share,
-    pub app_name: String,
-    /// `active`, `expired`, `used_up` or `revoked`.
-    pub state: &'static str,
-}
-
 /// The resident's shares, newest first.
-pub fn list(app: &App, resident_id: i64) -> Result<Vec<ShareView>, Error> {
+pub fn list(app: &App, resident_id: i64) -> Result<Vec<openlocker_proto::widget::ShareEntry>, Error> {
     let now = dates::unix_now();
     let mut names = std::collections::HashMap::new();
     let mut views = Vec::new();
@@ -219,20 +209,8 @@ pub fn list(app: &App, resident_id: i64) -> Result<Vec<ShareView>, Error> {
                 .unwrap_or_else(|| share.app_id.clone());
             names.insert(share.app_id.clone(), name);
         }
-        let state = if share.revoked_at.is_some() {
-            "revoked"
-        } else if share.expires_at <= now {
-            "expired"
-        } else if share.fetches >= share.max_fetches {
-            "used_up"
-        } else {
-            "active"
-        };
-        views.push(ShareView {
-            app_name: names[&share.app_id].clone(),
-            share,
-            state,
-        });
+        let app_name = names[&share.app_id].clone();
+        views.push(crate::locker::views::share_entry(share, app_name, now));
     }
     Ok(views)
 }
