@@ -8,15 +8,13 @@ use crate::error::OptionalRow;
 use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A verification link as stored.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone)]
 pub struct VerifyLink {
     pub id: i64,
-    #[serde(skip)]
     pub resident_id: i64,
     pub uri: String,
     pub doc_name: String,
     /// The content id of the kept certificate XML.
-    #[serde(skip)]
     pub certificate_id: String,
     pub created_at: UnixTime,
     pub expires_at: UnixTime,

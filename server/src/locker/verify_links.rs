@@ -111,8 +111,9 @@ fn not_found() -> Error {
 }
 
 /// The resident's links that still work, newest first.
-pub fn list(app: &App, resident_id: i64) -> Result<Vec<VerifyLink>, Error> {
-    Ok(db::live_for_resident(&app.db, resident_id, dates::unix_now())?)
+pub fn list(app: &App, resident_id: i64) -> Result<Vec<openlocker_proto::signing::VerifyLinkEntry>, Error> {
+    let rows = db::live_for_resident(&app.db, resident_id, dates::unix_now())?;
+    Ok(rows.into_iter().map(crate::locker::views::verify_link).collect())
 }
 
 /// Revokes one of the resident's links: it answers 404 from now on.

@@ -113,6 +113,18 @@ pub fn share_entry(row: shares::Share, app_name: String, now: i64) -> ShareEntry
     }
 }
 
+/// A verification link, without its resident or where its XML is kept.
+pub fn verify_link(row: openlocker_db::verify_links::VerifyLink) -> openlocker_proto::signing::VerifyLinkEntry {
+    openlocker_proto::signing::VerifyLinkEntry {
+        id: row.id,
+        uri: row.uri,
+        doc_name: row.doc_name,
+        created_at: row.created_at,
+        expires_at: row.expires_at,
+        revoked_at: row.revoked_at,
+    }
+}
+
 fn unknown(column: &str, value: &str) -> Error {
     Error::Internal(format!("a stored {column} of {value:?} is not one this server knows"))
 }
