@@ -20,6 +20,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0008-field", include_str!("../migrations/0008-field.sql")),
     ("0009-hardening", include_str!("../migrations/0009-hardening.sql")),
     ("0010-signing", include_str!("../migrations/0010-signing.sql")),
+    ("0012-oauth", include_str!("../migrations/0012-oauth.sql")),
 ];
 
 /// Brings the database up to the newest schema, one transaction per step.

@@ -15,6 +15,8 @@ pub struct Requester {
     pub services: Vec<String>,
     /// `scheme://host[:port]`, lowercase.
     pub origins: Vec<String>,
+    /// The OAuth redirect URIs, matched exactly.
+    pub redirect_uris: Vec<String>,
 }
 
 /// Adds a requester with its first key; `Conflict` when the app id is taken.
@@ -29,7 +31,18 @@ pub fn insert(conn: &mut Connection, requester: &Requester, key_enc: &[u8], now:
         params![requester.app_id, key_enc, now],
     )?;
     replace_origins(&tx, &requester.app_id, &requester.origins)?;
+    replace_redirect_uris(&tx, &requester.app_id, &requester.redirect_uris)?;
     tx.commit()?;
+    Ok(())
+}
+
+fn replace_redirect_uris(conn: &Connection, app_id: &str, uris: &[String]) -> DbResult<()> {
+    conn.execute("DELETE FROM requester_redirect_uris WHERE app_id = ?1", [app_id])?;
+    let mut insert =
+        conn.prepare_cached("INSERT OR IGNORE INTO requester_redirect_uris (app_id, redirect_uri) VALUES (?1, ?2)")?;
+    for uri in uris {
+        insert.execute(params![app_id, uri])?;
+    }
     Ok(())
 }
 
@@ -55,6 +68,7 @@ pub fn get(conn: &Connection, app_id: &str) -> DbResult<Option<Requester>> {
                     name: r.get(1)?,
                     services: services.lines().map(str::to_owned).collect(),
                     origins: Vec::new(),
+                    redirect_uris: Vec::new(),
                 })
             },
         )
@@ -64,6 +78,11 @@ pub fn get(conn: &Connection, app_id: &str) -> DbResult<Option<Requester>> {
     };
     let mut stmt = conn.prepare_cached("SELECT origin FROM requester_origins WHERE app_id = ?1 ORDER BY origin")?;
     requester.origins = stmt
+        .query_map([&requester.app_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn
+        .prepare_cached("SELECT redirect_uri FROM requester_redirect_uris WHERE app_id = ?1 ORDER BY redirect_uri")?;
+    requester.redirect_uris = stmt
         .query_map([&requester.app_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     Ok(Some(requester))
@@ -76,8 +95,15 @@ pub fn app_ids(conn: &Connection) -> DbResult<Vec<String>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Replaces a requester's origins and services.
-pub fn update(conn: &mut Connection, app_id: &str, origins: &[String], services: &[String]) -> DbResult<()> {
+/// Replaces a requester's origins and services, and its redirect URIs when
+/// `redirect_uris` is given.
+pub fn update(
+    conn: &mut Connection,
+    app_id: &str,
+    origins: &[String],
+    services: &[String],
+    redirect_uris: Option<&[String]>,
+) -> DbResult<()> {
     let tx = conn.transaction()?;
     let changed = tx.execute(
         "UPDATE requesters SET services = ?2 WHERE app_id = ?1",
@@ -87,6 +113,9 @@ pub fn update(conn: &mut Connection, app_id: &str, origins: &[String], services:
         return Err(DbError::NotFound);
     }
     replace_origins(&tx, app_id, origins)?;
+    if let Some(uris) = redirect_uris {
+        replace_redirect_uris(&tx, app_id, uris)?;
+    }
     tx.commit()?;
     Ok(())
 }
@@ -202,6 +231,7 @@ mod tests {
             name: "Partner".into(),
             services: vec!["share".into()],
             origins: vec!["https://partner.example".into()],
+            redirect_uris: vec!["https://partner.example/cb".into()],
         };
         insert(&mut conn, &requester, b"k1", 100).unwrap();
         assert_eq!(get(&conn, "app1").unwrap().unwrap(), requester);

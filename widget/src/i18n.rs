@@ -1,6 +1,8 @@
 //! Every string of the interface, in English and Hindi. The choice is kept
 //! in localStorage.
 
+mod partner;
+
 use gloo_storage::{LocalStorage, Storage};
 
 /// A language of the interface.
@@ -36,7 +38,7 @@ impl Lang {
 
     /// The text of `key` in this language; the key itself when unknown.
     pub fn t(self, key: &'static str) -> &'static str {
-        match TABLE.iter().find(|(k, _, _)| *k == key) {
+        match TABLE.iter().chain(partner::TABLE).find(|(k, _, _)| *k == key) {
             Some((_, en, hi)) => match self {
                 Lang::En => en,
                 Lang::Hi => hi,
@@ -385,13 +387,14 @@ const TABLE: &[(&str, &str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, TABLE};
+    use super::{Lang, TABLE, partner};
 
     #[test]
     fn every_key_is_unique_and_translated() {
-        for (i, (key, en, hi)) in TABLE.iter().enumerate() {
+        let all: Vec<_> = TABLE.iter().chain(partner::TABLE).collect();
+        for (i, (key, en, hi)) in all.iter().enumerate() {
             assert!(!en.is_empty() && !hi.is_empty(), "{key}");
-            assert!(TABLE[i + 1..].iter().all(|(k, _, _)| k != key), "duplicate {key}");
+            assert!(all[i + 1..].iter().all(|(k, _, _)| k != key), "duplicate {key}");
         }
         assert_eq!(Lang::Hi.t("sign_in"), "साइन इन करें");
         assert_eq!(Lang::En.t("no-such-key"), "no-such-key");

@@ -179,7 +179,7 @@ pub fn bad_credentials() -> Error {
 }
 
 /// One of the resident's issued documents by URI.
-fn issued_doc(app: &App, resident_id: i64, uri: &str) -> Result<docs::IssuedDoc, Error> {
+pub fn issued_doc(app: &App, resident_id: i64, uri: &str) -> Result<docs::IssuedDoc, Error> {
     docs::for_resident_by_uri(&*app.db.conn()?, resident_id, uri)?
         .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))
 }
