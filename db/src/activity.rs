@@ -1,5 +1,6 @@
 //! The residents' activity log.
 
+use crate::Db;
 use rusqlite::{Connection, params};
 
 use crate::{DbResult, UnixTime};
@@ -26,7 +27,11 @@ pub struct Entry {
 }
 
 /// Adds an entry.
-pub fn insert(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
+pub fn insert(db: &Db, new: &NewEntry<'_>) -> DbResult<()> {
+    insert_on(&*db.conn()?, new)
+}
+
+pub(crate) fn insert_on(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
     conn.execute(
         "INSERT INTO activity (resident_id, at, kind, detail, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![new.resident_id, new.at, new.kind, new.detail, new.ip, new.user_agent],
@@ -36,7 +41,9 @@ pub fn insert(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
 
 /// A resident's entries, newest first: up to `limit` with an id below
 /// `before` (all when `None`).
-pub fn list(conn: &Connection, resident_id: i64, before: Option<i64>, limit: u32) -> DbResult<Vec<Entry>> {
+pub fn list(db: &Db, resident_id: i64, before: Option<i64>, limit: u32) -> DbResult<Vec<Entry>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, kind, detail, ip, user_agent FROM activity
          WHERE resident_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",

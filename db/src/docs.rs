@@ -95,7 +95,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedDoc> {
 }
 
 /// A resident's issued documents, newest issue first.
-pub fn for_resident(conn: &Connection, resident_id: i64) -> DbResult<Vec<IssuedDoc>> {
+pub fn for_resident(db: &Db, resident_id: i64) -> DbResult<Vec<IssuedDoc>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} {JOINS} WHERE r.id = ?1 ORDER BY d.issued_on DESC, d.id DESC"
     ))?;
@@ -105,7 +107,9 @@ pub fn for_resident(conn: &Connection, resident_id: i64) -> DbResult<Vec<IssuedD
 
 /// One of a resident's issued documents by URI, or `None` when that URI is
 /// not in their locker.
-pub fn for_resident_by_uri(conn: &Connection, resident_id: i64, uri: &str) -> DbResult<Option<IssuedDoc>> {
+pub fn for_resident_by_uri(db: &Db, resident_id: i64, uri: &str) -> DbResult<Option<IssuedDoc>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} {JOINS} WHERE r.id = ?1 AND d.uri = ?2"),
         params![resident_id, uri],
@@ -202,7 +206,9 @@ pub fn clear_copy_trash(db: &Db, content_ids: &[String]) -> DbResult<()> {
 }
 
 /// How many issued-document rows there are in all.
-pub fn total_count(conn: &Connection) -> DbResult<u64> {
+pub fn total_count(db: &Db) -> DbResult<u64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let n: i64 = conn.query_row("SELECT count(*) FROM issued_docs", [], |r| r.get(0))?;
     Ok(n as u64)
 }

@@ -112,10 +112,16 @@ impl Writer<'_> {
     }
 }
 
+/// The import's own connection ([`crate::Db::import_conn`]): one writer,
+/// a large page cache, held for a whole file.
+pub struct ImportConn(pub(crate) Connection);
+
 /// Starts a batch for `task_id`.
-pub fn begin(conn: &mut Connection, task_id: i64, now: UnixTime) -> DbResult<Batch<'_>> {
+pub fn begin(conn: &mut ImportConn, task_id: i64, now: UnixTime) -> DbResult<Batch<'_>> {
     // IMMEDIATE takes the write lock now rather than failing half-way.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = conn
+        .0
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     Ok(Batch { tx, task_id, now })
 }
 

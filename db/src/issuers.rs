@@ -60,7 +60,9 @@ fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
 
 /// Registers an issuer with its first API key, atomically.
 /// Fails with `Conflict` when the id (compared case-insensitively) is taken.
-pub fn insert(conn: &mut Connection, new: &NewIssuer<'_>) -> DbResult<()> {
+pub fn insert(db: &Db, new: &NewIssuer<'_>) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO issuers (id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at,
@@ -91,7 +93,9 @@ pub fn insert(conn: &mut Connection, new: &NewIssuer<'_>) -> DbResult<()> {
 }
 
 /// Looks an issuer up by its id, case-insensitively.
-pub fn get(conn: &Connection, id: &str) -> DbResult<Option<Issuer>> {
+pub fn get(db: &Db, id: &str) -> DbResult<Option<Issuer>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {ISSUER_COLUMNS} FROM issuers WHERE id = ?1"),
         [id],
@@ -101,7 +105,9 @@ pub fn get(conn: &Connection, id: &str) -> DbResult<Option<Issuer>> {
 }
 
 /// Looks an issuer up by its Push API orgId, case-insensitively.
-pub fn get_by_org_id(conn: &Connection, org_id: &str) -> DbResult<Option<Issuer>> {
+pub fn get_by_org_id(db: &Db, org_id: &str) -> DbResult<Option<Issuer>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {ISSUER_COLUMNS} FROM issuers WHERE org_id = ?1"),
         [org_id],
@@ -111,7 +117,9 @@ pub fn get_by_org_id(conn: &Connection, org_id: &str) -> DbResult<Option<Issuer>
 }
 
 /// Every issuer, by id.
-pub fn list(conn: &Connection) -> DbResult<Vec<Issuer>> {
+pub fn list(db: &Db) -> DbResult<Vec<Issuer>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare(&format!("SELECT {ISSUER_COLUMNS} FROM issuers ORDER BY id"))?;
     let rows = stmt.query_map([], issuer_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -120,13 +128,15 @@ pub fn list(conn: &Connection) -> DbResult<Vec<Issuer>> {
 /// Sets how the locker reaches the issuer's repository, as the issuer set it
 /// in its portal. `api_key_enc` of `None` keeps the stored key.
 pub fn set_pull(
-    conn: &Connection,
+    db: &Db,
     id: &str,
     uri_url: Option<&str>,
     doc_url: Option<&str>,
     org_id: Option<&str>,
     api_key_enc: Option<&[u8]>,
 ) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "UPDATE issuers SET pull_uri_url = ?2, pull_doc_url = ?3, pull_org_id = ?4,
              pull_api_key_enc = COALESCE(?5, pull_api_key_enc), pull_set_in_portal = 1
@@ -138,7 +148,9 @@ pub fn set_pull(
 
 /// The sealed API keys that are valid at `now`: the current one and any still
 /// in their grace period, newest first.
-pub fn valid_keys(conn: &Connection, issuer_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
+pub fn valid_keys(db: &Db, issuer_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT key_enc FROM issuer_keys
          WHERE issuer_id = ?1 AND (expires_at IS NULL OR expires_at > ?2)
@@ -151,12 +163,14 @@ pub fn valid_keys(conn: &Connection, issuer_id: &str, now: UnixTime) -> DbResult
 /// Makes `key_enc` the current key. The previous keys stay valid until
 /// `old_keys_expire_at` (or their own earlier expiry).
 pub fn rotate_key(
-    conn: &mut Connection,
+    db: &Db,
     issuer_id: &str,
     key_enc: &[u8],
     now: UnixTime,
     old_keys_expire_at: UnixTime,
 ) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     tx.execute(
         "UPDATE issuer_keys SET expires_at = MIN(COALESCE(expires_at, ?2), ?2)
@@ -200,7 +214,9 @@ pub struct DocType {
 }
 
 /// Adds a doc type; `Conflict` when the issuer already has that code.
-pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> DbResult<()> {
+pub fn insert_doc_type(db: &Db, doc_type: &DocType, now: UnixTime) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "INSERT INTO doc_types (issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, created_at,
              pull_sends_name, pull_sends_dob, pull_match)
@@ -229,7 +245,9 @@ pub fn insert_doc_type(conn: &Connection, doc_type: &DocType, now: UnixTime) -> 
 }
 
 /// Renames a doc type and replaces its search fields.
-pub fn update_doc_type(conn: &Connection, doc_type: &DocType) -> DbResult<()> {
+pub fn update_doc_type(db: &Db, doc_type: &DocType) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "UPDATE doc_types SET name = ?3, udfs = ?4, verify_by_hand = ?5, pull_sends_uid = ?6,
              pull_sends_name = ?7, pull_sends_dob = ?8, pull_match = ?9
@@ -250,7 +268,9 @@ pub fn update_doc_type(conn: &Connection, doc_type: &DocType) -> DbResult<()> {
 }
 
 /// Removes a doc type. Documents already in lockers keep their URIs.
-pub fn delete_doc_type(conn: &Connection, issuer_id: &str, code: &str) -> DbResult<()> {
+pub fn delete_doc_type(db: &Db, issuer_id: &str, code: &str) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "DELETE FROM doc_types WHERE issuer_id = ?1 AND code = ?2",
         params![issuer_id, code],
@@ -259,7 +279,9 @@ pub fn delete_doc_type(conn: &Connection, issuer_id: &str, code: &str) -> DbResu
 }
 
 /// The doc types of an issuer, by code.
-pub fn doc_types(conn: &Connection, issuer_id: &str) -> DbResult<Vec<DocType>> {
+pub fn doc_types(db: &Db, issuer_id: &str) -> DbResult<Vec<DocType>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, pull_sends_name, pull_sends_dob,
              pull_match
@@ -294,13 +316,9 @@ pub struct IssuerUser {
 }
 
 /// Adds a portal user; `Conflict` when the username is taken.
-pub fn insert_user(
-    conn: &Connection,
-    issuer_id: &str,
-    username: &str,
-    password_hash: &str,
-    now: UnixTime,
-) -> DbResult<i64> {
+pub fn insert_user(db: &Db, issuer_id: &str, username: &str, password_hash: &str, now: UnixTime) -> DbResult<i64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "INSERT INTO issuer_users (issuer_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![issuer_id, username, password_hash, now],
@@ -336,7 +354,9 @@ pub fn set_can_verify_residents(db: &Db, user_id: i64, allowed: bool) -> DbResul
 }
 
 /// Looks a portal user up by username, case-insensitively.
-pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<IssuerUser>> {
+pub fn user_by_name(db: &Db, username: &str) -> DbResult<Option<IssuerUser>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE username = ?1",
         [username],
@@ -346,7 +366,9 @@ pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<Issuer
 }
 
 /// Looks a portal user up by id.
-pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<IssuerUser>> {
+pub fn user_by_id(db: &Db, id: i64) -> DbResult<Option<IssuerUser>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE id = ?1",
         [id],
@@ -383,24 +405,22 @@ mod tests {
     #[test]
     fn issuer_ids_are_case_insensitive() {
         let (_dir, db) = db();
-        let mut conn = db.conn().unwrap();
-        insert(&mut conn, &new_issuer("cbse.nic.in", "org1")).unwrap();
-        let err = insert(&mut conn, &new_issuer("CBSE.nic.in", "org2")).unwrap_err();
+        insert(&db, &new_issuer("cbse.nic.in", "org1")).unwrap();
+        let err = insert(&db, &new_issuer("CBSE.nic.in", "org2")).unwrap_err();
         assert!(matches!(err, DbError::Conflict(_)));
-        assert_eq!(get(&conn, "CBSE.NIC.IN").unwrap().unwrap().id, "cbse.nic.in");
-        assert!(get_by_org_id(&conn, "ORG1").unwrap().is_some());
+        assert_eq!(get(&db, "CBSE.NIC.IN").unwrap().unwrap().id, "cbse.nic.in");
+        assert!(get_by_org_id(&db, "ORG1").unwrap().is_some());
     }
 
     #[test]
     fn rotation_keeps_the_old_key_until_its_grace_ends() {
         let (_dir, db) = db();
-        let mut conn = db.conn().unwrap();
-        insert(&mut conn, &new_issuer("x.in", "o")).unwrap();
-        rotate_key(&mut conn, "x.in", b"k2", 200, 300).unwrap();
+        insert(&db, &new_issuer("x.in", "o")).unwrap();
+        rotate_key(&db, "x.in", b"k2", 200, 300).unwrap();
         assert_eq!(
-            valid_keys(&conn, "x.in", 250).unwrap(),
+            valid_keys(&db, "x.in", 250).unwrap(),
             vec![b"k2".to_vec(), b"k1".to_vec()]
         );
-        assert_eq!(valid_keys(&conn, "x.in", 300).unwrap(), vec![b"k2".to_vec()]);
+        assert_eq!(valid_keys(&db, "x.in", 300).unwrap(), vec![b"k2".to_vec()]);
     }
 }

@@ -1,9 +1,12 @@
 //! OpenLocker storage. This crate is the only place that speaks SQL: it owns
-//! the SQLite schema and its migrations, and exposes typed functions that
-//! take a [`rusqlite::Connection`] borrowed from the [`Db`] pool.
+//! the SQLite schema and its migrations, and exposes typed functions over
+//! the [`Db`] handle, each borrowing a pooled connection inside. Callers
+//! never hold a connection: where several statements must commit together,
+//! one function here runs them in one transaction; the import's long-lived
+//! connection is an [`import::ImportConn`] that only this crate can use.
 //!
 //! Every function here blocks; async callers run them on a blocking thread.
-//! This boundary is where a PostgreSQL backend would slot in.
+//! This boundary is where a PostgreSQL backend slots in.
 
 mod error;
 mod migrate;
@@ -27,8 +30,7 @@ pub mod uploads;
 
 pub use error::{DbError, DbResult};
 pub use migrate::latest_version as schema_version;
-pub use pool::{Conn, Db};
-pub use rusqlite::Connection;
+pub use pool::Db;
 
 /// Seconds since the Unix epoch, the time unit of every timestamp column.
 pub type UnixTime = i64;

@@ -13,7 +13,11 @@ pub struct Window {
 }
 
 /// Counts the failures of `key` at or after `since`.
-pub fn since(conn: &Connection, key: &str, since: UnixTime) -> DbResult<Window> {
+pub fn since(db: &Db, key: &str, since: UnixTime) -> DbResult<Window> {
+    since_on(&*db.conn()?, key, since)
+}
+
+pub(crate) fn since_on(conn: &Connection, key: &str, since: UnixTime) -> DbResult<Window> {
     let (count, oldest): (u32, Option<UnixTime>) = conn.query_row(
         "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = ?1 AND failed_at >= ?2",
         params![key, since],
@@ -24,7 +28,9 @@ pub fn since(conn: &Connection, key: &str, since: UnixTime) -> DbResult<Window> 
 
 /// Records one failure under each key, and drops failures older than
 /// `purge_before` (so the table only ever holds one window).
-pub fn record(conn: &mut Connection, keys: &[&str], now: UnixTime, purge_before: UnixTime) -> DbResult<()> {
+pub fn record(db: &Db, keys: &[&str], now: UnixTime, purge_before: UnixTime) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM login_failures WHERE failed_at < ?1", [purge_before])?;
     for key in keys {
@@ -64,7 +70,7 @@ pub fn reserve(
     tx.execute("DELETE FROM login_failures WHERE failed_at < ?1", [purge_before])?;
     let windows = keys
         .iter()
-        .map(|(key, _)| since(&tx, key, since_time))
+        .map(|(key, _)| since_on(&tx, key, since_time))
         .collect::<DbResult<Vec<_>>>()?;
     if windows.iter().zip(keys).any(|(w, (_, limit))| w.count >= *limit) {
         return Ok(Reservation::Full(windows));
@@ -91,7 +97,9 @@ pub fn release(db: &Db, rows: &[i64]) -> DbResult<()> {
 }
 
 /// Forgets the failures of `key` (after a successful sign-in).
-pub fn clear(conn: &Connection, key: &str) -> DbResult<()> {
+pub fn clear(db: &Db, key: &str) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute("DELETE FROM login_failures WHERE key = ?1", [key])?;
     Ok(())
 }
@@ -105,36 +113,35 @@ mod tests {
     fn failures_count_per_key_inside_the_window_and_clear() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("t.db"), 1).unwrap();
-        let mut conn = db.conn().unwrap();
-        record(&mut conn, &["account:1", "address:10.0.0.1"], 100, 0).unwrap();
-        record(&mut conn, &["account:1", "address:10.0.0.1"], 200, 0).unwrap();
-        record(&mut conn, &["account:2", "address:10.0.0.1"], 300, 0).unwrap();
+        record(&db, &["account:1", "address:10.0.0.1"], 100, 0).unwrap();
+        record(&db, &["account:1", "address:10.0.0.1"], 200, 0).unwrap();
+        record(&db, &["account:2", "address:10.0.0.1"], 300, 0).unwrap();
         assert_eq!(
-            since(&conn, "account:1", 0).unwrap(),
+            since(&db, "account:1", 0).unwrap(),
             Window {
                 count: 2,
                 oldest: Some(100)
             }
         );
         assert_eq!(
-            since(&conn, "account:1", 150).unwrap(),
+            since(&db, "account:1", 150).unwrap(),
             Window {
                 count: 1,
                 oldest: Some(200)
             }
         );
-        assert_eq!(since(&conn, "address:10.0.0.1", 0).unwrap().count, 3);
-        assert_eq!(since(&conn, "account:9", 0).unwrap(), Window { count: 0, oldest: None });
-        clear(&conn, "account:1").unwrap();
-        assert_eq!(since(&conn, "account:1", 0).unwrap().count, 0);
+        assert_eq!(since(&db, "address:10.0.0.1", 0).unwrap().count, 3);
+        assert_eq!(since(&db, "account:9", 0).unwrap(), Window { count: 0, oldest: None });
+        clear(&db, "account:1").unwrap();
+        assert_eq!(since(&db, "account:1", 0).unwrap().count, 0);
         assert_eq!(
-            since(&conn, "address:10.0.0.1", 0).unwrap().count,
+            since(&db, "address:10.0.0.1", 0).unwrap().count,
             3,
             "only that key is cleared"
         );
         // Recording purges what has left the window.
-        record(&mut conn, &["account:3"], 1000, 250).unwrap();
-        assert_eq!(since(&conn, "address:10.0.0.1", 0).unwrap().count, 1);
+        record(&db, &["account:3"], 1000, 250).unwrap();
+        assert_eq!(since(&db, "address:10.0.0.1", 0).unwrap().count, 1);
     }
 
     #[test]
@@ -160,12 +167,12 @@ mod tests {
             }
         );
         assert_eq!(
-            since(&db.conn().unwrap(), "address:a", 0).unwrap().count,
+            since(&db, "address:a", 0).unwrap().count,
             2,
             "a refusal records nothing"
         );
         release(&db, &first).unwrap();
-        assert_eq!(since(&db.conn().unwrap(), "account:1", 0).unwrap().count, 1);
+        assert_eq!(since(&db, "account:1", 0).unwrap().count, 1);
         assert!(matches!(
             reserve(&db, &keys, 103, 0, 0).unwrap(),
             Reservation::Reserved(_)

@@ -11,8 +11,8 @@ use crate::{DbResult, migrate};
 /// How long a connection waits for another writer before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// A pooled connection.
-pub type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
+/// A pooled connection (inside this crate only).
+pub(crate) type Conn = r2d2::PooledConnection<SqliteConnectionManager>;
 
 /// Handle to the database; cheap to clone.
 #[derive(Clone)]
@@ -49,14 +49,20 @@ impl Db {
         Ok(db)
     }
 
+    /// Whether the database answers (for `/healthz`).
+    pub fn ping(&self) -> DbResult<()> {
+        self.conn()?.query_row("SELECT 1", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     /// Borrows a connection from the pool.
-    pub fn conn(&self) -> DbResult<Conn> {
+    pub(crate) fn conn(&self) -> DbResult<Conn> {
         Ok(self.pool.get()?)
     }
 
-    /// Opens a connection outside the pool, for long jobs such as the CSV
-    /// import, tuned with a larger page cache of `cache_mib` MiB.
-    pub fn dedicated_conn(&self, path: &Path, cache_mib: u32) -> DbResult<rusqlite::Connection> {
+    /// Opens the CSV import's connection, outside the pool, tuned with a
+    /// larger page cache of `cache_mib` MiB.
+    pub fn import_conn(&self, path: &Path, cache_mib: u32) -> DbResult<crate::import::ImportConn> {
         let conn = rusqlite::Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         conn.execute_batch(&format!(
@@ -66,7 +72,7 @@ impl Db {
              PRAGMA wal_autocheckpoint = 40000;",
             u64::from(cache_mib) * 1024
         ))?;
-        Ok(conn)
+        Ok(crate::import::ImportConn(conn))
     }
 }
 

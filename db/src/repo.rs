@@ -16,7 +16,9 @@ pub struct Client {
 }
 
 /// Adds a client; `Conflict` when the orgId is taken.
-pub fn insert_client(conn: &Connection, org_id: &str, name: &str, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
+pub fn insert_client(db: &Db, org_id: &str, name: &str, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "INSERT INTO repo_clients (org_id, name, key_enc, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![org_id, name, key_enc, now],
@@ -25,7 +27,9 @@ pub fn insert_client(conn: &Connection, org_id: &str, name: &str, key_enc: &[u8]
 }
 
 /// Looks a client up by orgId, case-insensitively.
-pub fn client(conn: &Connection, org_id: &str) -> DbResult<Option<Client>> {
+pub fn client(db: &Db, org_id: &str) -> DbResult<Option<Client>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         "SELECT org_id, name, key_enc, disabled FROM repo_clients WHERE org_id = ?1",
         [org_id],
@@ -42,7 +46,9 @@ pub fn client(conn: &Connection, org_id: &str) -> DbResult<Option<Client>> {
 }
 
 /// Enables or disables a client.
-pub fn set_client_disabled(conn: &Connection, org_id: &str, disabled: bool) -> DbResult<()> {
+pub fn set_client_disabled(db: &Db, org_id: &str, disabled: bool) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "UPDATE repo_clients SET disabled = ?2 WHERE org_id = ?1",
         params![org_id, disabled],
@@ -51,7 +57,9 @@ pub fn set_client_disabled(conn: &Connection, org_id: &str, disabled: bool) -> D
 }
 
 /// Replaces a client's key.
-pub fn set_client_key(conn: &Connection, org_id: &str, key_enc: &[u8]) -> DbResult<()> {
+pub fn set_client_key(db: &Db, org_id: &str, key_enc: &[u8]) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "UPDATE repo_clients SET key_enc = ?2 WHERE org_id = ?1",
         params![org_id, key_enc],
@@ -128,7 +136,9 @@ pub struct SealedOwner {
 
 /// Stores a document with its owners and search fields, atomically.
 /// `Conflict` when the URI (or the doc id within its type) is taken.
-pub fn insert_doc(conn: &mut Connection, doc: &NewDoc<'_>) -> DbResult<i64> {
+pub fn insert_doc(db: &Db, doc: &NewDoc<'_>) -> DbResult<i64> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO repo_docs (uri, issuer_id, doc_type, doc_id, doc_name, content_sha256, content_type, size,
@@ -174,7 +184,9 @@ pub fn insert_doc(conn: &mut Connection, doc: &NewDoc<'_>) -> DbResult<i64> {
 }
 
 /// How many documents a doc type has, for the size of its DocId space.
-pub fn count_docs(conn: &Connection, issuer_id: &str, doc_type: &str) -> DbResult<u64> {
+pub fn count_docs(db: &Db, issuer_id: &str, doc_type: &str) -> DbResult<u64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM repo_docs WHERE issuer_id = ?1 AND doc_type = ?2",
         params![issuer_id, doc_type],
@@ -215,7 +227,9 @@ fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
 }
 
 /// A document by URI, case-insensitively.
-pub fn doc_by_uri(conn: &Connection, uri: &str) -> DbResult<Option<Doc>> {
+pub fn doc_by_uri(db: &Db, uri: &str) -> DbResult<Option<Doc>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.uri = ?1"),
         [uri],
@@ -225,7 +239,9 @@ pub fn doc_by_uri(conn: &Connection, uri: &str) -> DbResult<Option<Doc>> {
 }
 
 /// The sealed Aadhaar numbers of a document's owners.
-pub fn owners(conn: &Connection, doc: i64) -> DbResult<Vec<Vec<u8>>> {
+pub fn owners(db: &Db, doc: i64) -> DbResult<Vec<Vec<u8>>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached("SELECT aadhaar_enc FROM repo_doc_owners WHERE doc = ?1")?;
     let rows = stmt.query_map([doc], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -233,7 +249,9 @@ pub fn owners(conn: &Connection, doc: i64) -> DbResult<Vec<Vec<u8>>> {
 
 /// An issuer's documents not yet pushed to a locker, oldest first (those
 /// waiting for approval are left out).
-pub fn unpushed_docs(conn: &Connection, issuer_id: &str) -> DbResult<Vec<Doc>> {
+pub fn unpushed_docs(db: &Db, issuer_id: &str) -> DbResult<Vec<Doc>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare(&format!(
         "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.issuer_id = ?1 AND d.pushed_at IS NULL
              AND (d.approved_at IS NOT NULL OR COALESCE(t.verify_by_hand, 0) = 0) ORDER BY d.id"
@@ -243,7 +261,9 @@ pub fn unpushed_docs(conn: &Connection, issuer_id: &str) -> DbResult<Vec<Doc>> {
 }
 
 /// Records that these documents reached a locker.
-pub fn mark_pushed(conn: &mut Connection, ids: &[i64], now: UnixTime) -> DbResult<()> {
+pub fn mark_pushed(db: &Db, ids: &[i64], now: UnixTime) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     {
         let mut stmt = tx.prepare("UPDATE repo_docs SET pushed_at = ?2 WHERE id = ?1")?;
@@ -256,7 +276,9 @@ pub fn mark_pushed(conn: &mut Connection, ids: &[i64], now: UnixTime) -> DbResul
 }
 
 /// Approves a document of a "verify by hand" doc type.
-pub fn approve(conn: &Connection, uri: &str, now: UnixTime) -> DbResult<()> {
+pub fn approve(db: &Db, uri: &str, now: UnixTime) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "UPDATE repo_docs SET approved_at = COALESCE(approved_at, ?2) WHERE uri = ?1",
         params![uri, now],
@@ -267,12 +289,14 @@ pub fn approve(conn: &Connection, uri: &str, now: UnixTime) -> DbResult<()> {
 /// Documents whose search fields hold every `(name, value)` pair (compared
 /// case-insensitively), optionally of one doc type. At most `limit`.
 pub fn find_by_udfs(
-    conn: &Connection,
+    db: &Db,
     issuer_id: Option<&str>,
     doc_type: Option<&str>,
     udfs: &[(String, String)],
     limit: u32,
 ) -> DbResult<Vec<Doc>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     if udfs.is_empty() {
         return Ok(Vec::new());
     }
@@ -303,12 +327,14 @@ pub fn find_by_udfs(
 /// Documents owned by the holder of this Aadhaar HMAC, optionally of one
 /// doc type. At most `limit`.
 pub fn find_by_owner(
-    conn: &Connection,
+    db: &Db,
     issuer_id: Option<&str>,
     doc_type: Option<&str>,
     aadhaar_hmac: &[u8],
     limit: u32,
 ) -> DbResult<Vec<Doc>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare(&format!(
         "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE (?1 IS NULL OR d.issuer_id = ?1)
              AND (?2 IS NULL OR d.doc_type = ?2)

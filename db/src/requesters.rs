@@ -1,6 +1,7 @@
 //! Requesters (partner sites using the widgets): their keys, registered
 //! origins and services.
 
+use crate::Db;
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
@@ -20,7 +21,9 @@ pub struct Requester {
 }
 
 /// Adds a requester with its first key; `Conflict` when the app id is taken.
-pub fn insert(conn: &mut Connection, requester: &Requester, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
+pub fn insert(db: &Db, requester: &Requester, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO requesters (app_id, name, services, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -56,7 +59,9 @@ fn replace_origins(conn: &Connection, app_id: &str, origins: &[String]) -> DbRes
 }
 
 /// A requester by app id (case-insensitive).
-pub fn get(conn: &Connection, app_id: &str) -> DbResult<Option<Requester>> {
+pub fn get(db: &Db, app_id: &str) -> DbResult<Option<Requester>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let found = conn
         .query_row(
             "SELECT app_id, name, services FROM requesters WHERE app_id = ?1",
@@ -89,7 +94,9 @@ pub fn get(conn: &Connection, app_id: &str) -> DbResult<Option<Requester>> {
 }
 
 /// Every requester's app id, in order.
-pub fn app_ids(conn: &Connection) -> DbResult<Vec<String>> {
+pub fn app_ids(db: &Db) -> DbResult<Vec<String>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare("SELECT app_id FROM requesters ORDER BY app_id")?;
     let rows = stmt.query_map([], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
@@ -98,12 +105,14 @@ pub fn app_ids(conn: &Connection) -> DbResult<Vec<String>> {
 /// Replaces a requester's origins and services, and its redirect URIs when
 /// `redirect_uris` is given.
 pub fn update(
-    conn: &mut Connection,
+    db: &Db,
     app_id: &str,
     origins: &[String],
     services: &[String],
     redirect_uris: Option<&[String]>,
 ) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     let changed = tx.execute(
         "UPDATE requesters SET services = ?2 WHERE app_id = ?1",
@@ -121,7 +130,9 @@ pub fn update(
 }
 
 /// The sealed keys of an app that are valid at `now`, newest first.
-pub fn valid_keys(conn: &Connection, app_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
+pub fn valid_keys(db: &Db, app_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT key_enc FROM requester_keys
          WHERE app_id = ?1 AND (expires_at IS NULL OR expires_at > ?2)
@@ -133,13 +144,9 @@ pub fn valid_keys(conn: &Connection, app_id: &str, now: UnixTime) -> DbResult<Ve
 
 /// Makes `key_enc` the app's key; the previous ones stay valid until
 /// `old_keys_expire_at` (or their own earlier expiry).
-pub fn rotate_key(
-    conn: &mut Connection,
-    app_id: &str,
-    key_enc: &[u8],
-    now: UnixTime,
-    old_keys_expire_at: UnixTime,
-) -> DbResult<()> {
+pub fn rotate_key(db: &Db, app_id: &str, key_enc: &[u8], now: UnixTime, old_keys_expire_at: UnixTime) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     let changed = tx.execute(
         "UPDATE requester_keys SET expires_at = MIN(COALESCE(expires_at, ?2), ?2) WHERE app_id = ?1",
@@ -170,13 +177,9 @@ pub struct RequesterUser {
 }
 
 /// Adds a portal user; `Conflict` when the username is taken.
-pub fn insert_user(
-    conn: &Connection,
-    app_id: &str,
-    username: &str,
-    password_hash: &str,
-    now: UnixTime,
-) -> DbResult<i64> {
+pub fn insert_user(db: &Db, app_id: &str, username: &str, password_hash: &str, now: UnixTime) -> DbResult<i64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "INSERT INTO requester_users (app_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![app_id, username, password_hash, now],
@@ -198,7 +201,9 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequesterUser> {
 }
 
 /// A portal user by username, case-insensitively.
-pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<RequesterUser>> {
+pub fn user_by_name(db: &Db, username: &str) -> DbResult<Option<RequesterUser>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         "SELECT id, app_id, username, password_hash FROM requester_users WHERE username = ?1",
         [username],
@@ -208,7 +213,9 @@ pub fn user_by_name(conn: &Connection, username: &str) -> DbResult<Option<Reques
 }
 
 /// A portal user by id.
-pub fn user_by_id(conn: &Connection, id: i64) -> DbResult<Option<RequesterUser>> {
+pub fn user_by_id(db: &Db, id: i64) -> DbResult<Option<RequesterUser>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         "SELECT id, app_id, username, password_hash FROM requester_users WHERE id = ?1",
         [id],
@@ -225,7 +232,6 @@ mod tests {
     fn a_rotated_key_keeps_working_until_its_grace_ends() {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
-        let mut conn = db.conn().unwrap();
         let requester = Requester {
             app_id: "APP1".into(),
             name: "Partner".into(),
@@ -233,17 +239,14 @@ mod tests {
             origins: vec!["https://partner.example".into()],
             redirect_uris: vec!["https://partner.example/cb".into()],
         };
-        insert(&mut conn, &requester, b"k1", 100).unwrap();
-        assert_eq!(get(&conn, "app1").unwrap().unwrap(), requester);
-        rotate_key(&mut conn, "APP1", b"k2", 200, 300).unwrap();
+        insert(&db, &requester, b"k1", 100).unwrap();
+        assert_eq!(get(&db, "app1").unwrap().unwrap(), requester);
+        rotate_key(&db, "APP1", b"k2", 200, 300).unwrap();
         assert_eq!(
-            valid_keys(&conn, "APP1", 250).unwrap(),
+            valid_keys(&db, "APP1", 250).unwrap(),
             vec![b"k2".to_vec(), b"k1".to_vec()]
         );
-        assert_eq!(valid_keys(&conn, "APP1", 300).unwrap(), vec![b"k2".to_vec()]);
-        assert!(matches!(
-            rotate_key(&mut conn, "NOPE", b"k", 1, 1),
-            Err(DbError::NotFound)
-        ));
+        assert_eq!(valid_keys(&db, "APP1", 300).unwrap(), vec![b"k2".to_vec()]);
+        assert!(matches!(rotate_key(&db, "NOPE", b"k", 1, 1), Err(DbError::NotFound)));
     }
 }

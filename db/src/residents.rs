@@ -204,7 +204,7 @@ fn close_other_claimants(tx: &Transaction<'_>, hmac: &[u8], winner: i64, now: Un
 
 fn write_log(tx: &Transaction<'_>, winner: i64, closed: &[i64], now: UnixTime, log: &VerifyLog<'_>) -> DbResult<()> {
     let entry = |resident_id, (kind, detail): (&str, &str)| {
-        activity::insert(
+        activity::insert_on(
             tx,
             &NewEntry {
                 resident_id,
@@ -266,7 +266,9 @@ pub fn claimants(db: &Db, hmac: &[u8], limit: u32) -> DbResult<Vec<Resident>> {
 }
 
 /// Looks a resident up by mobile number.
-pub fn by_mobile(conn: &Connection, mobile: &str) -> DbResult<Option<Resident>> {
+pub fn by_mobile(db: &Db, mobile: &str) -> DbResult<Option<Resident>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM residents WHERE mobile = ?1"),
         [mobile],
@@ -276,7 +278,9 @@ pub fn by_mobile(conn: &Connection, mobile: &str) -> DbResult<Option<Resident>> 
 }
 
 /// Looks a resident up by id.
-pub fn by_id(conn: &Connection, id: i64) -> DbResult<Option<Resident>> {
+pub fn by_id(db: &Db, id: i64) -> DbResult<Option<Resident>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM residents WHERE id = ?1"),
         [id],
@@ -373,13 +377,13 @@ mod tests {
             matches!(err, DbError::Conflict(ref c) if c == "aadhaar_claimed"),
             "{err:?}"
         );
-        let owner = by_id(&db.conn().unwrap(), b).unwrap().unwrap();
+        let owner = by_id(&db, b).unwrap().unwrap();
         assert_eq!(
             (owner.name.as_str(), owner.gender.as_deref()),
             ("Real Owner", Some("F"))
         );
         assert!(owner.identity.is_verified());
-        assert!(by_id(&db.conn().unwrap(), a).unwrap().unwrap().closed_at.is_some());
+        assert!(by_id(&db, a).unwrap().unwrap().closed_at.is_some());
     }
 
     #[test]

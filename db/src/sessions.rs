@@ -1,5 +1,6 @@
 //! Sign-in sessions of residents, issuer users and requester users.
 
+use crate::Db;
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
@@ -33,7 +34,7 @@ pub struct Session {
 
 /// Stores a session under the hash of its cookie value.
 pub fn insert(
-    conn: &Connection,
+    db: &Db,
     token_hash: &[u8],
     kind: SessionKind,
     subject_id: i64,
@@ -41,6 +42,8 @@ pub fn insert(
     now: UnixTime,
     expires_at: UnixTime,
 ) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "INSERT INTO sessions (token_hash, kind, subject_id, csrf_token, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -50,7 +53,9 @@ pub fn insert(
 }
 
 /// The session with this token hash and kind, if it has not expired.
-pub fn get(conn: &Connection, token_hash: &[u8], kind: SessionKind, now: UnixTime) -> DbResult<Option<Session>> {
+pub fn get(db: &Db, token_hash: &[u8], kind: SessionKind, now: UnixTime) -> DbResult<Option<Session>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         "SELECT subject_id, csrf_token, expires_at FROM sessions
          WHERE token_hash = ?1 AND kind = ?2 AND expires_at > ?3",
@@ -67,18 +72,24 @@ pub fn get(conn: &Connection, token_hash: &[u8], kind: SessionKind, now: UnixTim
 }
 
 /// Ends one session.
-pub fn delete(conn: &Connection, token_hash: &[u8]) -> DbResult<()> {
+pub fn delete(db: &Db, token_hash: &[u8]) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
 }
 
 /// Drops sessions that have expired; returns how many.
-pub fn purge_expired(conn: &Connection, now: UnixTime) -> DbResult<usize> {
+pub fn purge_expired(db: &Db, now: UnixTime) -> DbResult<usize> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
 }
 
 /// Ends every session of one subject ("sign out everywhere"); returns how many.
-pub fn delete_all_of(conn: &Connection, kind: SessionKind, subject_id: i64) -> DbResult<usize> {
+pub fn delete_all_of(db: &Db, kind: SessionKind, subject_id: i64) -> DbResult<usize> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     Ok(conn.execute(
         "DELETE FROM sessions WHERE kind = ?1 AND subject_id = ?2",
         params![kind.as_str(), subject_id],

@@ -1,6 +1,7 @@
 //! Shares: a document a resident gave a requester, behind a public URL
 //! that expires and allows a limited number of fetches.
 
+use crate::Db;
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
@@ -44,7 +45,9 @@ pub struct NewShare<'a> {
     pub max_fetches: i64,
 }
 
-pub fn insert(conn: &Connection, new: &NewShare<'_>) -> DbResult<i64> {
+pub fn insert(db: &Db, new: &NewShare<'_>) -> DbResult<i64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let (kind, reference) = match new.doc {
         SharedDoc::Issued { uri } => ("issued", uri.clone()),
         SharedDoc::Uploaded { id } => ("uploaded", id.to_string()),
@@ -101,7 +104,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Share> {
 /// Counts one fetch of the share behind `token_hash`, if it may still be
 /// fetched at `now`; returns the share either way (`None`: no such token).
 /// The second value says whether this fetch was counted.
-pub fn fetch(conn: &Connection, token_hash: &[u8], now: UnixTime) -> DbResult<Option<(Share, bool)>> {
+pub fn fetch(db: &Db, token_hash: &[u8], now: UnixTime) -> DbResult<Option<(Share, bool)>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     // One statement, so two fetches racing for the last allowed one cannot
     // both win.
     let counted = conn.execute(
@@ -121,7 +126,9 @@ pub fn fetch(conn: &Connection, token_hash: &[u8], now: UnixTime) -> DbResult<Op
 
 /// Gives back a fetch that could not be served (the issuer was down), so
 /// that the requester may try again.
-pub fn uncount_fetch(conn: &Connection, id: i64) -> DbResult<()> {
+pub fn uncount_fetch(db: &Db, id: i64) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "UPDATE shares SET fetches = fetches - 1 WHERE id = ?1 AND fetches > 0",
         [id],
@@ -130,7 +137,9 @@ pub fn uncount_fetch(conn: &Connection, id: i64) -> DbResult<()> {
 }
 
 /// A resident's shares, newest first.
-pub fn for_resident(conn: &Connection, resident_id: i64) -> DbResult<Vec<Share>> {
+pub fn for_resident(db: &Db, resident_id: i64) -> DbResult<Vec<Share>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM shares WHERE resident_id = ?1 ORDER BY id DESC LIMIT 500"
     ))?;
@@ -139,7 +148,9 @@ pub fn for_resident(conn: &Connection, resident_id: i64) -> DbResult<Vec<Share>>
 }
 
 /// The shares made to an app, newest first.
-pub fn for_app(conn: &Connection, app_id: &str) -> DbResult<Vec<Share>> {
+pub fn for_app(db: &Db, app_id: &str) -> DbResult<Vec<Share>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM shares WHERE app_id = ?1 ORDER BY id DESC LIMIT 500"
     ))?;
@@ -148,7 +159,9 @@ pub fn for_app(conn: &Connection, app_id: &str) -> DbResult<Vec<Share>> {
 }
 
 /// Revokes one of a resident's shares; `NotFound` when it is not theirs.
-pub fn revoke(conn: &Connection, resident_id: i64, id: i64, now: UnixTime) -> DbResult<()> {
+pub fn revoke(db: &Db, resident_id: i64, id: i64, now: UnixTime) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "UPDATE shares SET revoked_at = COALESCE(revoked_at, ?3) WHERE id = ?1 AND resident_id = ?2",
         params![id, resident_id, now],

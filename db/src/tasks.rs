@@ -67,7 +67,11 @@ pub struct NewTask<'a> {
 }
 
 /// Queues a file for import and returns the task id.
-pub fn insert(conn: &Connection, new: &NewTask<'_>) -> DbResult<i64> {
+pub fn insert(db: &Db, new: &NewTask<'_>) -> DbResult<i64> {
+    insert_on(&*db.conn()?, new)
+}
+
+pub(crate) fn insert_on(conn: &Connection, new: &NewTask<'_>) -> DbResult<i64> {
     conn.execute(
         "INSERT INTO import_tasks (issuer_id, source, file_name, stored_path, bytes_total, txn, status, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
@@ -86,10 +90,10 @@ pub fn insert_pushed(db: &Db, new: &NewTask<'_>, org_id: &str, remember_since: U
         .ok_or_else(|| DbError::Other("a pushed task needs its txn".into()))?;
     let mut conn = db.conn()?;
     let tx = conn.transaction()?;
-    if !crate::txns::record(&tx, org_id, txn, new.now, remember_since)? {
+    if !crate::txns::record_on(&tx, org_id, txn, new.now, remember_since)? {
         return Ok(None);
     }
-    let id = insert(&tx, new)?;
+    let id = insert_on(&tx, new)?;
     tx.commit()?;
     Ok(Some(id))
 }
@@ -126,7 +130,9 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
 }
 
 /// One task by id.
-pub fn get(conn: &Connection, id: i64) -> DbResult<Option<Task>> {
+pub fn get(db: &Db, id: i64) -> DbResult<Option<Task>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM import_tasks WHERE id = ?1"),
         [id],
@@ -136,7 +142,9 @@ pub fn get(conn: &Connection, id: i64) -> DbResult<Option<Task>> {
 }
 
 /// An issuer's tasks, newest first, at most `limit`.
-pub fn list_for_issuer(conn: &Connection, issuer_id: &str, limit: u32) -> DbResult<Vec<Task>> {
+pub fn list_for_issuer(db: &Db, issuer_id: &str, limit: u32) -> DbResult<Vec<Task>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM import_tasks WHERE issuer_id = ?1 ORDER BY id DESC LIMIT ?2"
     ))?;
@@ -145,7 +153,9 @@ pub fn list_for_issuer(conn: &Connection, issuer_id: &str, limit: u32) -> DbResu
 }
 
 /// Tasks still to import (pending, or running when an importer died), oldest first.
-pub fn open_tasks(conn: &Connection) -> DbResult<Vec<Task>> {
+pub fn open_tasks(db: &Db) -> DbResult<Vec<Task>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM import_tasks WHERE status IN ('pending', 'running') ORDER BY id"
     ))?;
@@ -154,7 +164,9 @@ pub fn open_tasks(conn: &Connection) -> DbResult<Vec<Task>> {
 }
 
 /// Marks a task running from its current position, for progress figures.
-pub fn mark_running(conn: &Connection, id: i64, now: UnixTime) -> DbResult<()> {
+pub fn mark_running(db: &Db, id: i64, now: UnixTime) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn.execute(
         "UPDATE import_tasks SET status = 'running', run_started_at = ?2, run_start_byte = pos_byte,
              run_start_rows = rows_imported + rows_rejected, updated_at = ?2
@@ -166,7 +178,9 @@ pub fn mark_running(conn: &Connection, id: i64, now: UnixTime) -> DbResult<()> {
 
 /// Marks a task finished: `done`, or `failed` with the reason. A task that
 /// is already finished is left as it is (another importer finished it).
-pub fn finish(conn: &Connection, id: i64, error: Option<&str>, now: UnixTime) -> DbResult<()> {
+pub fn finish(db: &Db, id: i64, error: Option<&str>, now: UnixTime) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "UPDATE import_tasks SET status = ?2, error = ?3, finished_at = ?4, updated_at = ?4
          WHERE id = ?1 AND status IN ('pending', 'running')",
@@ -184,7 +198,9 @@ pub struct Rejection {
 }
 
 /// A task's rejected rows by line, from line `after` on, at most `limit`.
-pub fn rejections(conn: &Connection, task_id: i64, after: u64, limit: u32) -> DbResult<Vec<Rejection>> {
+pub fn rejections(db: &Db, task_id: i64, after: u64, limit: u32) -> DbResult<Vec<Rejection>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT line, field, reason FROM import_rejections WHERE task_id = ?1 AND line > ?2 ORDER BY line LIMIT ?3",
     )?;

@@ -1,5 +1,6 @@
 //! Replay protection: the `txn` values each orgId used inside the window.
 
+use crate::Db;
 use rusqlite::{Connection, params};
 
 use crate::{DbResult, UnixTime};
@@ -13,14 +14,26 @@ pub struct SeenTxn {
 }
 
 /// Forgets the txns recorded before `keep_since`; returns how many.
-pub fn purge(conn: &Connection, keep_since: UnixTime) -> DbResult<usize> {
+pub fn purge(db: &Db, keep_since: UnixTime) -> DbResult<usize> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     Ok(conn.execute("DELETE FROM seen_txns WHERE seen_at < ?1", [keep_since])?)
 }
 
 /// Records that `org_id` used `txn` at `now`. Returns `false` when it was
 /// used at or after `remember_since` (a replay); an older use, not yet
 /// purged, no longer counts.
-pub fn record(conn: &Connection, org_id: &str, txn: &str, now: UnixTime, remember_since: UnixTime) -> DbResult<bool> {
+pub fn record(db: &Db, org_id: &str, txn: &str, now: UnixTime, remember_since: UnixTime) -> DbResult<bool> {
+    record_on(&*db.conn()?, org_id, txn, now, remember_since)
+}
+
+pub(crate) fn record_on(
+    conn: &Connection,
+    org_id: &str,
+    txn: &str,
+    now: UnixTime,
+    remember_since: UnixTime,
+) -> DbResult<bool> {
     let changed = conn.execute(
         "INSERT INTO seen_txns (org_id, txn, seen_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (org_id, txn) DO UPDATE SET seen_at = excluded.seen_at WHERE seen_txns.seen_at < ?4",
@@ -31,7 +44,9 @@ pub fn record(conn: &Connection, org_id: &str, txn: &str, now: UnixTime, remembe
 
 /// Records many txn uses in one transaction; a txn already recorded keeps
 /// its newest use.
-pub fn record_many(conn: &mut Connection, seen: &[SeenTxn]) -> DbResult<()> {
+pub fn record_many(db: &Db, seen: &[SeenTxn]) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
     {
         let mut insert = tx.prepare_cached(
@@ -47,7 +62,9 @@ pub fn record_many(conn: &mut Connection, seen: &[SeenTxn]) -> DbResult<()> {
 }
 
 /// Every txn recorded at or after `since`.
-pub fn since(conn: &Connection, since: UnixTime) -> DbResult<Vec<SeenTxn>> {
+pub fn since(db: &Db, since: UnixTime) -> DbResult<Vec<SeenTxn>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare("SELECT org_id, txn, seen_at FROM seen_txns WHERE seen_at >= ?1")?;
     let rows = stmt.query_map([since], |r| {
         Ok(SeenTxn {
@@ -61,7 +78,9 @@ pub fn since(conn: &Connection, since: UnixTime) -> DbResult<Vec<SeenTxn>> {
 
 /// Forgets a recorded `txn`, for a request that failed after recording it
 /// through no fault of the sender, so that the sender may retry.
-pub fn forget(conn: &Connection, org_id: &str, txn: &str) -> DbResult<()> {
+pub fn forget(db: &Db, org_id: &str, txn: &str) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "DELETE FROM seen_txns WHERE org_id = ?1 AND txn = ?2",
         params![org_id, txn],
@@ -77,34 +96,32 @@ mod tests {
     fn a_txn_is_a_replay_until_it_is_purged() {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
-        let conn = db.conn().unwrap();
-        assert!(record(&conn, "ORG", "t1", 1000, 0).unwrap());
-        assert_eq!(purge(&conn, 400).unwrap(), 0);
+        assert!(record(&db, "ORG", "t1", 1000, 0).unwrap());
+        assert_eq!(purge(&db, 400).unwrap(), 0);
         assert!(
-            !record(&conn, "org", "t1", 4000, 1000).unwrap(),
+            !record(&db, "org", "t1", 4000, 1000).unwrap(),
             "orgIds compare case-insensitively"
         );
         assert!(
-            record(&conn, "ORG", "t1", 4000, 1001).unwrap(),
+            record(&db, "ORG", "t1", 4000, 1001).unwrap(),
             "a use older than the memory no longer counts, purged or not"
         );
-        assert!(record(&conn, "ORG", "t2", 4000, 0).unwrap());
-        assert_eq!(purge(&conn, 4001).unwrap(), 2);
+        assert!(record(&db, "ORG", "t2", 4000, 0).unwrap());
+        assert_eq!(purge(&db, 4001).unwrap(), 2);
     }
 
     #[test]
     fn many_are_recorded_at_once_and_read_back_by_time() {
         let dir = tempfile::tempdir().unwrap();
         let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
-        let mut conn = db.conn().unwrap();
         let seen = |txn: &str, at| SeenTxn {
             org_id: "ORG".into(),
             txn: txn.into(),
             seen_at: at,
         };
-        record_many(&mut conn, &[seen("a", 10), seen("b", 20)]).unwrap();
-        record_many(&mut conn, &[seen("b", 30), seen("a", 5)]).unwrap();
-        let mut back = since(&conn, 15).unwrap();
+        record_many(&db, &[seen("a", 10), seen("b", 20)]).unwrap();
+        record_many(&db, &[seen("b", 30), seen("a", 5)]).unwrap();
+        let mut back = since(&db, 15).unwrap();
         back.sort_by(|x, y| x.txn.cmp(&y.txn));
         assert_eq!(back, vec![seen("b", 30)], "a repeat keeps the newest use");
     }

@@ -1,6 +1,7 @@
 //! Uploaded Documents: a resident's folders and files. Every query names the
 //! resident, so one resident's ids never reach another's rows.
 
+use crate::Db;
 use rusqlite::{Connection, params};
 
 use crate::error::OptionalRow;
@@ -41,7 +42,9 @@ fn name_taken(err: rusqlite::Error, what: &str) -> DbError {
 }
 
 /// A new folder; `Conflict` when the resident has one of that name.
-pub fn insert_folder(conn: &Connection, resident_id: i64, name: &str, now: UnixTime) -> DbResult<i64> {
+pub fn insert_folder(db: &Db, resident_id: i64, name: &str, now: UnixTime) -> DbResult<i64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "INSERT INTO upload_folders (resident_id, name, created_at) VALUES (?1, ?2, ?3)",
         params![resident_id, name, now],
@@ -63,7 +66,9 @@ fn folder_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Folder> {
 }
 
 /// The resident's folders by name.
-pub fn folders(conn: &Connection, resident_id: i64) -> DbResult<Vec<Folder>> {
+pub fn folders(db: &Db, resident_id: i64) -> DbResult<Vec<Folder>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {FOLDER_COLUMNS} FROM upload_folders f WHERE f.resident_id = ?1 ORDER BY f.name"
     ))?;
@@ -72,7 +77,11 @@ pub fn folders(conn: &Connection, resident_id: i64) -> DbResult<Vec<Folder>> {
 }
 
 /// One of the resident's folders.
-pub fn folder(conn: &Connection, resident_id: i64, id: i64) -> DbResult<Option<Folder>> {
+pub fn folder(db: &Db, resident_id: i64, id: i64) -> DbResult<Option<Folder>> {
+    folder_on(&*db.conn()?, resident_id, id)
+}
+
+pub(crate) fn folder_on(conn: &Connection, resident_id: i64, id: i64) -> DbResult<Option<Folder>> {
     conn.query_row(
         &format!("SELECT {FOLDER_COLUMNS} FROM upload_folders f WHERE f.resident_id = ?1 AND f.id = ?2"),
         [resident_id, id],
@@ -82,7 +91,9 @@ pub fn folder(conn: &Connection, resident_id: i64, id: i64) -> DbResult<Option<F
 }
 
 /// Renames a folder; `NotFound` when it is not the resident's.
-pub fn rename_folder(conn: &Connection, resident_id: i64, id: i64, name: &str) -> DbResult<()> {
+pub fn rename_folder(db: &Db, resident_id: i64, id: i64, name: &str) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let changed = conn
         .execute(
             "UPDATE upload_folders SET name = ?3 WHERE resident_id = ?1 AND id = ?2",
@@ -94,7 +105,9 @@ pub fn rename_folder(conn: &Connection, resident_id: i64, id: i64, name: &str) -
 
 /// Deletes an empty folder: `NotFound` when it is not the resident's,
 /// `Conflict` when it still holds files.
-pub fn delete_folder(conn: &mut Connection, resident_id: i64, id: i64) -> DbResult<()> {
+pub fn delete_folder(db: &Db, resident_id: i64, id: i64) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let files: i64 = tx.query_row("SELECT COUNT(*) FROM uploaded_files WHERE folder_id = ?1", [id], |r| {
         r.get(0)
@@ -129,7 +142,9 @@ pub struct NewFile<'a> {
 }
 
 /// Adds a file row; `Conflict` when its folder already has that name.
-pub fn insert_file(conn: &Connection, new: &NewFile<'_>) -> DbResult<i64> {
+pub fn insert_file(db: &Db, new: &NewFile<'_>) -> DbResult<i64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.execute(
         "INSERT INTO uploaded_files (resident_id, folder_id, name, content_type, size, content_id, uploaded_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -164,7 +179,9 @@ fn file_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<File> {
 }
 
 /// The resident's files, by folder then name.
-pub fn files(conn: &Connection, resident_id: i64) -> DbResult<Vec<File>> {
+pub fn files(db: &Db, resident_id: i64) -> DbResult<Vec<File>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {FILE_COLUMNS} WHERE u.resident_id = ?1 ORDER BY f.name, u.name"
     ))?;
@@ -173,7 +190,9 @@ pub fn files(conn: &Connection, resident_id: i64) -> DbResult<Vec<File>> {
 }
 
 /// One of the resident's files.
-pub fn file(conn: &Connection, resident_id: i64, id: i64) -> DbResult<Option<File>> {
+pub fn file(db: &Db, resident_id: i64, id: i64) -> DbResult<Option<File>> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     conn.query_row(
         &format!("SELECT {FILE_COLUMNS} WHERE u.resident_id = ?1 AND u.id = ?2"),
         [resident_id, id],
@@ -183,7 +202,9 @@ pub fn file(conn: &Connection, resident_id: i64, id: i64) -> DbResult<Option<Fil
 }
 
 /// Bytes the resident's files take, counted per row.
-pub fn used_bytes(conn: &Connection, resident_id: i64) -> DbResult<i64> {
+pub fn used_bytes(db: &Db, resident_id: i64) -> DbResult<i64> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     Ok(conn.query_row(
         "SELECT IFNULL(SUM(size), 0) FROM uploaded_files WHERE resident_id = ?1",
         [resident_id],
@@ -193,9 +214,11 @@ pub fn used_bytes(conn: &Connection, resident_id: i64) -> DbResult<i64> {
 
 /// Renames and/or moves a file. The target folder must be the resident's
 /// (`NotFound` otherwise); a clashing name is `Conflict`.
-pub fn update_file(conn: &Connection, resident_id: i64, id: i64, name: &str, folder_id: Option<i64>) -> DbResult<()> {
+pub fn update_file(db: &Db, resident_id: i64, id: i64, name: &str, folder_id: Option<i64>) -> DbResult<()> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     if let Some(folder_id) = folder_id
-        && folder(conn, resident_id, folder_id)?.is_none()
+        && folder_on(conn, resident_id, folder_id)?.is_none()
     {
         return Err(DbError::NotFound);
     }
@@ -210,7 +233,9 @@ pub fn update_file(conn: &Connection, resident_id: i64, id: i64, name: &str, fol
 
 /// Deletes a file row. Returns its content id and whether any row still
 /// refers to that content (if not, the caller removes the stored bytes).
-pub fn delete_file(conn: &mut Connection, resident_id: i64, id: i64) -> DbResult<(String, bool)> {
+pub fn delete_file(db: &Db, resident_id: i64, id: i64) -> DbResult<(String, bool)> {
+    let mut pooled = db.conn()?;
+    let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
     let content_id: String = tx
         .query_row(
@@ -231,7 +256,9 @@ pub fn delete_file(conn: &mut Connection, resident_id: i64, id: i64) -> DbResult
 }
 
 /// Whether any file row refers to this content.
-pub fn content_in_use(conn: &Connection, content_id: &str) -> DbResult<bool> {
+pub fn content_in_use(db: &Db, content_id: &str) -> DbResult<bool> {
+    let pooled = db.conn()?;
+    let conn: &Connection = &pooled;
     Ok(conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM uploaded_files WHERE content_id = ?1)",
         [content_id],

@@ -1,9 +1,14 @@
 //! `cargo xtask bench signin` and `cargo xtask bench load`: a release
 //! server under 50 parallel connections, driven by wrk on loopback.
-//! `signin` runs sign-ins (right password, every one an argon2 check) for
-//! 30 s and prints the peak RSS; `load` then also runs the issued list of a
-//! signed-in resident and Pull Doc, each for 30 s, and prints each phase's
-//! error rate, p50 and p99 latency, and the server's peak RSS so far.
+//! `signin` runs sign-ins of 50 residents (right passwords, every one an
+//! argon2 check) for 30 s and prints the peak RSS; `load` then also runs the
+//! issued list of a signed-in resident and Pull Doc, each for 30 s, and
+//! prints each phase's error rate, p50 and p99 latency, and the server's
+//! peak RSS so far.
+//!
+//! Every request comes from 127.0.0.1, so the per-address sign-in limit
+//! (which reserves a failure for each attempt in flight) is raised for the
+//! bench: otherwise it, not the password hashing, is what is measured.
 
 use std::path::Path;
 
@@ -13,7 +18,9 @@ use crate::{Result, cargo, status};
 
 const CONNECTIONS: u32 = 50;
 const SECONDS: u32 = 30;
-const MOBILE: &str = "9876543210";
+/// The first bench resident's mobile number; the others follow it.
+const FIRST_MOBILE: u64 = 9_876_500_000;
+const RESIDENTS: u64 = 50;
 const PASSWORD: &str = "bench-password-1";
 
 /// Runs the sign-in phase, and with `all` the other two.
@@ -32,31 +39,10 @@ pub fn run(all: bool) -> Result {
 fn measure(bin: &Path, work: &Path, all: bool) -> Result {
     let data = work.join("data");
     let pull_doc = prepare_pull_doc(bin, work, &data)?;
-    json_of(
-        bin,
-        &data,
-        &[
-            "resident",
-            "add",
-            "--aadhaar",
-            "234123412346",
-            "--name",
-            "Bench",
-            "--dob",
-            "1990-01-01",
-            "--mobile",
-            MOBILE,
-            "--password",
-            PASSWORD,
-        ],
-    )?;
+    add_residents(bin, &data)?;
     let sign_in = work.join("signin.lua");
-    std::fs::write(
-        &sign_in,
-        SIGN_IN_LUA.replace("MOBILE", MOBILE).replace("PASSWORD", PASSWORD),
-    )
-    .map_err(|e| e.to_string())?;
-    let (server, base) = start_server(bin, &data)?;
+    std::fs::write(&sign_in, sign_in_lua()).map_err(|e| e.to_string())?;
+    let (server, base) = start_server(bin, &data, &[("OPENLOCKER_LOGIN_FAILURES_PER_ADDRESS", "100000")])?;
     println!("bench load: {CONNECTIONS} connections, {SECONDS} s a phase, wrk on loopback, 2 cores shared");
     let out = wrk_run(
         CONNECTIONS,
@@ -142,7 +128,7 @@ fn session_cookie(base: &str) -> Result<String> {
     let login = agent
         .post(format!("{base}/api/login"))
         .header("Content-Type", "application/json")
-        .send(format!(r#"{{"username":"{MOBILE}","password":"{PASSWORD}"}}"#))
+        .send(format!(r#"{{"username":"{FIRST_MOBILE}","password":"{PASSWORD}"}}"#))
         .map_err(|e| e.to_string())?;
     login
         .headers()
@@ -153,8 +139,47 @@ fn session_cookie(base: &str) -> Result<String> {
         .ok_or_else(|| "no session cookie".into())
 }
 
-const SIGN_IN_LUA: &str = r#"
+/// Adds the bench residents, each with a valid (Verhoeff) Aadhaar number.
+fn add_residents(bin: &Path, data: &Path) -> Result {
+    for i in 0..RESIDENTS {
+        let first_eleven = format!("{}", 23_412_341_230 + i);
+        let check = openlocker::platform::aadhaar::verhoeff_check_digit(first_eleven.as_bytes());
+        let aadhaar = format!("{first_eleven}{check}");
+        let mobile = (FIRST_MOBILE + i).to_string();
+        json_of(
+            bin,
+            data,
+            &[
+                "resident",
+                "add",
+                "--aadhaar",
+                &aadhaar,
+                "--name",
+                "Bench",
+                "--dob",
+                "1990-01-01",
+                "--mobile",
+                &mobile,
+                "--password",
+                PASSWORD,
+            ],
+        )?;
+    }
+    Ok(())
+}
+
+/// wrk's script: each request signs in the next of the bench residents.
+fn sign_in_lua() -> String {
+    format!(
+        r#"
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"username":"MOBILE","password":"PASSWORD"}'
-"#;
+local n = 0
+request = function()
+  n = n + 1
+  local mobile = {FIRST_MOBILE} + (n % {RESIDENTS})
+  return wrk.format(nil, nil, nil, '{{"username":"' .. mobile .. '","password":"{PASSWORD}"}}')
+end
+"#
+    )
+}

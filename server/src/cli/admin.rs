@@ -144,7 +144,7 @@ fn issuer(app: &App, command: IssuerCommand) -> Result<Output, Error> {
             })
         }
         IssuerCommand::List => {
-            let list = openlocker_db::issuers::list(&*app.db.conn()?)?;
+            let list = openlocker_db::issuers::list(&app.db)?;
             let text = list
                 .iter()
                 .map(|i| format!("{}\t{}\t{}", i.id, i.org_id, i.name))

@@ -7,12 +7,6 @@ use crate::http::blocking;
 use crate::platform::error::Error;
 
 pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, Error> {
-    blocking(&app, |app| {
-        let conn = app.db.conn()?;
-        conn.query_row("SELECT 1", [], |_| Ok(()))
-            .map_err(openlocker_db::DbError::from)?;
-        Ok(())
-    })
-    .await?;
+    blocking(&app, |app| Ok(app.db.ping()?)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ok" })))
 }

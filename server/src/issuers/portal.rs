@@ -18,7 +18,7 @@ use crate::platform::passwords;
 
 /// Finds the portal user that a username and password belong to.
 pub fn authenticate(app: &App, username: &str, password: &str) -> Result<IssuerUser, Error> {
-    let found = issuers::user_by_name(&*app.db.conn()?, username.trim())?;
+    let found = issuers::user_by_name(&app.db, username.trim())?;
     passwords::sign_in(found, password, |u| &u.password_hash)
 }
 
@@ -47,8 +47,7 @@ impl Portal for IssuerPortal {
 
 /// The signed-in user, and so their issuer.
 pub fn user(app: &App, user_id: i64) -> Result<IssuerUser, Error> {
-    issuers::user_by_id(&*app.db.conn()?, user_id)?
-        .ok_or_else(|| Error::Unauthorized("the user no longer exists".into()))
+    issuers::user_by_id(&app.db, user_id)?.ok_or_else(|| Error::Unauthorized("the user no longer exists".into()))
 }
 
 /// What the portal shows of the signed-in user and their issuer.
@@ -63,7 +62,7 @@ pub struct Overview {
 }
 
 pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
-    let issuer = issuers::get(&*app.db.conn()?, &user.issuer_id)?
+    let issuer = issuers::get(&app.db, &user.issuer_id)?
         .ok_or_else(|| Error::NotFound(format!("no issuer {}", user.issuer_id)))?;
     Ok(Overview {
         username: user.username.clone(),
@@ -77,8 +76,7 @@ pub fn overview(app: &App, user: &IssuerUser) -> Result<Overview, Error> {
 /// The issuer's repository (Pull API) settings as the portal shows them:
 /// the key is never shown, only whether one is stored.
 pub fn pull_settings(app: &App, issuer_id: &str) -> Result<serde_json::Value, Error> {
-    let issuer =
-        issuers::get(&*app.db.conn()?, issuer_id)?.ok_or_else(|| Error::NotFound(format!("no issuer {issuer_id}")))?;
+    let issuer = issuers::get(&app.db, issuer_id)?.ok_or_else(|| Error::NotFound(format!("no issuer {issuer_id}")))?;
     Ok(serde_json::json!({
         "uri_url": issuer.pull_uri_url,
         "doc_url": issuer.pull_doc_url,
@@ -137,7 +135,7 @@ fn view(task: Task) -> TaskView {
 
 /// The issuer's tasks, newest first.
 pub fn tasks(app: &App, issuer_id: &str) -> Result<Vec<TaskView>, Error> {
-    Ok(tasks::list_for_issuer(&*app.db.conn()?, issuer_id, 200)?
+    Ok(tasks::list_for_issuer(&app.db, issuer_id, 200)?
         .into_iter()
         .map(view)
         .collect())
@@ -149,7 +147,7 @@ pub fn task(app: &App, issuer_id: &str, task_id: i64) -> Result<TaskView, Error>
 }
 
 fn own_task(app: &App, issuer_id: &str, task_id: i64) -> Result<Task, Error> {
-    match tasks::get(&*app.db.conn()?, task_id)? {
+    match tasks::get(&app.db, task_id)? {
         Some(task) if task.issuer_id.eq_ignore_ascii_case(issuer_id) => Ok(task),
         _ => Err(Error::NotFound(format!("no task {task_id}"))),
     }
@@ -158,12 +156,7 @@ fn own_task(app: &App, issuer_id: &str, task_id: i64) -> Result<Task, Error> {
 /// A page of a task's rejected rows, after line `after`.
 pub fn rejections(app: &App, issuer_id: &str, task_id: i64, after: u64, limit: u32) -> Result<Vec<Rejection>, Error> {
     own_task(app, issuer_id, task_id)?;
-    Ok(tasks::rejections(
-        &*app.db.conn()?,
-        task_id,
-        after,
-        limit.clamp(1, 10_000),
-    )?)
+    Ok(tasks::rejections(&app.db, task_id, after, limit.clamp(1, 10_000))?)
 }
 
 /// Rows per page of the rejections CSV download.

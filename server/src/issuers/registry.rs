@@ -81,7 +81,7 @@ pub fn add(app: &App, id: &str, name: &str, pull: &PullSettings) -> Result<Crede
         key_enc: &key_enc,
         now: dates::unix_now(),
     };
-    issuers::insert(&mut *app.db.conn()?, &new)?;
+    issuers::insert(&app.db, &new)?;
     tracing::info!(issuer_id = %id, org_id, "registered issuer");
     Ok(Credentials {
         issuer_id: id.to_string(),
@@ -91,7 +91,7 @@ pub fn add(app: &App, id: &str, name: &str, pull: &PullSettings) -> Result<Crede
 }
 
 fn existing(app: &App, id: &str) -> Result<issuers::Issuer, Error> {
-    issuers::get(&*app.db.conn()?, id)?.ok_or_else(|| Error::NotFound(format!("no issuer {id}")))
+    issuers::get(&app.db, id)?.ok_or_else(|| Error::NotFound(format!("no issuer {id}")))
 }
 
 /// Sets where and how the locker calls the issuer's repository (Pull URI and
@@ -106,7 +106,7 @@ pub fn set_pull(app: &App, issuer_id: &str, pull: &PullSettings) -> Result<(), E
     }
     let key_enc = clean(&pull.api_key).map(|k| app.keys.seal(Purpose::ApiKey, k.as_bytes()));
     issuers::set_pull(
-        &*app.db.conn()?,
+        &app.db,
         issuer_id,
         uri_url.as_deref(),
         doc_url.as_deref(),
@@ -126,7 +126,7 @@ pub fn rotate_key(app: &App, issuer_id: &str) -> Result<RotatedKey, Error> {
     let now = dates::unix_now();
     let grace_ends = now + app.settings.key_grace_hours as i64 * 3600;
     let sealed = app.keys.seal(Purpose::ApiKey, api_key.as_bytes());
-    issuers::rotate_key(&mut *app.db.conn()?, &issuer.id, &sealed, now, grace_ends)?;
+    issuers::rotate_key(&app.db, &issuer.id, &sealed, now, grace_ends)?;
     tracing::info!(issuer_id = issuer.id, "rotated Push API key");
     Ok(RotatedKey {
         org_id: issuer.org_id,
@@ -212,14 +212,14 @@ fn doc_type(issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error>
 pub fn add_doc_type(app: &App, issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error> {
     let issuer = existing(app, issuer_id)?;
     let doc_type = doc_type(&issuer.id, input)?;
-    issuers::insert_doc_type(&*app.db.conn()?, &doc_type, dates::unix_now())?;
+    issuers::insert_doc_type(&app.db, &doc_type, dates::unix_now())?;
     Ok(doc_type)
 }
 
 /// Renames a doc type and replaces its search fields and options.
 pub fn update_doc_type(app: &App, issuer_id: &str, input: &DocTypeInput<'_>) -> Result<DocType, Error> {
     let doc_type = doc_type(issuer_id, input)?;
-    issuers::update_doc_type(&*app.db.conn()?, &doc_type)
+    issuers::update_doc_type(&app.db, &doc_type)
         .map_err(|e| not_found_as(e, format!("no doc type {} for issuer {issuer_id}", input.code)))?;
     Ok(doc_type)
 }
@@ -227,13 +227,13 @@ pub fn update_doc_type(app: &App, issuer_id: &str, input: &DocTypeInput<'_>) -> 
 /// Removes a doc type. Rows already imported keep their URIs; new rows of
 /// that type are refused.
 pub fn delete_doc_type(app: &App, issuer_id: &str, code: &str) -> Result<(), Error> {
-    issuers::delete_doc_type(&*app.db.conn()?, issuer_id, code)
+    issuers::delete_doc_type(&app.db, issuer_id, code)
         .map_err(|e| not_found_as(e, format!("no doc type {code} for issuer {issuer_id}")))
 }
 
 /// An issuer's doc types.
 pub fn doc_types(app: &App, issuer_id: &str) -> Result<Vec<DocType>, Error> {
-    Ok(issuers::doc_types(&*app.db.conn()?, issuer_id)?)
+    Ok(issuers::doc_types(&app.db, issuer_id)?)
 }
 
 /// Adds a person who may sign in to the issuer portal.
@@ -247,7 +247,7 @@ pub fn add_user(app: &App, issuer_id: &str, username: &str, password: &str) -> R
     }
     let hash = passwords::hash(password)?;
     Ok(issuers::insert_user(
-        &*app.db.conn()?,
+        &app.db,
         &issuer.id,
         username,
         &hash,

@@ -115,7 +115,7 @@ fn truncate(text: &str, max: usize) -> String {
 pub fn record(app: &App, resident_id: i64, kind: Kind, detail: &str, client: &Client) -> Result<(), Error> {
     let detail = crate::platform::aadhaar::mask_digit_runs(&truncate(detail, MAX_DETAIL));
     activity::insert(
-        &*app.db.conn()?,
+        &app.db,
         &activity::NewEntry {
             resident_id,
             at: dates::unix_now(),
@@ -140,7 +140,7 @@ pub struct Page {
 pub fn list(app: &App, resident_id: i64, before: Option<i64>, limit: u32) -> Result<Page, Error> {
     let limit = limit.clamp(1, MAX_PAGE);
     // One more than asked says whether another page follows.
-    let mut entries = activity::list(&*app.db.conn()?, resident_id, before, limit + 1)?;
+    let mut entries = activity::list(&app.db, resident_id, before, limit + 1)?;
     let next_before = if entries.len() > limit as usize {
         entries.truncate(limit as usize);
         entries.last().map(|e| e.id)

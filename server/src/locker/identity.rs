@@ -53,7 +53,7 @@ pub struct VerifiedDetails {
 
 /// The resident's verified details; `None` while unverified.
 pub fn verified_details(app: &App, resident_id: i64) -> Result<Option<VerifiedDetails>, Error> {
-    let resident = residents::by_id(&*app.db.conn()?, resident_id)?
+    let resident = residents::by_id(&app.db, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
     Ok(resident.identity.is_verified().then_some(VerifiedDetails {
         name: resident.name,

@@ -83,7 +83,7 @@ fn copy_of(app: &App, resident_id: i64, doc: &IssuedDoc) -> Result<(KeptCopy, Op
 }
 
 fn issuer_of(app: &App, doc: &IssuedDoc) -> Result<Issuer, Error> {
-    issuers::get(&*app.db.conn()?, &doc.issuer_id)?
+    issuers::get(&app.db, &doc.issuer_id)?
         .ok_or_else(|| Error::Upstream(format!("issuer {} is no longer registered", doc.issuer_id)))
 }
 
@@ -97,9 +97,9 @@ fn resolve_pushed(
     doc: &IssuedDoc,
     issuer: &Issuer,
 ) -> Result<(KeptCopy, Option<String>), Error> {
-    let resident = residents::by_id(&*app.db.conn()?, resident_id)?
+    let resident = residents::by_id(&app.db, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
-    let doc_type = issuers::doc_types(&*app.db.conn()?, &issuer.id)?
+    let doc_type = issuers::doc_types(&app.db, &issuer.id)?
         .into_iter()
         .find(|t| t.code.eq_ignore_ascii_case(&doc.doc_type));
     let sends = |pick: fn(&issuers::DocType) -> bool| doc_type.as_ref().is_some_and(pick);

@@ -27,10 +27,8 @@ pub fn read_pem_file(pem_file: &Path) -> Result<Vec<Vec<u8>>, Error> {
 /// Trusts `certificates` (DER) for `issuer_id`; returns their SHA-256
 /// fingerprints.
 pub fn trust_certificates(app: &App, issuer_id: &str, certificates: &[Vec<u8>]) -> Result<Vec<String>, Error> {
-    let conn = app.db.conn()?;
-    openlocker_db::issuers::get(&conn, issuer_id)?
+    openlocker_db::issuers::get(&app.db, issuer_id)?
         .ok_or_else(|| Error::NotFound(format!("no issuer {issuer_id}: register it with `issuer add`")))?;
-    drop(conn);
     let now = dates::unix_now();
     let mut fingerprints = Vec::new();
     for der in certificates {

@@ -144,7 +144,7 @@ fn prepare(app: &App, resident_id: i64) -> Result<(String, String), Error> {
     let url = app.settings.kyc_url.as_deref().ok_or_else(|| {
         Error::Unavailable("OTP verification is not set up on this locker; verify in person at a counter".into())
     })?;
-    let resident = residents_db::by_id(&*app.db.conn()?, resident_id)?
+    let resident = residents_db::by_id(&app.db, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
     if resident.identity.is_verified() {
         return Err(Error::Conflict("your identity is already verified".into()));

@@ -44,13 +44,12 @@ pub struct SearchableDocType {
 /// The issuers with a Pull URI API, and their doc types that have search
 /// fields (or that search by the resident's Aadhaar number alone).
 pub fn searchable(app: &App) -> Result<Vec<SearchableIssuer>, Error> {
-    let conn = app.db.conn()?;
     let mut found = Vec::new();
-    for issuer in issuers::list(&conn)? {
+    for issuer in issuers::list(&app.db)? {
         if issuer.pull_uri_url.is_none() || issuer.pull_api_key_enc.is_none() {
             continue;
         }
-        let doc_types: Vec<_> = issuers::doc_types(&conn, &issuer.id)?
+        let doc_types: Vec<_> = issuers::doc_types(&app.db, &issuer.id)?
             .into_iter()
             .filter(|t| !t.udfs.is_empty() || t.pull_sends_uid)
             .map(|t| SearchableDocType {
@@ -125,7 +124,7 @@ pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Cli
     crate::locker::identity::require_verified(app, resident_id)?;
     let (issuer, doc_type) = issuer_and_type(app, &request.issuer_id, &request.doc_type)?;
     let fields = fields_in_order(&doc_type.udfs, &request.fields)?;
-    let resident = residents::by_id(&*app.db.conn()?, resident_id)?
+    let resident = residents::by_id(&app.db, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
     let counters = failure_counters(app, resident_id, client)?;
     let aadhaar = open_aadhaar(app, &resident)?;
@@ -195,10 +194,9 @@ fn failure_counters(app: &App, resident_id: i64, client: &Client) -> Result<[Str
 
 /// The issuer and its doc type, by the codes a resident gave.
 pub fn issuer_and_type(app: &App, issuer_id: &str, code: &str) -> Result<(issuers::Issuer, issuers::DocType), Error> {
-    let conn = app.db.conn()?;
     let issuer =
-        issuers::get(&conn, issuer_id)?.ok_or_else(|| Error::NotFound(format!("there is no issuer {issuer_id}")))?;
-    let doc_type = issuers::doc_types(&conn, &issuer.id)?
+        issuers::get(&app.db, issuer_id)?.ok_or_else(|| Error::NotFound(format!("there is no issuer {issuer_id}")))?;
+    let doc_type = issuers::doc_types(&app.db, &issuer.id)?
         .into_iter()
         .find(|t| t.code.eq_ignore_ascii_case(code))
         .ok_or_else(|| Error::NotFound(format!("{} has no doc type {code}", issuer.name)))?;

@@ -146,7 +146,7 @@ pub fn candidates(app: &App, username: &str) -> Result<Vec<residents::Resident>,
             Err(_) => Ok(Vec::new()),
         };
     }
-    Ok(residents::by_mobile(&*app.db.conn()?, &username)?.into_iter().collect())
+    Ok(residents::by_mobile(&app.db, &username)?.into_iter().collect())
 }
 
 /// A sign-in name without its spaces.
@@ -180,7 +180,7 @@ pub fn bad_credentials() -> Error {
 
 /// One of the resident's issued documents by URI.
 pub fn issued_doc(app: &App, resident_id: i64, uri: &str) -> Result<docs::IssuedDoc, Error> {
-    docs::for_resident_by_uri(&*app.db.conn()?, resident_id, uri)?
+    docs::for_resident_by_uri(&app.db, resident_id, uri)?
         .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))
 }
 
@@ -211,7 +211,7 @@ pub struct Profile {
 
 /// The signed-in resident's profile.
 pub fn profile(app: &App, resident_id: i64) -> Result<Profile, Error> {
-    let resident = residents::by_id(&*app.db.conn()?, resident_id)?
+    let resident = residents::by_id(&app.db, resident_id)?
         .ok_or_else(|| Error::Unauthorized("the locker no longer exists".into()))?;
     let digits = app.keys.open(Purpose::Aadhaar, &resident.aadhaar_enc)?;
     Ok(Profile {
@@ -240,7 +240,7 @@ pub struct IssuedDoc {
 /// state; the query joins verified residents only).
 pub fn issued(app: &App, resident_id: i64) -> Result<Vec<IssuedDoc>, Error> {
     let today = dates::iso_date(time::OffsetDateTime::now_utc().date());
-    let docs = docs::for_resident(&*app.db.conn()?, resident_id)?;
+    let docs = docs::for_resident(&app.db, resident_id)?;
     Ok(docs
         .into_iter()
         .map(|doc| {

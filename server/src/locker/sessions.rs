@@ -35,10 +35,9 @@ pub fn start(app: &App, kind: SessionKind, subject_id: i64) -> Result<NewSession
     let csrf_token = crypto::random_hex(16);
     let now = dates::unix_now();
     let max_age = app.settings.session_hours as i64 * 3600;
-    let conn = app.db.conn()?;
-    sessions::purge_expired(&conn, now)?;
+    sessions::purge_expired(&app.db, now)?;
     sessions::insert(
-        &conn,
+        &app.db,
         &token_hash(&token),
         kind,
         subject_id,
@@ -62,7 +61,7 @@ pub struct Authenticated {
 
 /// Resolves a cookie value to its live session.
 pub fn check(app: &App, kind: SessionKind, token: &str) -> Result<Authenticated, Error> {
-    let found = sessions::get(&*app.db.conn()?, &token_hash(token), kind, dates::unix_now())?;
+    let found = sessions::get(&app.db, &token_hash(token), kind, dates::unix_now())?;
     found
         .map(|s| Authenticated {
             subject_id: s.subject_id,
@@ -73,7 +72,7 @@ pub fn check(app: &App, kind: SessionKind, token: &str) -> Result<Authenticated,
 
 /// Ends a session.
 pub fn end(app: &App, token: &str) -> Result<(), Error> {
-    Ok(sessions::delete(&*app.db.conn()?, &token_hash(token))?)
+    Ok(sessions::delete(&app.db, &token_hash(token))?)
 }
 
 /// Refuses a state-changing request whose CSRF header is missing or wrong.
@@ -86,5 +85,5 @@ pub fn require_csrf(session: &Authenticated, header: Option<&str>) -> Result<(),
 
 /// Ends every session of one subject; returns how many there were.
 pub fn end_all(app: &App, kind: SessionKind, subject_id: i64) -> Result<usize, Error> {
-    Ok(sessions::delete_all_of(&*app.db.conn()?, kind, subject_id)?)
+    Ok(sessions::delete_all_of(&app.db, kind, subject_id)?)
 }

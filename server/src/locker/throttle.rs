@@ -76,10 +76,9 @@ pub fn check_for(app: &App, keys: &[(&str, u32)], what: &str) -> Result<(), Erro
 /// last `span` seconds; `what` names the failures in the message.
 pub fn check_within(app: &App, keys: &[(&str, u32)], span: i64, what: &str) -> Result<(), Error> {
     let now = dates::unix_now();
-    let conn = app.db.conn()?;
     let windows = keys
         .iter()
-        .map(|(key, _)| login_failures::since(&conn, key, now - span))
+        .map(|(key, _)| login_failures::since(&app.db, key, now - span))
         .collect::<Result<Vec<_>, _>>()?;
     refuse_if_full(keys, &windows, now, span, what)
 }
@@ -148,7 +147,7 @@ pub fn failed(app: &App, keys: &[&str]) -> Result<(), Error> {
     let now = dates::unix_now();
     // Only failures older than every window may go.
     let longest = window_seconds(app).max(PULL_WINDOW_SECONDS);
-    login_failures::record(&mut *app.db.conn()?, keys, now, now - longest)?;
+    login_failures::record(&app.db, keys, now, now - longest)?;
     Ok(())
 }
 
@@ -174,7 +173,7 @@ pub fn portal_sign_in<T>(
 
 /// Forgets an account's failures after it signed in.
 pub fn succeeded(app: &App, account_key: &str) -> Result<(), Error> {
-    Ok(login_failures::clear(&*app.db.conn()?, account_key)?)
+    Ok(login_failures::clear(&app.db, account_key)?)
 }
 
 #[cfg(test)]

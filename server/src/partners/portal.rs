@@ -22,14 +22,13 @@ pub fn add_user(app: &App, app_id: &str, username: &str, password: &str) -> Resu
         return Err(Error::Invalid("a username is 1 to 100 characters".into()));
     }
     let hash = passwords::hash(password)?;
-    let conn = app.db.conn()?;
-    let id = db::insert_user(&conn, &requester.app_id, username, &hash, dates::unix_now())?;
-    db::user_by_id(&conn, id)?.ok_or_else(|| Error::Internal("a new user vanished".into()))
+    let id = db::insert_user(&app.db, &requester.app_id, username, &hash, dates::unix_now())?;
+    db::user_by_id(&app.db, id)?.ok_or_else(|| Error::Internal("a new user vanished".into()))
 }
 
 /// Finds the portal user that a username and password belong to.
 pub fn authenticate(app: &App, username: &str, password: &str) -> Result<RequesterUser, Error> {
-    let found = db::user_by_name(&*app.db.conn()?, username.trim())?;
+    let found = db::user_by_name(&app.db, username.trim())?;
     passwords::sign_in(found, password, |u| &u.password_hash)
 }
 
@@ -58,7 +57,7 @@ impl Portal for RequesterPortal {
 
 /// The signed-in user, and so their app.
 pub fn user(app: &App, user_id: i64) -> Result<RequesterUser, Error> {
-    db::user_by_id(&*app.db.conn()?, user_id)?.ok_or_else(|| Error::Unauthorized("the user no longer exists".into()))
+    db::user_by_id(&app.db, user_id)?.ok_or_else(|| Error::Unauthorized("the user no longer exists".into()))
 }
 
 /// What the portal shows of the user's app.
@@ -102,7 +101,7 @@ pub struct ShareSeen {
 
 /// The shares made to the user's app, newest first.
 pub fn shares(app: &App, user: &RequesterUser) -> Result<Vec<ShareSeen>, Error> {
-    Ok(shares::for_app(&*app.db.conn()?, &user.app_id)?
+    Ok(shares::for_app(&app.db, &user.app_id)?
         .into_iter()
         .map(|s| ShareSeen {
             id: s.id,

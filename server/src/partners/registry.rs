@@ -54,7 +54,7 @@ pub fn add(app: &App, name: &str, registration: &Registration) -> Result<Credent
     };
     let app_key = crypto::random_string(KEY_ALPHABET, 40);
     let sealed = app.keys.seal(Purpose::ApiKey, app_key.as_bytes());
-    requesters::insert(&mut *app.db.conn()?, &requester, &sealed, dates::unix_now())?;
+    requesters::insert(&app.db, &requester, &sealed, dates::unix_now())?;
     tracing::info!(app_id = requester.app_id, origins = ?requester.origins, "added requester");
     Ok(Credentials {
         app_id: requester.app_id,
@@ -64,15 +64,14 @@ pub fn add(app: &App, name: &str, registration: &Registration) -> Result<Credent
 
 /// A requester by app id.
 pub fn get(app: &App, app_id: &str) -> Result<Requester, Error> {
-    requesters::get(&*app.db.conn()?, app_id)?.ok_or_else(|| Error::NotFound(format!("there is no requester {app_id}")))
+    requesters::get(&app.db, app_id)?.ok_or_else(|| Error::NotFound(format!("there is no requester {app_id}")))
 }
 
 /// Every requester.
 pub fn list(app: &App) -> Result<Vec<Requester>, Error> {
-    let conn = app.db.conn()?;
     let mut all = Vec::new();
-    for app_id in requesters::app_ids(&conn)? {
-        all.extend(requesters::get(&conn, &app_id)?);
+    for app_id in requesters::app_ids(&app.db)? {
+        all.extend(requesters::get(&app.db, &app_id)?);
     }
     Ok(all)
 }
@@ -87,8 +86,7 @@ pub fn update(app: &App, app_id: &str, registration: &Registration) -> Result<Re
         .as_deref()
         .map(checked_redirect_uris)
         .transpose()?;
-    let conn = &mut *app.db.conn()?;
-    requesters::update(conn, app_id, &origins, &services, redirect_uris.as_deref()).map_err(|e| match e {
+    requesters::update(&app.db, app_id, &origins, &services, redirect_uris.as_deref()).map_err(|e| match e {
         openlocker_db::DbError::NotFound => Error::NotFound(format!("there is no requester {app_id}")),
         other => other.into(),
     })?;
@@ -102,7 +100,7 @@ pub fn rotate_key(app: &App, app_id: &str) -> Result<(Credentials, i64), Error> 
     let sealed = app.keys.seal(Purpose::ApiKey, app_key.as_bytes());
     let now = dates::unix_now();
     let old_valid_until = now + app.settings.key_grace_hours as i64 * 3600;
-    requesters::rotate_key(&mut *app.db.conn()?, app_id, &sealed, now, old_valid_until).map_err(|e| match e {
+    requesters::rotate_key(&app.db, app_id, &sealed, now, old_valid_until).map_err(|e| match e {
         openlocker_db::DbError::NotFound => Error::NotFound(format!("there is no requester {app_id}")),
         other => other.into(),
     })?;
@@ -118,7 +116,7 @@ pub fn rotate_key(app: &App, app_id: &str) -> Result<(Credentials, i64), Error> 
 
 /// The opened keys of a requester that are valid now, newest first.
 pub fn valid_keys(app: &App, app_id: &str) -> Result<Vec<Vec<u8>>, Error> {
-    let sealed = requesters::valid_keys(&*app.db.conn()?, app_id, dates::unix_now())?;
+    let sealed = requesters::valid_keys(&app.db, app_id, dates::unix_now())?;
     sealed.iter().map(|s| app.keys.open(Purpose::ApiKey, s)).collect()
 }
 

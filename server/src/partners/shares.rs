@@ -58,7 +58,7 @@ pub fn create(
     let expires_at = now + app.settings.share_minutes as i64 * 60;
     let max_fetches = i64::from(app.settings.share_max_fetches);
     let share_id = shares::insert(
-        &*app.db.conn()?,
+        &app.db,
         &NewShare {
             resident_id,
             app_id: &checked.requester.app_id,
@@ -96,15 +96,14 @@ pub fn create(
 
 /// The resident's own document and its name; another's is "not found".
 fn resolve(app: &App, resident_id: i64, doc: &DocChoice) -> Result<(SharedDoc, String), Error> {
-    let conn = app.db.conn()?;
     match doc {
         DocChoice::Issued { uri } => {
-            let found = docs::for_resident_by_uri(&conn, resident_id, uri)?
+            let found = docs::for_resident_by_uri(&app.db, resident_id, uri)?
                 .ok_or_else(|| Error::NotFound(format!("there is no document {uri} in your locker")))?;
             Ok((SharedDoc::Issued { uri: found.uri }, found.doc_name))
         }
         DocChoice::Uploaded { id } => {
-            let found = uploads_db::file(&conn, resident_id, *id)?
+            let found = uploads_db::file(&app.db, resident_id, *id)?
                 .ok_or_else(|| Error::NotFound(format!("there is no uploaded document {id} in your locker")))?;
             Ok((SharedDoc::Uploaded { id: found.id }, found.name))
         }
@@ -132,8 +131,8 @@ pub enum SharedContent {
 pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
     let hash = Sha256::digest(token.as_bytes());
     let now = dates::unix_now();
-    let (share, counted) = shares::fetch(&*app.db.conn()?, &hash, now)?
-        .ok_or_else(|| Error::NotFound("no such shared document".into()))?;
+    let (share, counted) =
+        shares::fetch(&app.db, &hash, now)?.ok_or_else(|| Error::NotFound("no such shared document".into()))?;
     if !counted {
         return Err(Error::Gone(if share.revoked_at.is_some() {
             "the resident revoked this share".into()
@@ -166,7 +165,7 @@ pub fn fetch(app: &App, token: &str) -> Result<(Share, SharedContent), Error> {
 /// failure here is logged, never returned: the caller's own error is the
 /// one the requester must see.
 fn give_back_fetch(app: &App, share_id: i64) {
-    let given_back = app.db.conn().and_then(|conn| shares::uncount_fetch(&conn, share_id));
+    let given_back = shares::uncount_fetch(&app.db, share_id);
     if let Err(e) = given_back {
         tracing::error!(share_id, error = %e, "could not give back the fetch of a failed share download");
     }
@@ -175,7 +174,7 @@ fn give_back_fetch(app: &App, share_id: i64) {
 fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
     match &share.doc {
         SharedDoc::Issued { uri } => {
-            let doc = docs::for_resident_by_uri(&*app.db.conn()?, share.resident_id, uri)?
+            let doc = docs::for_resident_by_uri(&app.db, share.resident_id, uri)?
                 .ok_or_else(|| Error::Gone("the document is no longer in the resident's locker".into()))?;
             let opened = crate::locker::issued_files::content(app, share.resident_id, &doc)?;
             let fetched = opened.file;
@@ -187,7 +186,7 @@ fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
             })
         }
         SharedDoc::Uploaded { id } => {
-            let file = uploads_db::file(&*app.db.conn()?, share.resident_id, *id)?
+            let file = uploads_db::file(&app.db, share.resident_id, *id)?
                 .ok_or_else(|| Error::Gone("the resident deleted this document".into()))?;
             let reader = uploads::store::open(&uploads::store_dir(app), &file.content_id, app.keys.file_cipher())?;
             Ok(SharedContent::Uploaded {
@@ -210,13 +209,12 @@ pub struct ShareView {
 
 /// The resident's shares, newest first.
 pub fn list(app: &App, resident_id: i64) -> Result<Vec<ShareView>, Error> {
-    let conn = app.db.conn()?;
     let now = dates::unix_now();
     let mut names = std::collections::HashMap::new();
     let mut views = Vec::new();
-    for share in shares::for_resident(&conn, resident_id)? {
+    for share in shares::for_resident(&app.db, resident_id)? {
         if !names.contains_key(&share.app_id) {
-            let name = openlocker_db::requesters::get(&conn, &share.app_id)?
+            let name = openlocker_db::requesters::get(&app.db, &share.app_id)?
                 .map(|r| r.name)
                 .unwrap_or_else(|| share.app_id.clone());
             names.insert(share.app_id.clone(), name);
@@ -241,7 +239,7 @@ pub fn list(app: &App, resident_id: i64) -> Result<Vec<ShareView>, Error> {
 
 /// Revokes one of the resident's shares: its URL answers 410 from now on.
 pub fn revoke(app: &App, resident_id: i64, share_id: i64) -> Result<(), Error> {
-    shares::revoke(&*app.db.conn()?, resident_id, share_id, dates::unix_now()).map_err(|e| match e {
+    shares::revoke(&app.db, resident_id, share_id, dates::unix_now()).map_err(|e| match e {
         openlocker_db::DbError::NotFound => Error::NotFound(format!("you have no share {share_id}")),
         other => other.into(),
     })?;

@@ -4,12 +4,16 @@
 //! Each hash holds 19 MiB while it runs, so the process runs only a few at
 //! once (see [`HashGate`]): a burst of sign-ins, right or wrong, waits in a
 //! short queue or is told to come back (503), instead of taking gigabytes.
+//! The 19 MiB are not allocated per hash either: each permit owns one work
+//! area, made once and reused. A fresh 19 MiB allocation per hash, freed on
+//! whichever of the blocking threads ran it, left the allocator holding
+//! hundreds of megabytes across its per-thread arenas.
 
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 
 use crate::platform::error::Error;
 
@@ -27,17 +31,23 @@ pub struct HashGate {
 struct GateState {
     running: usize,
     waiting: usize,
+    /// Work areas of finished hashes, for the next ones.
+    spare: Vec<Vec<Block>>,
 }
 
-/// A running hash's place; freed when dropped.
-struct Permit<'a>(&'a HashGate);
+/// A running hash's place and its work area; both go back when dropped.
+struct Permit<'a> {
+    gate: &'a HashGate,
+    memory: Vec<Block>,
+}
 
 impl Drop for Permit<'_> {
     fn drop(&mut self) {
-        let mut state = self.0.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut state = self.gate.state.lock().unwrap_or_else(|e| e.into_inner());
         state.running -= 1;
+        state.spare.push(std::mem::take(&mut self.memory));
         drop(state);
-        self.0.freed.notify_one();
+        self.gate.freed.notify_one();
     }
 }
 
@@ -53,17 +63,17 @@ impl HashGate {
         }
     }
 
-    /// Runs `work` once a place is free, or refuses with [`Error::Busy`].
-    pub fn run<T>(&self, work: impl FnOnce() -> T) -> Result<T, Error> {
-        let _permit = self.acquire()?;
-        Ok(work())
+    /// Runs `work` with a work area once a place is free, or refuses with
+    /// [`Error::Busy`].
+    pub fn run<T>(&self, work: impl FnOnce(&mut Vec<Block>) -> T) -> Result<T, Error> {
+        let mut permit = self.acquire()?;
+        Ok(work(&mut permit.memory))
     }
 
     fn acquire(&self) -> Result<Permit<'_>, Error> {
         let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
         if state.running < self.permits {
-            state.running += 1;
-            return Ok(Permit(self));
+            return Ok(self.admit(&mut state));
         }
         if state.waiting >= self.queue {
             return Err(self.busy());
@@ -83,8 +93,15 @@ impl HashGate {
                 .0;
         }
         state.waiting -= 1;
+        Ok(self.admit(&mut state))
+    }
+
+    fn admit(&self, state: &mut GateState) -> Permit<'_> {
         state.running += 1;
-        Ok(Permit(self))
+        Permit {
+            gate: self,
+            memory: state.spare.pop().unwrap_or_default(),
+        }
     }
 
     fn busy(&self) -> Error {
@@ -122,7 +139,8 @@ fn gate() -> &'static HashGate {
 /// Shortest password accepted.
 pub const MIN_LEN: usize = 10;
 
-/// Checks the password rule, then hashes it into a PHC string.
+/// Checks the password rule, then hashes it into a PHC string (argon2id,
+/// v19, the crate's default cost).
 pub fn hash(password: &str) -> Result<String, Error> {
     if password.chars().count() < MIN_LEN {
         return Err(Error::Invalid(format!(
@@ -131,23 +149,100 @@ pub fn hash(password: &str) -> Result<String, Error> {
     }
     let mut salt = [0u8; 16];
     crate::platform::crypto::fill_random(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|e| Error::Internal(format!("salt: {e}")))?;
-    gate()
-        .run(|| {
-            Argon2::default()
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-        })?
-        .map_err(|e| Error::Internal(format!("argon2: {e}")))
+    let salt = SaltString::encode_b64(&salt).map_err(argon2_error)?;
+    let params = Params::DEFAULT;
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    let mut salt_bytes = [0u8; 64];
+    let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(argon2_error)?;
+    gate().run(|memory| {
+        compute(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            &params,
+            password,
+            salt_bytes,
+            &mut out,
+            memory,
+        )
+    })??;
+    let phc = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(&params).map_err(argon2_error)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(argon2_error)?),
+    };
+    Ok(phc.to_string())
 }
 
 /// Whether `password` matches the stored PHC string; `Err` only when the
 /// server is too busy to check.
 pub fn verify(password: &str, stored: &str) -> Result<bool, Error> {
-    let Ok(parsed) = PasswordHash::new(stored) else {
+    let Some(stored) = Stored::parse(stored) else {
         return Ok(false);
     };
-    gate().run(|| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    let mut out = vec![0u8; stored.expected.len()];
+    let computed = gate().run(|memory| {
+        compute(
+            stored.algorithm,
+            stored.version,
+            &stored.params,
+            password,
+            &stored.salt,
+            &mut out,
+            memory,
+        )
+    })?;
+    // Output's equality is constant-time.
+    Ok(computed.is_ok() && Output::new(&out).is_ok_and(|o| o == stored.expected))
+}
+
+/// A stored PHC string, taken apart.
+struct Stored {
+    algorithm: Algorithm,
+    version: Version,
+    params: Params,
+    salt: Vec<u8>,
+    expected: Output,
+}
+
+impl Stored {
+    fn parse(phc: &str) -> Option<Stored> {
+        let parsed = PasswordHash::new(phc).ok()?;
+        let mut salt = [0u8; 64];
+        Some(Stored {
+            algorithm: Algorithm::try_from(parsed.algorithm).ok()?,
+            version: parsed
+                .version
+                .map_or(Some(Version::V0x13), |v| Version::try_from(v).ok())?,
+            params: Params::try_from(&parsed).ok()?,
+            salt: parsed.salt?.decode_b64(&mut salt).ok()?.to_vec(),
+            expected: parsed.hash?,
+        })
+    }
+}
+
+/// One argon2 hash of `password` into `out`, in `memory` (grown to the
+/// cost's size the first time, then reused).
+fn compute(
+    algorithm: Algorithm,
+    version: Version,
+    params: &Params,
+    password: &str,
+    salt: &[u8],
+    out: &mut [u8],
+    memory: &mut Vec<Block>,
+) -> Result<(), Error> {
+    if memory.len() < params.block_count() {
+        memory.resize(params.block_count(), Block::default());
+    }
+    Argon2::new(algorithm, version, params.clone())
+        .hash_password_into_with_memory(password.as_bytes(), salt, out, &mut memory[..params.block_count()])
+        .map_err(argon2_error)
+}
+
+fn argon2_error(e: impl std::fmt::Display) -> Error {
+    Error::Internal(format!("argon2: {e}"))
 }
 
 /// Spends the time of a real verification, so that "no such user" and
@@ -182,10 +277,59 @@ mod tests {
     #[test]
     fn hashes_are_argon2id_and_verify() {
         let h = hash("correct horse battery").unwrap();
-        assert!(h.starts_with("$argon2id$"));
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        // The argon2 crate's own verifier agrees, so stored hashes stay
+        // standard PHC strings.
+        use argon2::password_hash::PasswordVerifier;
+        let parsed = PasswordHash::new(&h).unwrap();
+        assert!(
+            Argon2::default()
+                .verify_password(b"correct horse battery", &parsed)
+                .is_ok()
+        );
         assert!(verify("correct horse battery", &h).unwrap());
         assert!(!verify("wrong horse battery", &h).unwrap());
         assert!(hash("short").is_err());
+    }
+
+    #[test]
+    fn hashes_made_by_the_argon2_crate_itself_verify() {
+        use argon2::password_hash::PasswordHasher;
+        // Made the crate's own way (a fresh work area each time), as every
+        // stored hash before the reused work areas was.
+        let salt = SaltString::encode_b64(b"0123456789abcdef").unwrap();
+        let theirs = Argon2::default()
+            .hash_password(b"correct horse battery", &salt)
+            .unwrap()
+            .to_string();
+        assert!(verify("correct horse battery", &theirs).unwrap());
+        assert!(!verify("correct horse batterz", &theirs).unwrap());
+        // A cheaper cost than ours still verifies (a larger work area is reused).
+        let cheap = Argon2::new(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::new(1024, 1, 1, None).unwrap(),
+        )
+        .hash_password(b"correct horse battery", &salt)
+        .unwrap()
+        .to_string();
+        assert!(verify("correct horse battery", &cheap).unwrap());
+        assert!(!verify("x", "not a phc string").unwrap());
+    }
+
+    #[test]
+    fn work_areas_are_reused_not_made_per_hash() {
+        let gate = HashGate::new(1, 1, Duration::from_millis(100));
+        let first = gate.run(|memory| {
+            memory.resize(8, Block::default());
+            memory.as_ptr() as usize
+        });
+        let second = gate.run(|memory| memory.as_ptr() as usize);
+        assert_eq!(
+            first.unwrap(),
+            second.unwrap(),
+            "the second hash got the first one's area"
+        );
     }
 
     #[test]
@@ -197,7 +341,7 @@ mod tests {
             .map(|_| {
                 let (gate, running, peak) = (gate.clone(), running.clone(), peak.clone());
                 std::thread::spawn(move || {
-                    gate.run(|| {
+                    gate.run(|_| {
                         let now = running.fetch_add(1, Ordering::SeqCst) + 1;
                         peak.fetch_max(now, Ordering::SeqCst);
                         std::thread::sleep(Duration::from_millis(150));
@@ -218,11 +362,11 @@ mod tests {
         let gate = Arc::new(HashGate::new(1, 5, Duration::from_millis(100)));
         let holder = {
             let gate = gate.clone();
-            std::thread::spawn(move || gate.run(|| std::thread::sleep(Duration::from_millis(500))))
+            std::thread::spawn(move || gate.run(|_| std::thread::sleep(Duration::from_millis(500))))
         };
         std::thread::sleep(Duration::from_millis(50));
         let started = Instant::now();
-        assert!(matches!(gate.run(|| ()), Err(Error::Busy { retry_after: 1, .. })));
+        assert!(matches!(gate.run(|_| ()), Err(Error::Busy { retry_after: 1, .. })));
         assert!(started.elapsed() < Duration::from_millis(450));
         holder.join().unwrap().unwrap();
     }

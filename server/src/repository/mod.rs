@@ -61,7 +61,7 @@ pub fn add_client(app: &App, name: &str, known: Option<KnownCredentials>) -> Res
         ),
     };
     let sealed = app.keys.seal(Purpose::ApiKey, api_key.as_bytes());
-    db::insert_client(&*app.db.conn()?, &org_id, name, &sealed, dates::unix_now())?;
+    db::insert_client(&app.db, &org_id, name, &sealed, dates::unix_now())?;
     tracing::info!(org_id, "added repository client");
     Ok(ClientCredentials { org_id, api_key })
 }
@@ -70,7 +70,7 @@ pub fn add_client(app: &App, name: &str, known: Option<KnownCredentials>) -> Res
 pub fn rotate_client_key(app: &App, org_id: &str) -> Result<ClientCredentials, Error> {
     let api_key = crypto::random_string(KEY_ALPHABET, 40);
     let sealed = app.keys.seal(Purpose::ApiKey, api_key.as_bytes());
-    db::set_client_key(&*app.db.conn()?, org_id, &sealed).map_err(|e| no_client(e, org_id))?;
+    db::set_client_key(&app.db, org_id, &sealed).map_err(|e| no_client(e, org_id))?;
     app.repo_cache.clients_changed()?;
     Ok(ClientCredentials {
         org_id: org_id.to_owned(),
@@ -80,7 +80,7 @@ pub fn rotate_client_key(app: &App, org_id: &str) -> Result<ClientCredentials, E
 
 /// Disables (or enables again) a client.
 pub fn set_client_disabled(app: &App, org_id: &str, disabled: bool) -> Result<(), Error> {
-    db::set_client_disabled(&*app.db.conn()?, org_id, disabled).map_err(|e| no_client(e, org_id))?;
+    db::set_client_disabled(&app.db, org_id, disabled).map_err(|e| no_client(e, org_id))?;
     app.repo_cache.clients_changed()?;
     Ok(())
 }
@@ -150,7 +150,7 @@ pub struct NewDocument<'a> {
 /// Approves a document of a "verify by hand" doc type: Pull URI answers it
 /// from now on, and the next push sends it.
 pub fn approve(app: &App, uri: &str) -> Result<(), Error> {
-    db::approve(&*app.db.conn()?, uri, dates::unix_now()).map_err(|e| match e {
+    db::approve(&app.db, uri, dates::unix_now()).map_err(|e| match e {
         DbError::NotFound => Error::NotFound(format!("no document {uri}")),
         other => other.into(),
     })
@@ -160,14 +160,12 @@ pub fn approve(app: &App, uri: &str) -> Result<(), Error> {
 pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
     let issuer_id = IssuerId::parse(new.issuer_id)?;
     let code = DocTypeCode::parse(new.doc_type)?;
-    let conn = app.db.conn()?;
-    let issuer = issuers::get(&conn, issuer_id.as_str())?
+    let issuer = issuers::get(&app.db, issuer_id.as_str())?
         .ok_or_else(|| Error::NotFound(format!("no issuer {issuer_id}: register it with `issuer add`")))?;
-    let doc_type = issuers::doc_types(&conn, &issuer.id)?
+    let doc_type = issuers::doc_types(&app.db, &issuer.id)?
         .into_iter()
         .find(|t| t.code.eq_ignore_ascii_case(code.as_str()))
         .ok_or_else(|| Error::NotFound(format!("issuer {} has no doc type {code}", issuer.id)))?;
-    drop(conn);
     let content =
         std::fs::read(new.file).map_err(|e| Error::Invalid(format!("cannot read {}: {e}", new.file.display())))?;
     let content_type = content_type(&content)
@@ -184,10 +182,9 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
         .unwrap_or(&doc_type.name);
     let hash = store::put(&store_dir(app), &content, &app.keys.file_cipher())?;
 
-    let mut conn = app.db.conn()?;
     // A fresh random DocId until one is free: ids never repeat.
     for _ in 0..32 {
-        let existing = db::count_docs(&conn, &issuer.id, &doc_type.code)?;
+        let existing = db::count_docs(&app.db, &issuer.id, &doc_type.code)?;
         let len = mint::doc_id_len(&doc_type.code, existing).map_err(|e| Error::Conflict(e.to_string()))?;
         let doc_id = mint::draw(len);
         let uri = format!("{}-{}-{doc_id}", issuer.id, doc_type.code);
@@ -236,7 +233,7 @@ pub fn add_doc(app: &App, new: &NewDocument<'_>) -> Result<String, Error> {
             signing_key: Some(signing_key),
             now: dates::unix_now(),
         };
-        match db::insert_doc(&mut conn, &row) {
+        match db::insert_doc(&app.db, &row) {
             Ok(_) => {
                 tracing::info!(uri, owners = owners.len(), "stored repository document");
                 return Ok(uri);

@@ -173,7 +173,7 @@ pub(super) fn authenticate<'a>(
         (Some(client), _) => client,
         (None, Reach::Memory) => return Err(Stop::NeedsStorage),
         (None, Reach::Storage) => {
-            let found = db::client(&*app.db.conn()?, org_id)?
+            let found = db::client(&app.db, org_id)?
                 .ok_or_else(|| refused(format!("unknown orgId {}", crate::wire::auth::shown(org_id))))?;
             let key = app.keys.open(Purpose::ApiKey, &found.key_enc)?;
             app.repo_cache.put_client(CachedClient {
@@ -274,7 +274,7 @@ fn find_doc(app: &App, uri: &str, reach: Reach) -> Result<Option<Arc<db::Doc>>, 
     if reach == Reach::Memory {
         return Err(Stop::NeedsStorage);
     }
-    let found = db::doc_by_uri(&*app.db.conn()?, uri)?;
+    let found = db::doc_by_uri(&app.db, uri)?;
     Ok(found.map(|doc| app.repo_cache.put_doc(doc)))
 }
 

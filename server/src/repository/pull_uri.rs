@@ -215,9 +215,8 @@ fn search_fields(app: &App, details: &Element, doc_type: Option<&str>) -> Result
 }
 
 fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Refusal> {
-    let conn = app.db.conn().map_err(Error::from)?;
-    for issuer in issuers::list(&conn).map_err(Error::from)? {
-        let types = issuers::doc_types(&conn, &issuer.id).map_err(Error::from)?;
+    for issuer in issuers::list(&app.db).map_err(Error::from)? {
+        let types = issuers::doc_types(&app.db, &issuer.id).map_err(Error::from)?;
         if let Some(t) = types.into_iter().find(|t| t.code.eq_ignore_ascii_case(code)) {
             return Ok(t.udfs);
         }
@@ -227,13 +226,11 @@ fn configured_udfs(app: &App, code: &str) -> Result<Vec<String>, Refusal> {
 
 /// Exactly one matching document, or why not.
 fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid: Option<&str>) -> Result<Doc, Refusal> {
-    let conn = app.db.conn().map_err(Error::from)?;
     let found = if !fields.is_empty() {
-        db::find_by_udfs(&conn, None, doc_type, fields, 2).map_err(Error::from)?
+        db::find_by_udfs(&app.db, None, doc_type, fields, 2).map_err(Error::from)?
     } else if let Some(Ok(aadhaar)) = uid.filter(|u| u.len() == 12).map(Aadhaar::parse) {
-        db::find_by_owner(&conn, None, doc_type, &app.keys.aadhaar_hmac(aadhaar.digits()), 2).map_err(Error::from)?
+        db::find_by_owner(&app.db, None, doc_type, &app.keys.aadhaar_hmac(aadhaar.digits()), 2).map_err(Error::from)?
     } else if let Some(md5) = uid.filter(|u| u.len() == 32 && u.bytes().all(|b| b.is_ascii_hexdigit())) {
-        drop(conn);
         db::find_by_uid(&app.db, doc_type, &super::uid_hmac(app, md5), 2).map_err(Error::from)?
     } else {
         return Err(refused(
@@ -251,7 +248,7 @@ fn find_one(app: &App, doc_type: Option<&str>, fields: &[(String, String)], uid:
 /// Checks the UID (raw or MD5), name and date of birth sent against the document.
 fn check_claimant(app: &App, doc: &Doc, claimant: &Claimant) -> Result<(), Refusal> {
     if let Some(uid) = &claimant.uid {
-        let owners = db::owners(&*app.db.conn().map_err(Error::from)?, doc.id).map_err(Error::from)?;
+        let owners = db::owners(&app.db, doc.id).map_err(Error::from)?;
         let mut owned = false;
         for sealed in owners {
             let digits = app.keys.open(Purpose::Aadhaar, &sealed)?;
@@ -303,7 +300,7 @@ fn data_content(app: &App, doc: &Doc, content: &[u8]) -> Result<Vec<u8>, Error> 
 }
 
 fn legacy_certificate(db: &Db, doc: &Doc) -> Result<String, Error> {
-    let issuer_name = issuers::get(&*db.conn()?, &doc.issuer_id)?
+    let issuer_name = issuers::get(db, &doc.issuer_id)?
         .map(|i| i.name)
         .unwrap_or_else(|| doc.issuer_id.clone());
     Ok(super::certificate::certificate_xml(

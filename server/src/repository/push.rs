@@ -42,7 +42,6 @@ fn dmy(iso: &str) -> String {
 
 /// Builds the CSV of `docs`: one row per owner.
 fn csv_of(app: &App, docs: &[db::Doc]) -> Result<(Vec<u8>, u64), Error> {
-    let conn = app.db.conn()?;
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows = 0u64;
     let stamp = time::OffsetDateTime::now_utc()
@@ -67,7 +66,7 @@ fn csv_of(app: &App, docs: &[db::Doc]) -> Result<(Vec<u8>, u64), Error> {
         ])
         .map_err(csv_error)?;
     for doc in docs {
-        for sealed in db::owners(&conn, doc.id)? {
+        for sealed in db::owners(&app.db, doc.id)? {
             let aadhaar = String::from_utf8(app.keys.open(Purpose::Aadhaar, &sealed)?)
                 .map_err(|_| Error::Internal("a sealed Aadhaar number is not text".into()))?;
             let valid_from = doc.valid_from.as_deref().map(dmy).unwrap_or_default();
@@ -130,7 +129,7 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
     if !(locker.starts_with("http://") || locker.starts_with("https://")) {
         return Err(Error::Invalid(format!("the locker URL {locker} is not http(s)")));
     }
-    let docs = db::unpushed_docs(&*app.db.conn()?, issuer_id)?;
+    let docs = db::unpushed_docs(&app.db, issuer_id)?;
     if docs.is_empty() {
         return Ok(PushOutcome {
             rows: 0,
@@ -164,7 +163,7 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
     let message = root.find("ResponseMessage").map(|m| m.text.clone()).unwrap_or_default();
     if status == "1" {
         let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
-        db::mark_pushed(&mut *app.db.conn()?, &ids, dates::unix_now())?;
+        db::mark_pushed(&app.db, &ids, dates::unix_now())?;
         tracing::info!(issuer_id, documents = ids.len(), rows, "pushed documents to a locker");
         Ok(PushOutcome {
             rows,

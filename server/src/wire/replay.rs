@@ -83,7 +83,7 @@ impl ReplayGuard {
     /// Writes a [`Durability::Deferred`] txn to SQLite on its own (its
     /// request was refused, and the txn is used up all the same).
     pub fn persist(&self, db: &Db, org_id: &str, txn: &str, now: i64) -> DbResult<()> {
-        txns::record(&*db.conn()?, org_id, txn, now, self.remember_since(now)).map(|_| ())
+        txns::record(db, org_id, txn, now, self.remember_since(now)).map(|_| ())
     }
 
     /// Forgets a txn, so that a request that failed through no fault of its
@@ -95,7 +95,7 @@ impl ReplayGuard {
             .unwritten
             .retain(|s| !(s.txn == txn && s.org_id.eq_ignore_ascii_case(org_id)));
         drop(state);
-        txns::forget(&*db.conn()?, org_id, txn)
+        txns::forget(db, org_id, txn)
     }
 
     /// Writes the Pull txns not yet in SQLite, in one transaction.
@@ -106,12 +106,12 @@ impl ReplayGuard {
         };
         // Old txns leave SQLite here, off the request path and its lock.
         if let Some(before) = purge_before {
-            txns::purge(&*db.conn()?, before)?;
+            txns::purge(db, before)?;
         }
         if unwritten.is_empty() {
             return Ok(());
         }
-        let written = txns::record_many(&mut *db.conn()?, &unwritten);
+        let written = txns::record_many(db, &unwritten);
         if written.is_err() {
             // Keep them for the next flush.
             self.state(db)?.unwritten.splice(0..0, unwritten);
@@ -124,7 +124,7 @@ impl ReplayGuard {
     fn state(&self, db: &Db) -> DbResult<MutexGuard<'_, State>> {
         if self.state.get().is_none() {
             let since = crate::platform::dates::unix_now() - self.memory_seconds;
-            let seen = txns::since(&*db.conn()?, since)?
+            let seen = txns::since(db, since)?
                 .into_iter()
                 .map(|s| ((s.org_id.to_ascii_lowercase(), s.txn), s.seen_at))
                 .collect();

@@ -37,7 +37,7 @@ fn activity_kinds(server: &Server, http: &Http) -> Vec<String> {
 
 /// Moves every session in the database into the past.
 fn expire_sessions(data: &Path) {
-    let conn = openlocker_db::Connection::open(data.join("openlocker.db")).unwrap();
+    let conn = rusqlite::Connection::open(data.join("openlocker.db")).unwrap();
     conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
     conn.execute("UPDATE sessions SET expires_at = 1", []).unwrap();
 }

@@ -243,7 +243,7 @@ fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     // The imported file is gone from the data folder.
     assert_eq!(std::fs::read_dir(server.data.join("imports")).unwrap().count(), 0);
     let db = openlocker_db::Db::open(&server.data.join("openlocker.db"), 1).unwrap();
-    let stored = openlocker_db::docs::total_count(&db.conn().unwrap()).unwrap();
+    let stored = openlocker_db::docs::total_count(&db).unwrap();
     assert_eq!(stored, ROWS - ROWS / 1000);
 }
 

@@ -31,8 +31,8 @@ pub fn partner_at(server: &Server, origin: &str, services: &[&str]) -> Partner {
     }
 }
 
-pub fn open_db(server: &Server) -> openlocker_db::Connection {
-    let conn = openlocker_db::Connection::open(server.data.join("openlocker.db")).unwrap();
+pub fn open_db(server: &Server) -> rusqlite::Connection {
+    let conn = rusqlite::Connection::open(server.data.join("openlocker.db")).unwrap();
     conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
     conn
 }

@@ -236,9 +236,9 @@ fn openssl_pkcs12(dir: &Path, legacy: bool) -> (String, String) {
 fn a_key_from_openssl_pkcs12_signs_and_the_old_certificate_stays_listed() {
     let repo = repository();
     let first = repo.server.cli(&["repo", "key", "show"]).json();
-    // OpenSSL 3's default PBES2/AES, twice (a rollover). `-legacy` files
-    // (RC2-40 certificate bags) are not read yet: bergshamra-pkcs12 has no RC2.
-    for legacy in [false, false] {
+    // OpenSSL 3's default PBES2/AES, then `-legacy` (RC2-40 certificates,
+    // a 3DES key): two rollovers.
+    for legacy in [false, true] {
         let dir = tempfile::tempdir().unwrap();
         let (p12, password) = openssl_pkcs12(dir.path(), legacy);
         let imported = repo
@@ -276,14 +276,18 @@ fn a_key_from_openssl_pkcs12_signs_and_the_old_certificate_stays_listed() {
     let previous = shown["previous"].as_array().unwrap();
     assert_eq!(previous.len(), 2, "{shown}");
     assert_eq!(previous[1]["fingerprint_sha256"], first["fingerprint_sha256"]);
-    let dir = tempfile::tempdir().unwrap();
-    let (p12, _) = openssl_pkcs12(dir.path(), false);
-    let wrong = write(dir.path(), "wrong", b"not it");
-    let refused = repo
-        .server
-        .cli(&["repo", "key", "import", "--pkcs12", &p12, "--password-file", &wrong]);
-    assert_eq!(refused.code, 2, "{}", refused.stderr);
-    assert!(refused.stderr.contains("password"), "{}", refused.stderr);
+    for legacy in [false, true] {
+        let dir = tempfile::tempdir().unwrap();
+        let (p12, _) = openssl_pkcs12(dir.path(), legacy);
+        let wrong = write(dir.path(), "wrong", b"not it");
+        let refused = repo
+            .server
+            .cli(&["repo", "key", "import", "--pkcs12", &p12, "--password-file", &wrong]);
+        assert_eq!(refused.code, 2, "legacy={legacy}: {}", refused.stderr);
+        assert!(refused.stderr.contains("password"), "{}", refused.stderr);
+    }
+    let unchanged = repo.server.cli(&["repo", "key", "show"]).json();
+    assert_eq!(unchanged["fingerprint_sha256"], shown["fingerprint_sha256"]);
 }
 
 #[test]

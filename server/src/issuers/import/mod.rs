@@ -59,7 +59,7 @@ pub struct Summary {
 /// can never import (damaged) is marked failed with the reason. Either way
 /// the other files are still imported, and the run then reports the failure.
 pub fn run_pending(app: &App) -> Result<Summary, Error> {
-    let open = tasks::open_tasks(&*app.db.conn()?)?;
+    let open = tasks::open_tasks(&app.db)?;
     let mut summary = Summary::default();
     let mut failures = Vec::new();
     for task in open {
@@ -72,7 +72,7 @@ pub fn run_pending(app: &App) -> Result<Summary, Error> {
             Ok(None) => {}
             Err(ImportFailure::Damaged(reason)) => {
                 tracing::error!(task_id = task.id, reason, "import failed for good");
-                tasks::finish(&*app.db.conn()?, task.id, Some(&reason), dates::unix_now())?;
+                tasks::finish(&app.db, task.id, Some(&reason), dates::unix_now())?;
                 failures.push(format!("task {}: {reason}", task.id));
             }
             Err(ImportFailure::Retry(err)) => {
@@ -108,7 +108,7 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let reason = "the stored CSV file is missing from the data folder";
-            tasks::finish(&*app.db.conn()?, task.id, Some(reason), dates::unix_now())?;
+            tasks::finish(&app.db, task.id, Some(reason), dates::unix_now())?;
             return Ok(None);
         }
         Err(e) => return Err(e.into()),
@@ -119,7 +119,7 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
         Err(TryLockError::Error(e)) => return Err(e.into()),
     }
     // Under the lock, look again: another importer may have just finished it.
-    let Some(task) = tasks::get(&*app.db.conn()?, task.id)? else {
+    let Some(task) = tasks::get(&app.db, task.id)? else {
         return Ok(None);
     };
     if task.status != "pending" && task.status != "running" {
@@ -127,8 +127,8 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
     }
     let mut conn = app
         .db
-        .dedicated_conn(&app.settings.db_path(), app.settings.import_cache_mib)?;
-    tasks::mark_running(&conn, task.id, dates::unix_now())?;
+        .import_conn(&app.settings.db_path(), app.settings.import_cache_mib)?;
+    tasks::mark_running(&app.db, task.id, dates::unix_now())?;
     tracing::info!(
         task_id = task.id,
         issuer_id = task.issuer_id,
@@ -136,7 +136,7 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
         "importing"
     );
     let counts = pipeline::import_rows(app, &mut conn, &task, File::open(&path)?)?;
-    tasks::finish(&conn, task.id, None, dates::unix_now())?;
+    tasks::finish(&app.db, task.id, None, dates::unix_now())?;
     // The rows are in the locker now; keep no extra copy of Aadhaar data
     // (sealed or not) longer than needed.
     if let Err(e) = std::fs::remove_file(&path) {

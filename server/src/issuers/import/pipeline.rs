@@ -9,9 +9,10 @@ use std::fs::File;
 use std::io::{BufReader, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
+use openlocker_db::import::ImportConn;
 use openlocker_db::import::{self as store, Applied, DocRow};
+use openlocker_db::issuers;
 use openlocker_db::tasks::{Position, Rejection, Task};
-use openlocker_db::{Connection, issuers};
 
 use super::ImportFailure;
 use super::row::{self, Action, RowRules, ValidRow};
@@ -154,8 +155,8 @@ impl Chunk {
 
 /// Imports the rest of `task` from its committed position; returns the rows
 /// imported and rejected by this run.
-pub fn import_rows(app: &App, conn: &mut Connection, task: &Task, file: File) -> Result<(u64, u64), ImportFailure> {
-    let doc_types: HashSet<String> = issuers::doc_types(conn, &task.issuer_id)?
+pub fn import_rows(app: &App, conn: &mut ImportConn, task: &Task, file: File) -> Result<(u64, u64), ImportFailure> {
+    let doc_types: HashSet<String> = issuers::doc_types(&app.db, &task.issuer_id)?
         .into_iter()
         .map(|t| t.code.to_ascii_uppercase())
         .collect();
@@ -272,7 +273,7 @@ fn split_fields(record: &csv::ByteRecord) -> Result<[&str; row::COLUMNS.len()], 
     Ok(fields)
 }
 
-fn write_chunks(conn: &mut Connection, task: &Task, receiver: Receiver<Chunk>) -> Result<(u64, u64), ImportFailure> {
+fn write_chunks(conn: &mut ImportConn, task: &Task, receiver: Receiver<Chunk>) -> Result<(u64, u64), ImportFailure> {
     let (mut total_imported, mut total_rejected) = (0u64, 0u64);
     for mut chunk in receiver {
         let batch = store::begin(conn, task.id, dates::unix_now())?;

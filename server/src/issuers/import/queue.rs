@@ -56,7 +56,7 @@ pub fn queue_file(
         now,
     };
     let inserted = match pushed {
-        None => tasks::insert(&*app.db.conn()?, &task).map(Some),
+        None => tasks::insert(&app.db, &task).map(Some),
         Some(p) => tasks::insert_pushed(&app.db, &task, p.org_id, app.replay.remember_since(now)),
     };
     match inserted {

@@ -177,12 +177,11 @@ fn check_content(app: &App, req: &request::PushRequest, csv_path: &Path) -> Resu
 /// Finds the issuer of `org_id` and checks the `ts` window and
 /// `keyhash = sha256(key + ts)` against each of its valid keys.
 fn authenticate(app: &App, org_id: &str, ts: &str, keyhash: &str) -> Result<issuers::Issuer, Refusal> {
-    let conn = app.db.conn().map_err(Error::from)?;
-    let issuer = issuers::get_by_org_id(&conn, org_id)
+    let issuer = issuers::get_by_org_id(&app.db, org_id)
         .map_err(Error::from)?
         .ok_or_else(|| Refusal::new(format!("unknown orgId {}", auth::shown(org_id))))?;
     auth::check_ts(app, ts)?;
-    let keys = issuers::valid_keys(&conn, &issuer.id, dates::unix_now())
+    let keys = issuers::valid_keys(&app.db, &issuer.id, dates::unix_now())
         .map_err(Error::from)?
         .iter()
         .map(|sealed| app.keys.open(Purpose::ApiKey, sealed))

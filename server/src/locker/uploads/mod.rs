@@ -66,7 +66,7 @@ fn megabytes(bytes: u64) -> String {
 
 /// Refuses a file of `size` bytes that the resident's quota has no room for.
 pub fn check_room(app: &App, resident_id: i64, size: u64) -> Result<(), Error> {
-    let used = uploads::used_bytes(&*app.db.conn()?, resident_id)?.max(0) as u64;
+    let used = uploads::used_bytes(&app.db, resident_id)?.max(0) as u64;
     let quota = app.settings.resident_quota_bytes;
     if used.saturating_add(size) > quota {
         return Err(Error::QuotaFull(format!(
@@ -126,7 +126,6 @@ fn store_and_insert(
     check_room(app, new.resident_id, new.size)?;
     let root = store_dir(app);
     store::put(&root, content_id, new.spooled)?;
-    let conn = app.db.conn()?;
     let row = uploads::NewFile {
         resident_id: new.resident_id,
         folder_id: new.folder_id,
@@ -136,9 +135,9 @@ fn store_and_insert(
         content_id,
         now: dates::unix_now(),
     };
-    uploads::insert_file(&conn, &row).or_else(|e| {
+    uploads::insert_file(&app.db, &row).or_else(|e| {
         // Leave no bytes behind that no row refers to.
-        if !uploads::content_in_use(&conn, content_id)? {
+        if !uploads::content_in_use(&app.db, content_id)? {
             store::remove(&root, content_id)?;
         }
         Err(match e {
@@ -150,12 +149,12 @@ fn store_and_insert(
 
 /// The resident's files.
 pub fn list(app: &App, resident_id: i64) -> Result<Vec<File>, Error> {
-    Ok(uploads::files(&*app.db.conn()?, resident_id)?)
+    Ok(uploads::files(&app.db, resident_id)?)
 }
 
 /// One of the resident's files.
 pub fn get(app: &App, resident_id: i64, id: i64) -> Result<File, Error> {
-    uploads::file(&*app.db.conn()?, resident_id, id)?.ok_or_else(|| no_file(id))
+    uploads::file(&app.db, resident_id, id)?.ok_or_else(|| no_file(id))
 }
 
 /// A reader of a stored file's bytes.
@@ -193,7 +192,7 @@ pub fn update(
     if let Some(folder_id) = folder_id {
         crate::locker::uploads::folders::get(app, resident_id, folder_id)?;
     }
-    uploads::update_file(&*app.db.conn()?, resident_id, id, &name, folder_id).map_err(|e| match e {
+    uploads::update_file(&app.db, resident_id, id, &name, folder_id).map_err(|e| match e {
         openlocker_db::DbError::NotFound => no_file(id),
         other => other.into(),
     })?;
@@ -204,11 +203,10 @@ pub fn update(
 pub fn delete(app: &App, resident_id: i64, id: i64, client: &Client) -> Result<(), Error> {
     let file = get(app, resident_id, id)?;
     let guard = store_lock();
-    let (content_id, still_used) =
-        uploads::delete_file(&mut *app.db.conn()?, resident_id, id).map_err(|e| match e {
-            openlocker_db::DbError::NotFound => no_file(id),
-            other => other.into(),
-        })?;
+    let (content_id, still_used) = uploads::delete_file(&app.db, resident_id, id).map_err(|e| match e {
+        openlocker_db::DbError::NotFound => no_file(id),
+        other => other.into(),
+    })?;
     if !still_used {
         store::remove(&store_dir(app), &content_id)?;
     }
@@ -226,7 +224,7 @@ pub fn remove_orphans(app: &App) -> Result<usize, Error> {
     let mut removed = 0;
     for content_id in store::ids_older_than(&root, hour_ago)? {
         let _guard = store_lock();
-        if !uploads::content_in_use(&*app.db.conn()?, &content_id)? {
+        if !uploads::content_in_use(&app.db, &content_id)? {
             store::remove(&root, &content_id)?;
             removed += 1;
         }

@@ -88,22 +88,57 @@ pub fn generate(common_name: &str, organization: &str, now: i64) -> Result<KeyMa
 }
 
 /// Reads a PKCS#12 file: its private key and the certificate of that key
-/// (not a CA certificate that came along).
+/// (not a CA certificate that came along). OpenSSL 3's default (PBES2 with
+/// AES) is read by `bergshamra-pkcs12`; a file made with `-legacy`
+/// (certificates under RC2-40, the key under 3DES) by `p12`, after its MAC
+/// has proved the password.
 pub fn from_pkcs12(data: &[u8], password: &str) -> Result<KeyMaterial, SignatureError> {
-    let contents = bergshamra_pkcs12::parse_pkcs12(data, password)
-        .map_err(|e| SignatureError::Key(format!("cannot read the PKCS#12 file (is the password right?): {e}")))?;
-    let pkcs8_der = contents
-        .private_keys
-        .first()
-        .map(|key| key.to_vec())
+    let (keys, certificates) = match bergshamra_pkcs12::parse_pkcs12(data, password) {
+        Ok(contents) => (
+            contents.private_keys.iter().map(|key| key.to_vec()).collect(),
+            contents.certificates,
+        ),
+        Err(modern) => legacy_pkcs12(data, password).map_err(|legacy| {
+            SignatureError::Key(format!(
+                "cannot read the PKCS#12 file (is the password right?): {modern}; as a legacy file: {legacy}"
+            ))
+        })?,
+    };
+    let pkcs8_der: Vec<u8> = keys
+        .into_iter()
+        .next()
         .ok_or_else(|| SignatureError::Key("the PKCS#12 file holds no private key".into()))?;
     let spki = rsa_public_key_der(&pkcs8_der)?;
-    let cert_der = contents
-        .certificates
+    let cert_der = certificates
         .into_iter()
         .find(|der| public_key_der(der).is_some_and(|k| k == spki))
         .ok_or_else(|| SignatureError::Key("the PKCS#12 file holds no certificate for its key".into()))?;
     Ok(KeyMaterial { pkcs8_der, cert_der })
+}
+
+/// What a PKCS#12 file holds: its private keys (PKCS#8 DER) and
+/// certificates (DER).
+type Pkcs12Parts = (Vec<Vec<u8>>, Vec<Vec<u8>>);
+
+/// The keys and certificates of a legacy PKCS#12 file.
+fn legacy_pkcs12(data: &[u8], password: &str) -> Result<Pkcs12Parts, String> {
+    let pfx = p12::PFX::parse(data).map_err(|e| format!("not PKCS#12: {e:?}"))?;
+    // Without a MAC nothing proves the password, and a wrong one decrypts
+    // to noise: refuse rather than guess. Legacy files carry an HMAC-SHA1
+    // MAC, the only one `p12` computes; any other is not a legacy file.
+    match &pfx.mac_data {
+        Some(mac) if mac.mac.digest_algorithm == p12::AlgorithmIdentifier::Sha1 => {}
+        Some(_) => return Err("it is not a legacy file (its MAC is not HMAC-SHA1)".into()),
+        None => return Err("it has no MAC to prove the password".into()),
+    }
+    if !pfx.verify_mac(password) {
+        return Err("its MAC does not verify with this password".into());
+    }
+    let keys = pfx.key_bags(password).map_err(|e| format!("its key: {e:?}"))?;
+    let certificates = pfx
+        .cert_x509_bags(password)
+        .map_err(|e| format!("its certificates: {e:?}"))?;
+    Ok((keys, certificates))
 }
 
 /// The bergshamra key that signs, with `chain` (leaf first) for `X509Data`.
