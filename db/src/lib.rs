@@ -17,6 +17,7 @@ pub mod docs;
 pub mod import;
 pub mod issuers;
 pub mod login_failures;
+pub mod oauth;
 pub mod repo;
 pub mod requesters;
 pub mod residents;

@@ -21,6 +21,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     ("0009-hardening", include_str!("../migrations/0009-hardening.sql")),
     ("0010-signing", include_str!("../migrations/0010-signing.sql")),
     ("0011-verify-links", include_str!("../migrations/0011-verify-links.sql")),
+    ("0012-oauth", include_str!("../migrations/0012-oauth.sql")),
 ];
 
 /// Brings the database up to the newest schema, one transaction per step.

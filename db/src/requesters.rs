@@ -16,6 +16,8 @@ pub struct Requester {
     pub services: Vec<String>,
     /// `scheme://host[:port]`, lowercase.
     pub origins: Vec<String>,
+    /// The OAuth redirect URIs, matched exactly.
+    pub redirect_uris: Vec<String>,
 }
 
 /// Adds a requester with its first key; `Conflict` when the app id is taken.
@@ -32,7 +34,18 @@ pub fn insert(db: &Db, requester: &Requester, key_enc: &[u8], now: UnixTime) -> 
         params![requester.app_id, key_enc, now],
     )?;
     replace_origins(&tx, &requester.app_id, &requester.origins)?;
+    replace_redirect_uris(&tx, &requester.app_id, &requester.redirect_uris)?;
     tx.commit()?;
+    Ok(())
+}
+
+fn replace_redirect_uris(conn: &Connection, app_id: &str, uris: &[String]) -> DbResult<()> {
+    conn.execute("DELETE FROM requester_redirect_uris WHERE app_id = ?1", [app_id])?;
+    let mut insert =
+        conn.prepare_cached("INSERT OR IGNORE INTO requester_redirect_uris (app_id, redirect_uri) VALUES (?1, ?2)")?;
+    for uri in uris {
+        insert.execute(params![app_id, uri])?;
+    }
     Ok(())
 }
 
@@ -60,6 +73,7 @@ pub fn get(db: &Db, app_id: &str) -> DbResult<Option<Requester>> {
                     name: r.get(1)?,
                     services: services.lines().map(str::to_owned).collect(),
                     origins: Vec::new(),
+                    redirect_uris: Vec::new(),
                 })
             },
         )
@@ -69,6 +83,11 @@ pub fn get(db: &Db, app_id: &str) -> DbResult<Option<Requester>> {
     };
     let mut stmt = conn.prepare_cached("SELECT origin FROM requester_origins WHERE app_id = ?1 ORDER BY origin")?;
     requester.origins = stmt
+        .query_map([&requester.app_id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let mut stmt = conn
+        .prepare_cached("SELECT redirect_uri FROM requester_redirect_uris WHERE app_id = ?1 ORDER BY redirect_uri")?;
+    requester.redirect_uris = stmt
         .query_map([&requester.app_id], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     Ok(Some(requester))
@@ -83,8 +102,15 @@ pub fn app_ids(db: &Db) -> DbResult<Vec<String>> {
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Replaces a requester's origins and services.
-pub fn update(db: &Db, app_id: &str, origins: &[String], services: &[String]) -> DbResult<()> {
+/// Replaces a requester's origins and services, and its redirect URIs when
+/// `redirect_uris` is given.
+pub fn update(
+    db: &Db,
+    app_id: &str,
+    origins: &[String],
+    services: &[String],
+    redirect_uris: Option<&[String]>,
+) -> DbResult<()> {
     let mut pooled = db.conn()?;
     let conn: &mut Connection = &mut pooled;
     let tx = conn.transaction()?;
@@ -96,6 +122,9 @@ pub fn update(db: &Db, app_id: &str, origins: &[String], services: &[String]) ->
         return Err(DbError::NotFound);
     }
     replace_origins(&tx, app_id, origins)?;
+    if let Some(uris) = redirect_uris {
+        replace_redirect_uris(&tx, app_id, uris)?;
+    }
     tx.commit()?;
     Ok(())
 }
@@ -208,6 +237,7 @@ mod tests {
             name: "Partner".into(),
             services: vec!["share".into()],
             origins: vec!["https://partner.example".into()],
+            redirect_uris: vec!["https://partner.example/cb".into()],
         };
         insert(&db, &requester, b"k1", 100).unwrap();
         assert_eq!(get(&db, "app1").unwrap().unwrap(), requester);

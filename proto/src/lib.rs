@@ -7,6 +7,8 @@
 //! - [`uploads`]: Uploaded Documents' folders and files;
 //! - [`widget`]: the partner widgets: the request a page makes, the check's
 //!   answer, shares, saves and the popup's answer to the page;
+//! - [`oauth`]: the Authorized Partner API's consent request and connected
+//!   apps;
 //! - [`error`]: the JSON error body.
 //!
 //! serde only (no serde_json, no web-sys, no actix): the loader's size
@@ -15,6 +17,7 @@
 pub mod aadhaar;
 pub mod error;
 pub mod locker;
+pub mod oauth;
 pub mod signing;
 pub mod uploads;
 pub mod widget;

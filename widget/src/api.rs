@@ -9,6 +9,7 @@ use gloo_net::http::Method;
 use openlocker_proto::locker::{
     ActivityPage, IssuedDoc, Login, Me, OtpSent, PullOutcome, PullRequest, SearchableIssuer, SignUp,
 };
+use openlocker_proto::oauth::{Connection, ConsentDecision, ConsentRedirect, ConsentRequest};
 use openlocker_proto::signing::{Verdict, VerifyLinkCreated, VerifyLinkEntry, VerifySummary};
 use openlocker_proto::uploads::{FileChange, Folder, FolderName, UploadedFile};
 use openlocker_proto::widget::{CheckedRequester, Minted, SaveRequest, ShareEntry, ShareRequest, WidgetRequest};
@@ -190,6 +191,28 @@ pub async fn shares() -> ApiResult<Vec<ShareEntry>> {
 /// `POST /api/shares/{id}/revoke`.
 pub async fn revoke_share(csrf: &str, id: i64) -> ApiResult<()> {
     let url = format!("/api/shares/{id}/revoke");
+    call::<(), IgnoredAny>(Method::POST, &url, csrf, None).await.map(drop)
+}
+
+/// `GET /api/oauth/requests/{id}`: what a partner app asks.
+pub async fn consent_request(id: &str) -> ApiResult<ConsentRequest> {
+    get(&format!("/api/oauth/requests/{}", encode(id))).await
+}
+
+/// `POST /api/oauth/requests/{id}`: allow or deny; where to go next.
+pub async fn consent_decide(csrf: &str, id: &str, allow: bool) -> ApiResult<ConsentRedirect> {
+    let url = format!("/api/oauth/requests/{}", encode(id));
+    call(Method::POST, &url, csrf, Some(&ConsentDecision { allow })).await
+}
+
+/// `GET /api/connections`: the connected apps.
+pub async fn connections() -> ApiResult<Vec<Connection>> {
+    get("/api/connections").await
+}
+
+/// `POST /api/connections/{id}/revoke`.
+pub async fn revoke_connection(csrf: &str, id: i64) -> ApiResult<()> {
+    let url = format!("/api/connections/{id}/revoke");
     call::<(), IgnoredAny>(Method::POST, &url, csrf, None).await.map(drop)
 }
 

@@ -4,6 +4,8 @@
 mod identity;
 mod signing;
 
+mod partner;
+
 use gloo_storage::{LocalStorage, Storage};
 
 /// A language of the interface.
@@ -43,6 +45,7 @@ impl Lang {
             .iter()
             .chain(identity::TABLE)
             .chain(signing::TABLE)
+            .chain(partner::TABLE)
             .find(|(k, _, _)| *k == key)
         {
             Some((_, en, hi)) => match self {
@@ -358,11 +361,16 @@ const TABLE: &[(&str, &str, &str)] = &[
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, TABLE, identity, signing};
+    use super::{Lang, TABLE, identity, partner, signing};
 
     #[test]
     fn every_key_is_unique_and_translated() {
-        let all: Vec<_> = TABLE.iter().chain(identity::TABLE).chain(signing::TABLE).collect();
+        let all: Vec<_> = TABLE
+            .iter()
+            .chain(identity::TABLE)
+            .chain(signing::TABLE)
+            .chain(partner::TABLE)
+            .collect();
         for (i, (key, en, hi)) in all.iter().enumerate() {
             assert!(!en.is_empty() && !hi.is_empty(), "{key}");
             assert!(all[i + 1..].iter().all(|(k, _, _)| k != key), "duplicate {key}");

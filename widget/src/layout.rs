@@ -10,11 +10,12 @@ use crate::screens::account::in_popup;
 use crate::state::{Action, use_app};
 
 /// The portal's sections, in the navigation's order: (route, label key).
-const SECTIONS: [(Route, &str); 6] = [
+const SECTIONS: [(Route, &str); 7] = [
     (Route::Issued, "nav_issued"),
     (Route::Pull, "nav_pull"),
     (Route::Uploaded, "nav_uploaded"),
     (Route::Shares, "nav_shares"),
+    (Route::Connections, "nav_connections"),
     (Route::Activity, "nav_activity"),
     (Route::Profile, "nav_profile"),
 ];

@@ -8,10 +8,10 @@ use yew_router::prelude::*;
 
 use openlocker_proto::widget::Service;
 
-use crate::screens::account::{sign_in::SignIn, sign_up::SignUp};
+use crate::screens::account::{consent::Consent, sign_in::SignIn, sign_up::SignUp};
 use crate::screens::locker::{
-    activity::Activity, issued::Issued, profile::Profile, pull::Pull, shares::Shares, uploaded::Uploaded,
-    verify::Verify,
+    activity::Activity, connections::Connections, issued::Issued, profile::Profile, pull::Pull, shares::Shares,
+    uploaded::Uploaded, verify::Verify,
 };
 use crate::screens::popup::Popup;
 use crate::screens::verify::{check::Check, link::LinkSummary};
@@ -37,6 +37,12 @@ pub enum Route {
     Shares,
     #[at("/locker/verify")]
     Verify,
+    /// The apps the resident gave access through the partner API.
+    #[at("/locker/connections")]
+    Connections,
+    /// A partner app's authorize request (`?request=ID[&signup=1]`).
+    #[at("/locker/consent")]
+    Consent,
     /// The requester widget's popup (dl.js opens it).
     #[at("/widget/share")]
     WidgetShare,
@@ -64,6 +70,7 @@ pub struct ScreenProps {
 pub fn screen(props: &ScreenProps) -> Html {
     let app = use_app();
     let signed_in = app.me.is_some();
+    let consent_signup = use_location().is_some_and(|l| l.query_str().contains("signup=1"));
     match &props.route {
         Route::SignUp if !signed_in => html! { <SignUp /> },
         Route::NotFound => html! { <p>{ app.lang.t("not_found") }</p> },
@@ -71,6 +78,8 @@ pub fn screen(props: &ScreenProps) -> Html {
         Route::WidgetSave => html! { <Popup service={Service::Save} /> },
         Route::PublicVerify => html! { <Check /> },
         Route::VerifyLink { token } => html! { <LinkSummary token={token.clone()} /> },
+        // `dl_flow=signup`: a partner sends a newcomer to sign-up first.
+        Route::Consent if !signed_in && consent_signup => html! { <SignUp stay=true /> },
         _ if !signed_in => html! { <SignIn /> },
         Route::Home | Route::SignUp | Route::Issued => html! { <Issued /> },
         Route::Pull => html! { <Pull /> },
@@ -79,6 +88,8 @@ pub fn screen(props: &ScreenProps) -> Html {
         Route::Profile => html! { <Profile /> },
         Route::Shares => html! { <Shares /> },
         Route::Verify => html! { <Verify /> },
+        Route::Connections => html! { <Connections /> },
+        Route::Consent => html! { <Consent /> },
     }
 }
 

@@ -15,6 +15,7 @@
     $("domains").value = me.domains.join("\n");
     $("svc-share").checked = me.services.includes("share");
     $("svc-save").checked = me.services.includes("save");
+    $("redirect-uris").value = me.redirect_uris.join("\n");
   }
 
   async function loadShares() {
@@ -45,7 +46,11 @@
       const services = [];
       if ($("svc-share").checked) services.push("share");
       if ($("svc-save").checked) services.push("save");
-      try { showApp(await call("PUT", "/settings", { domains, services })); say("Saved your domains and services."); }
+      const redirect_uris = $("redirect-uris").value.split("\n").map((u) => u.trim()).filter(Boolean);
+      try {
+        showApp(await call("PUT", "/settings", { domains, services, redirect_uris }));
+        say("Saved your domains, services and redirect URIs.");
+      }
       catch (err) { say(err.message, true); }
     });
     $("rotate").addEventListener("click", async () => {

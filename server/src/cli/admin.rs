@@ -373,15 +373,22 @@ fn requester(app: &App, command: RequesterCommand) -> Result<Output, Error> {
             r.origins.join(" "),
             r.services.join(", ")
         ),
-        json: json!({ "app_id": r.app_id, "name": r.name, "domains": r.origins, "services": r.services }),
+        json: json!({ "app_id": r.app_id, "name": r.name, "domains": r.origins, "services": r.services,
+                      "redirect_uris": r.redirect_uris }),
     };
     match command {
         RequesterCommand::Add {
             name,
             domains,
             services,
+            redirect_uris,
         } => {
-            let creds = requesters::add(app, &name, &domains, &services)?;
+            let registration = requesters::Registration {
+                origins: domains,
+                services,
+                redirect_uris: Some(redirect_uris),
+            };
+            let creds = requesters::add(app, &name, &registration)?;
             Ok(Output {
                 text: format!(
                     "added requester {name}\napp id:  {}\napp key: {} (shown once)",
@@ -401,7 +408,15 @@ fn requester(app: &App, command: RequesterCommand) -> Result<Output, Error> {
             app_id,
             domains,
             services,
-        } => Ok(described(requesters::update(app, &app_id, &domains, &services)?)),
+            redirect_uris,
+        } => {
+            let registration = requesters::Registration {
+                origins: domains,
+                services,
+                redirect_uris: (!redirect_uris.is_empty()).then_some(redirect_uris),
+            };
+            Ok(described(requesters::update(app, &app_id, &registration)?))
+        }
         RequesterCommand::User(RequesterUserCommand::Add {
             app_id,
             username,

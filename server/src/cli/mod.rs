@@ -161,10 +161,13 @@ pub enum RequesterCommand {
         /// A service it may use: share or save (repeatable; default both).
         #[arg(long = "service", value_name = "SERVICE")]
         services: Vec<String>,
+        /// An OAuth redirect URI of the Authorized Partner API, matched exactly (repeatable).
+        #[arg(long = "redirect-uri", value_name = "URL")]
+        redirect_uris: Vec<String>,
     },
-    /// List the requesters with their origins and services.
+    /// List the requesters with their origins, services and redirect URIs.
     List,
-    /// Replace a requester's origins and services.
+    /// Replace a requester's origins and services (and redirect URIs, when given).
     Update {
         #[arg(long)]
         app_id: String,
@@ -172,6 +175,9 @@ pub enum RequesterCommand {
         domains: Vec<String>,
         #[arg(long = "service", value_name = "SERVICE")]
         services: Vec<String>,
+        /// An OAuth redirect URI (repeatable); replaces the registered ones.
+        #[arg(long = "redirect-uri", value_name = "URL")]
+        redirect_uris: Vec<String>,
     },
     /// Give a requester a new app key; the old one works for key_grace_hours more.
     RotateKey {

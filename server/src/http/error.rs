@@ -8,7 +8,7 @@ use actix_web::http::header::ContentType;
 use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 
-use crate::platform::error::Error;
+use crate::platform::error::{Error, OAuthCode};
 use crate::wire::writer::to_xml;
 
 #[derive(Serialize)]
@@ -21,6 +21,13 @@ struct JsonBody<'a> {
     /// The widget error code (203 to 207).
     #[serde(skip_serializing_if = "Option::is_none")]
     code: Option<u16>,
+}
+
+/// The error body of the Authorized Partner API.
+#[derive(Serialize)]
+struct OAuthBody<'a> {
+    error: &'a str,
+    error_description: &'a str,
 }
 
 /// The XML error body of the XML APIs.
@@ -53,7 +60,14 @@ impl ResponseError for Error {
             Error::Widget { .. } => StatusCode::FORBIDDEN,
             Error::Gone(_) => StatusCode::GONE,
             Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            Error::OAuthCode { code, .. } => oauth_status(*code),
             Error::Xml(inner) => inner.status_code(),
+            // The partner API answers a failed repository with 500 and a
+            // `repository_service_*` name.
+            Error::OAuth(inner) => match inner.innermost() {
+                Error::Upstream(_) | Error::UpstreamTimeout(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                _ => inner.status_code(),
+            },
         }
     }
 
@@ -69,6 +83,15 @@ impl ResponseError for Error {
         let mut response = HttpResponse::build(self.status_code());
         if let Error::TooManyRequests { retry_after, .. } | Error::Busy { retry_after, .. } = self.innermost() {
             response.insert_header(("Retry-After", retry_after.to_string()));
+        }
+        if matches!(self, Error::OAuth(_)) {
+            if self.status_code() == StatusCode::UNAUTHORIZED {
+                response.insert_header(("WWW-Authenticate", "Bearer"));
+            }
+            return response.insert_header(("Cache-Control", "no-store")).json(OAuthBody {
+                error: self.oauth_name(),
+                error_description: &message,
+            });
         }
         if matches!(self, Error::Xml(_)) {
             let body = to_xml(&XmlBody {
@@ -101,6 +124,22 @@ impl From<actix_web::error::BlockingError> for Error {
     }
 }
 
+fn oauth_status(code: OAuthCode) -> StatusCode {
+    match code {
+        OAuthCode::InvalidClient | OAuthCode::InvalidToken | OAuthCode::HmacMismatch => StatusCode::UNAUTHORIZED,
+        OAuthCode::InsufficientScope => StatusCode::FORBIDDEN,
+        OAuthCode::InvalidUri | OAuthCode::InvalidId => StatusCode::NOT_FOUND,
+        OAuthCode::InvalidFilesize => StatusCode::PAYLOAD_TOO_LARGE,
+        OAuthCode::MimetypeMismatch => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        OAuthCode::InvalidRequest
+        | OAuthCode::InvalidGrant
+        | OAuthCode::InvalidGrantType
+        | OAuthCode::InvalidScope
+        | OAuthCode::UriMissing
+        | OAuthCode::PathMissing => StatusCode::BAD_REQUEST,
+    }
+}
+
 /// A fresh id for one failed request, quoted to the client and logged with
 /// the cause, so an operator can find one from the other.
 fn request_id() -> String {
@@ -111,7 +150,7 @@ fn request_id() -> String {
 fn public_message(err: &Error, request_id: &str) -> String {
     match err {
         Error::Internal(_) => format!("internal error; quote request id {request_id} to the operator"),
-        Error::Xml(inner) => public_message(inner, request_id),
+        Error::Xml(inner) | Error::OAuth(inner) => public_message(inner, request_id),
         other => other.to_string(),
     }
 }

@@ -16,7 +16,8 @@ pub async fn logout(app: web::Data<App>, session: RequesterSession) -> Result<Ht
     Ok(signed_out(&app, REQUESTER_COOKIE))
 }
 
-/// `GET /requester/portal/api/me`: the app id, name, domains and services.
+/// `GET /requester/portal/api/me`: the app id, name, domains, services and
+/// redirect URIs.
 pub async fn me(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
     let overview = blocking(&app, move |app| {
         portal::overview(app, &portal::user(app, session.user_id)?)
@@ -29,29 +30,42 @@ pub async fn me(app: web::Data<App>, session: RequesterSession) -> Result<HttpRe
 pub struct Settings {
     domains: Vec<String>,
     services: Vec<String>,
+    /// Absent keeps the registered redirect URIs.
+    #[serde(default)]
+    redirect_uris: Option<Vec<String>>,
 }
 
-/// `PUT /requester/portal/api/settings`: the app's domains and services.
+/// `PUT /requester/portal/api/settings`: the app's domains, services and
+/// (when given) OAuth redirect URIs.
 pub async fn update(
     app: web::Data<App>,
     session: RequesterSession,
     body: web::Json<Settings>,
 ) -> Result<HttpResponse, Error> {
-    let Settings { domains, services } = body.into_inner();
+    let Settings {
+        domains,
+        services,
+        redirect_uris,
+    } = body.into_inner();
     let overview = blocking(&app, move |app| {
         let user = portal::user(app, session.user_id)?;
         if services.is_empty() {
             return Err(Error::Invalid("choose at least one service".into()));
         }
-        registry::update(app, &user.app_id, &domains, &services)?;
+        let registration = registry::Registration {
+            origins: domains,
+            services,
+            redirect_uris,
+        };
+        registry::update(app, &user.app_id, &registration)?;
         portal::overview(app, &user)
     })
     .await?;
     Ok(HttpResponse::Ok().json(overview))
 }
 
-/// `POST /requester/portal/api/key/rotate`: a new app key, shown once; the
-/// old one works for `key_grace_hours` more.
+/// `POST /requester/portal/api/key/rotate`: a new app key (the OAuth
+/// client secret), shown once; the old one works for `key_grace_hours` more.
 pub async fn rotate_key(app: web::Data<App>, session: RequesterSession) -> Result<HttpResponse, Error> {
     let (creds, old_valid_until) = blocking(&app, move |app| {
         let user = portal::user(app, session.user_id)?;

@@ -4,12 +4,12 @@
 use actix_web::{HttpResponse, web};
 
 use crate::http::{
-    accounts, auth, health, identity, issuer_portal, pull_search, push, repository, requester_portal, residents,
-    shares, uploads, verify_links,
+    accounts, auth, connections, health, identity, issuer_portal, oauth, oauth_resource, pull_search, push, repository,
+    requester_portal, residents, shares, uploads, verify_links,
 };
 use crate::issuers::portal::IssuerPortal;
 use crate::partners::portal::RequesterPortal;
-use crate::platform::error::Error;
+use crate::platform::error::{Error, OAuthCode};
 
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -70,8 +70,14 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/shares", web::post().to(shares::create))
             .route("/shares/{id}/revoke", web::post().to(shares::revoke))
             .route("/saves", web::post().to(shares::save))
-            .route("/verify", web::post().to(crate::http::verify::verify)),
+            .route("/verify", web::post().to(crate::http::verify::verify))
+            .route("/oauth/requests/{id}", web::get().to(oauth::consent_view))
+            .route("/oauth/requests/{id}", web::post().to(oauth::consent_decide))
+            .route("/connections", web::get().to(connections::list))
+            .route("/connections/{id}/revoke", web::post().to(connections::revoke)),
     )
+    .route("/.well-known/openid-configuration", web::get().to(oauth::discovery))
+    .service(partner_api())
     .service(
         web::scope("/issuer/api")
             .route("/login", web::post().to(auth::portal_login::<IssuerPortal>))
@@ -158,6 +164,33 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         "/static/style.css",
         web::get().to(|| asset(STYLE_CSS, "text/css; charset=utf-8")),
     );
+}
+
+/// The Authorized Partner API (INTERFACE section 8), its errors in the
+/// specification's shape.
+fn partner_api() -> actix_web::Scope {
+    let bad_form = |err: actix_web::error::UrlencodedError, _: &actix_web::HttpRequest| {
+        Error::oauth(OAuthCode::InvalidRequest, format!("bad form body: {err}"))
+            .in_oauth()
+            .into()
+    };
+    let bad_path = |err: actix_web::error::PathError, _: &actix_web::HttpRequest| {
+        Error::oauth(OAuthCode::InvalidUri, format!("bad path: {err}"))
+            .in_oauth()
+            .into()
+    };
+    web::scope("/public/oauth2")
+        .app_data(web::FormConfig::default().limit(16 * 1024).error_handler(bad_form))
+        .app_data(web::PathConfig::default().error_handler(bad_path))
+        .route("/1/authorize", web::get().to(oauth::authorize))
+        .route("/1/token", web::post().to(oauth::token_v1))
+        .route("/2/token", web::post().to(oauth::token_v2))
+        .route("/1/revoke", web::post().to(oauth::revoke))
+        .route("/jwks", web::get().to(oauth::jwks))
+        .route("/1/user", web::get().to(oauth_resource::user))
+        .route("/{version:[123]}/files/issued", web::get().to(oauth_resource::issued))
+        .route("/1/file/{uri}", web::get().to(oauth_resource::file))
+        .route("/1/xml/{uri}", web::get().to(oauth_resource::xml))
 }
 
 // The portal pages are small and ship inside the binary.

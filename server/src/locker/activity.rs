@@ -68,6 +68,16 @@ pub enum Kind {
     OtpSent,
     /// An e-KYC OTP was wrong or expired.
     OtpFailed,
+    /// The resident allowed a partner app (Authorized Partner API) access.
+    AppConnected,
+    /// The resident denied a partner app's request.
+    AppDenied,
+    /// A connected app's access was revoked (by the resident, or by the
+    /// app, or because a token was reused).
+    AppDisconnected,
+    /// A connected app called the partner API (the detail names the app
+    /// and what it read or wrote).
+    PartnerCall,
 }
 
 impl Kind {
@@ -88,6 +98,10 @@ impl Kind {
             Kind::AccountClosed => "account_closed",
             Kind::OtpSent => "otp_sent",
             Kind::OtpFailed => "otp_failed",
+            Kind::AppConnected => "app_connected",
+            Kind::AppDenied => "app_denied",
+            Kind::AppDisconnected => "app_disconnected",
+            Kind::PartnerCall => "partner_call",
         }
     }
 }

@@ -1,7 +1,9 @@
 //! Partner sites (requesters) and their widgets: the registry of partner
-//! apps, the requester portal, the widget checks, shares, saves, and the
-//! guarded server-side fetch that saves use.
+//! apps, the requester portal, the widget checks, shares, saves, the
+//! guarded server-side fetch that saves use, and the Authorized Partner API
+//! (`oauth`: OAuth 2.0 + PKCE and OpenID Connect).
 
+pub mod oauth;
 pub mod portal;
 pub mod registry;
 pub mod safe_fetch;

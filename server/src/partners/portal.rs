@@ -68,6 +68,8 @@ pub struct Overview {
     pub name: String,
     pub domains: Vec<String>,
     pub services: Vec<String>,
+    /// The OAuth redirect URIs, matched exactly.
+    pub redirect_uris: Vec<String>,
 }
 
 pub fn overview(app: &App, user: &RequesterUser) -> Result<Overview, Error> {
@@ -78,6 +80,7 @@ pub fn overview(app: &App, user: &RequesterUser) -> Result<Overview, Error> {
         name: requester.name,
         domains: requester.origins,
         services: requester.services,
+        redirect_uris: requester.redirect_uris,
     })
 }
 

@@ -1,6 +1,9 @@
-//! Requesters: partner sites that use the widgets. Each has an app id, a
-//! key (sealed at rest, shown once), the origins its pages are served from,
-//! and the services it may use.
+//! Requesters: partner sites that use the widgets or the Authorized Partner
+//! API (one registry: a requester is also an OAuth client, its app id the
+//! `client_id` and its key the `client_secret`). Each has an app id, a key
+//! (sealed at rest, since the widget hash and the upload HMAC need it;
+//! shown once), the origins its pages are served from, the services it may
+//! use, and its OAuth redirect URIs, matched exactly.
 
 use openlocker_db::requesters::{self, Requester};
 use serde::Serialize;
@@ -23,8 +26,19 @@ pub struct Credentials {
     pub app_key: String,
 }
 
+/// What a requester registers besides its name.
+#[derive(Debug, Clone, Default)]
+pub struct Registration {
+    /// `scheme://host[:port]`.
+    pub origins: Vec<String>,
+    /// `share`, `save`; none means all.
+    pub services: Vec<String>,
+    /// OAuth redirect URIs; `None` on an update keeps the registered ones.
+    pub redirect_uris: Option<Vec<String>>,
+}
+
 /// Registers a requester; `services` defaults to all of them.
-pub fn add(app: &App, name: &str, origins: &[String], services: &[String]) -> Result<Credentials, Error> {
+pub fn add(app: &App, name: &str, registration: &Registration) -> Result<Credentials, Error> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 {
         return Err(Error::Invalid(
@@ -34,8 +48,9 @@ pub fn add(app: &App, name: &str, origins: &[String], services: &[String]) -> Re
     let requester = Requester {
         app_id: format!("RQ{}", crypto::random_string(b"0123456789ABCDEFGHJKMNPQRSTVWXYZ", 10)),
         name: name.to_owned(),
-        services: checked_services(services)?,
-        origins: checked_origins(origins)?,
+        services: checked_services(&registration.services)?,
+        origins: checked_origins(&registration.origins)?,
+        redirect_uris: checked_redirect_uris(registration.redirect_uris.as_deref().unwrap_or_default())?,
     };
     let app_key = crypto::random_string(KEY_ALPHABET, 40);
     let sealed = app.keys.seal(Purpose::ApiKey, app_key.as_bytes());
@@ -61,11 +76,17 @@ pub fn list(app: &App) -> Result<Vec<Requester>, Error> {
     Ok(all)
 }
 
-/// Replaces a requester's origins and services.
-pub fn update(app: &App, app_id: &str, origins: &[String], services: &[String]) -> Result<Requester, Error> {
-    let origins = checked_origins(origins)?;
-    let services = checked_services(services)?;
-    requesters::update(&app.db, app_id, &origins, &services).map_err(|e| match e {
+/// Replaces a requester's origins and services, and its redirect URIs
+/// when given.
+pub fn update(app: &App, app_id: &str, registration: &Registration) -> Result<Requester, Error> {
+    let origins = checked_origins(&registration.origins)?;
+    let services = checked_services(&registration.services)?;
+    let redirect_uris = registration
+        .redirect_uris
+        .as_deref()
+        .map(checked_redirect_uris)
+        .transpose()?;
+    requesters::update(&app.db, app_id, &origins, &services, redirect_uris.as_deref()).map_err(|e| match e {
         openlocker_db::DbError::NotFound => Error::NotFound(format!("there is no requester {app_id}")),
         other => other.into(),
     })?;
@@ -133,6 +154,38 @@ fn checked_origins(origins: &[String]) -> Result<Vec<String>, Error> {
     Ok(checked)
 }
 
+fn checked_redirect_uris(uris: &[String]) -> Result<Vec<String>, Error> {
+    let mut checked: Vec<String> = Vec::new();
+    for uri in uris {
+        let uri = check_redirect_uri(uri)?;
+        if !checked.contains(&uri) {
+            checked.push(uri);
+        }
+    }
+    Ok(checked)
+}
+
+/// An OAuth redirect URI as registered: absolute, `https` (or `http` to a
+/// loopback host, for a developer's machine), without user info or a
+/// fragment (RFC 6749 §3.1.2). It is kept as written, since authorize
+/// requests must match it exactly.
+pub fn check_redirect_uri(text: &str) -> Result<String, Error> {
+    let text = text.trim();
+    let bad = |why: &str| Error::Invalid(format!("redirect URI {text:?} {why}"));
+    let uri: Uri = text.parse().map_err(|_| bad("is not a URL"))?;
+    let host = uri.host().filter(|h| !h.is_empty()).ok_or_else(|| bad("has no host"))?;
+    let loopback = matches!(host, "localhost" | "127.0.0.1" | "[::1]");
+    match uri.scheme_str() {
+        Some("https") => {}
+        Some("http") if loopback => {}
+        _ => return Err(bad("must be https (or http to localhost)")),
+    }
+    if text.contains('#') || uri.authority().is_some_and(|a| a.as_str().contains('@')) || text.len() > 2000 {
+        return Err(bad("may not carry a fragment or user info, or pass 2000 characters"));
+    }
+    Ok(text.to_owned())
+}
+
 /// `scheme://host[:port]` in lowercase, without a default port: the form
 /// browsers give as `location.origin` and `event.origin`.
 pub fn parse_origin(text: &str) -> Result<String, Error> {
@@ -153,11 +206,31 @@ pub fn parse_origin(text: &str) -> Result<String, Error> {
     if !(scheme == "http" || scheme == "https") || !path_is_empty || uri.query().is_some() || has_user_info {
         return Err(bad());
     }
+    Ok(origin(&scheme, &host, uri.port_u16()))
+}
+
+fn origin(scheme: &str, host: &str, port: Option<u16>) -> String {
     let default_port = if scheme == "https" { 443 } else { 80 };
-    Ok(match uri.port_u16() {
+    match port {
         Some(port) if port != default_port => format!("{scheme}://{host}:{port}"),
         _ => format!("{scheme}://{host}"),
-    })
+    }
+}
+
+/// The origin (`scheme://host[:port]`, as [`parse_origin`] writes it) of a
+/// registered redirect URI, which the consent screen shows.
+pub fn origin_of(url: &str) -> Result<String, Error> {
+    let uri: Uri = url
+        .parse()
+        .map_err(|_| Error::Invalid(format!("{url:?} is not a URL")))?;
+    match (uri.scheme_str(), uri.host()) {
+        (Some(scheme), Some(host)) => Ok(origin(
+            &scheme.to_ascii_lowercase(),
+            &host.to_ascii_lowercase(),
+            uri.port_u16(),
+        )),
+        _ => Err(Error::Invalid(format!("{url:?} is not an absolute URL"))),
+    }
 }
 
 #[cfg(test)]
@@ -184,6 +257,24 @@ mod tests {
             "",
         ] {
             assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn redirect_uris_are_https_or_loopback_and_kept_as_written() {
+        assert_eq!(
+            check_redirect_uri(" https://Partner.example/cb?x=1 ").unwrap(),
+            "https://Partner.example/cb?x=1"
+        );
+        assert!(check_redirect_uri("http://127.0.0.1:8081/cb").is_ok());
+        for bad in [
+            "http://partner.example/cb",
+            "https://partner.example/cb#frag",
+            "https://user@partner.example/cb",
+            "partner.example/cb",
+            "javascript:alert(1)",
+        ] {
+            assert!(check_redirect_uri(bad).is_err(), "{bad}");
         }
     }
 

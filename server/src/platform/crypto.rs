@@ -32,6 +32,8 @@ pub enum Purpose {
     ApiKey,
     /// The repository's document-signing private key (PKCS#8).
     SigningKey,
+    /// The OpenID Connect ID-token signing key (ES256, PKCS#8).
+    OidcKey,
 }
 
 impl Purpose {
@@ -40,6 +42,7 @@ impl Purpose {
             Purpose::Aadhaar => b"openlocker/aadhaar",
             Purpose::ApiKey => b"openlocker/api-key",
             Purpose::SigningKey => b"openlocker/signing-key",
+            Purpose::OidcKey => b"openlocker/oidc-key",
         }
     }
 }

@@ -72,11 +72,80 @@ pub enum Error {
     /// The same error, for an XML API: the body is XML, not JSON.
     #[error("{0}")]
     Xml(Box<Error>),
+    /// A refusal of the Authorized Partner API, with the specification's
+    /// error name.
+    #[error("{message}")]
+    OAuthCode { code: OAuthCode, message: String },
+    /// The same error, for the Authorized Partner API: the body is
+    /// `{"error", "error_description"}` with the specification's names.
+    #[error("{0}")]
+    OAuth(Box<Error>),
+}
+
+/// The error names of the Authorized Partner API (and RFC 6749).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OAuthCode {
+    InvalidRequest,
+    InvalidClient,
+    InvalidGrant,
+    /// The `grant_type` is not one this server knows.
+    InvalidGrantType,
+    InvalidScope,
+    /// The grant does not cover the call.
+    InsufficientScope,
+    /// A missing, unknown, expired or revoked access token.
+    InvalidToken,
+    UriMissing,
+    InvalidUri,
+    InvalidId,
+    HmacMismatch,
+    InvalidFilesize,
+    MimetypeMismatch,
+    PathMissing,
+}
+
+impl OAuthCode {
+    /// The name sent as `error`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OAuthCode::InvalidRequest => "invalid_request",
+            OAuthCode::InvalidClient => "invalid_client",
+            OAuthCode::InvalidGrant => "invalid_grant",
+            OAuthCode::InvalidGrantType => "invalid_grant_type",
+            OAuthCode::InvalidScope => "invalid_scope",
+            OAuthCode::InsufficientScope => "insufficient_scope",
+            OAuthCode::InvalidToken => "invalid_token",
+            OAuthCode::UriMissing => "uri_missing",
+            OAuthCode::InvalidUri => "invalid_uri",
+            OAuthCode::InvalidId => "invalid_id",
+            OAuthCode::HmacMismatch => "hmac_mismatch",
+            OAuthCode::InvalidFilesize => "invalid_filesize",
+            OAuthCode::MimetypeMismatch => "mimetype_mismatch",
+            OAuthCode::PathMissing => "path_missing",
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// A refusal with one of the partner API's error names.
+    pub fn oauth(code: OAuthCode, message: impl Into<String>) -> Error {
+        Error::OAuthCode {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Wraps an error of a partner API endpoint so its body has the
+    /// specification's shape and names.
+    pub fn in_oauth(self) -> Error {
+        match self {
+            Error::OAuth(_) => self,
+            other => Error::OAuth(Box::new(other)),
+        }
+    }
+
     /// Wraps an error of an XML endpoint so its body is XML.
     pub fn in_xml(self) -> Error {
         match self {
@@ -96,7 +165,7 @@ impl Error {
             | Error::NotFound(_)
             | Error::TooLarge(_)
             | Error::UnsupportedType(_) => 2,
-            Error::Xml(inner) => inner.exit_code(),
+            Error::Xml(inner) | Error::OAuth(inner) => inner.exit_code(),
             _ => 1,
         }
     }
@@ -122,7 +191,24 @@ impl Error {
             Error::Widget { .. } => "widget",
             Error::Gone(_) => "gone",
             Error::Internal(_) => "internal",
-            Error::Xml(inner) => inner.code(),
+            Error::OAuthCode { code, .. } => code.as_str(),
+            Error::Xml(inner) | Error::OAuth(inner) => inner.code(),
+        }
+    }
+
+    /// The name a partner API answer gives this error as `error`.
+    pub fn oauth_name(&self) -> &'static str {
+        match self.innermost() {
+            Error::OAuthCode { code, .. } => code.as_str(),
+            Error::Invalid(_) | Error::InvalidField { .. } => "invalid_request",
+            Error::Unauthorized(_) => "invalid_token",
+            Error::NotFound(_) => "invalid_uri",
+            Error::TooLarge(_) => "invalid_filesize",
+            Error::UnsupportedType(_) => "mimetype_mismatch",
+            Error::Upstream(_) => "repository_service_resperror",
+            Error::UpstreamTimeout(_) => "repository_service_unresponsive",
+            Error::Internal(_) => "unexpected_error",
+            other => other.code(),
         }
     }
 }
@@ -147,7 +233,7 @@ impl Error {
     /// The error inside any [`Error::Xml`] wrappers.
     pub fn innermost(&self) -> &Error {
         match self {
-            Error::Xml(inner) => inner.innermost(),
+            Error::Xml(inner) | Error::OAuth(inner) => inner.innermost(),
             other => other,
         }
     }

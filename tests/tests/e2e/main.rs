@@ -22,6 +22,9 @@ mod import; // the import job: row checks, actions, idempotency, resume after ki
 mod kyc_provider; // an e-KYC provider written from the protocol text: down, slow, garbage, another uid
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium
+mod partner_api; // the Authorized Partner API with the oauth2 crate as the partner: PKCE, consent, tokens, refresh, reuse, revoke, OIDC
+mod partner_api_ui; // the same flow's sign-in and consent in headless Chromium
+mod partner_client; // the partner side: the oauth2 crate over ureq, jsonwebtoken against the JWKS, consent by the JSON API
 mod partner_site; // a partner site on its own loopback port, for server-side fetches
 mod portal; // the issuer portal API: uploads, tasks, rejections, keys, doc types, CSRF
 mod proto_shapes; // every JSON answer of the resident and widget APIs read and written back unchanged by openlocker-proto's types

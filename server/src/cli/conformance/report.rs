@@ -2,6 +2,7 @@
 //! object for scripts, and an HTML page (`--report`) in which everything
 //! the issuer sent is escaped.
 
+use crate::platform::text::html_escape;
 use serde_json::json;
 
 /// Longest part of an answer shown per check.
@@ -30,22 +31,6 @@ fn shown(text: &str) -> String {
         Some((cut, _)) => format!("{}… ({} more bytes)", &text[..cut], text.len() - cut),
         None => text.to_owned(),
     }
-}
-
-/// Escapes text for HTML element content and attribute values.
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl Report {

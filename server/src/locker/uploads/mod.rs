@@ -157,16 +157,20 @@ pub fn get(app: &App, resident_id: i64, id: i64) -> Result<File, Error> {
     uploads::file(&app.db, resident_id, id)?.ok_or_else(|| no_file(id))
 }
 
+/// A reader of a stored file's bytes.
+pub type Download = SealedReader<std::fs::File>;
+
 /// A file and a reader of its bytes, for download.
-pub fn download(
-    app: &App,
-    resident_id: i64,
-    id: i64,
-    client: &Client,
-) -> Result<(File, SealedReader<std::fs::File>), Error> {
+pub fn download(app: &App, resident_id: i64, id: i64, client: &Client) -> Result<(File, Download), Error> {
+    let (file, bytes) = open(app, resident_id, id)?;
+    activity::record(app, resident_id, Kind::Downloaded, &file.name, client)?;
+    Ok((file, bytes))
+}
+
+/// A file and a reader of its bytes; the caller records who read it.
+pub fn open(app: &App, resident_id: i64, id: i64) -> Result<(File, Download), Error> {
     let file = get(app, resident_id, id)?;
     let bytes = store::open(&store_dir(app), &file.content_id, app.keys.file_cipher())?;
-    activity::record(app, resident_id, Kind::Downloaded, &file.name, client)?;
     Ok((file, bytes))
 }
 

@@ -1,5 +1,7 @@
-//! Signing in and signing up, shown by the portal and the widget popups.
+//! Signing in and signing up, shown by the portal and the widget popups,
+//! and a partner app's consent screen (the Authorized Partner API).
 
+pub mod consent;
 pub mod sign_in;
 pub mod sign_up;
 

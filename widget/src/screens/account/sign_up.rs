@@ -60,12 +60,20 @@ fn submit(app: Ctx, form: SignUpForm, busy: UseStateHandle<bool>, navigator: Opt
     });
 }
 
+#[derive(Properties, PartialEq)]
+pub struct SignUpProps {
+    /// Stay on this route once signed up (a partner's sign-in goes on to
+    /// its consent screen), instead of opening Issued Documents.
+    #[prop_or_default]
+    pub stay: bool,
+}
+
 /// The sign-up screen.
 #[function_component(SignUp)]
-pub fn sign_up() -> Html {
+pub fn sign_up(props: &SignUpProps) -> Html {
     let app = use_app();
     let lang = app.lang;
-    let navigator = use_navigator();
+    let navigator = use_navigator().filter(|_| !props.stay);
     let fields = Fields {
         aadhaar: use_state(String::new),
         name: use_state(String::new),

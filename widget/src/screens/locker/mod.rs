@@ -1,6 +1,7 @@
 //! The resident portal's screens under `/locker/`.
 
 pub mod activity;
+pub mod connections;
 pub mod doc_details;
 pub mod file_row;
 pub mod folders;

@@ -1,0 +1,51 @@
+//! The resident's connected apps: each active grant with its app, scope,
+//! when it was granted and last used, and until when; and its revocation,
+//! which makes every token of the grant fail at once.
+
+use openlocker_db::oauth as db;
+use serde::Serialize;
+
+use crate::app::App;
+use crate::locker::activity::{self, Client, Kind};
+use crate::platform::dates;
+use crate::platform::error::Error;
+
+/// A connected app, as `GET /api/connections` lists it.
+#[derive(Debug, Serialize)]
+pub struct Connection {
+    pub id: i64,
+    pub app_id: String,
+    pub app_name: String,
+    pub scope: String,
+    pub granted_at: i64,
+    pub last_used_at: Option<i64>,
+    pub valid_till: i64,
+}
+
+/// The resident's active grants, newest first.
+pub fn list(app: &App, resident_id: i64) -> Result<Vec<Connection>, Error> {
+    Ok(db::resident_grants(&app.db, resident_id, dates::unix_now())?
+        .into_iter()
+        .map(|g| Connection {
+            id: g.id,
+            app_id: g.app_id,
+            app_name: g.app_name,
+            scope: g.scope,
+            granted_at: g.granted_at,
+            last_used_at: g.last_used_at,
+            valid_till: g.valid_till,
+        })
+        .collect())
+}
+
+/// Revokes one of the resident's grants; another's, or one already
+/// revoked, is `NotFound`.
+pub fn revoke(app: &App, resident_id: i64, grant_id: i64, client: &Client) -> Result<(), Error> {
+    let name = list(app, resident_id)?
+        .into_iter()
+        .find(|c| c.id == grant_id)
+        .map(|c| c.app_name)
+        .ok_or_else(|| Error::NotFound("there is no such connected app".into()))?;
+    db::revoke_resident_grant(&app.db, resident_id, grant_id, dates::unix_now())?;
+    activity::record(app, resident_id, Kind::AppDisconnected, &name, client)
+}

@@ -1,0 +1,76 @@
+//! The Authorized Partner API's browser side in headless Chromium: the
+//! `oauth2` crate's authorize URL opened in the browser, the resident's
+//! sign-in (`login-*`) and the consent screen (`consent-*`), the redirect
+//! back with the code and state, the library's token exchange with PKCE
+//! and the ID token checked against the JWKS; then the Connected apps
+//! screen lists the app and its revoke makes the tokens fail at once.
+
+use std::time::Duration;
+
+use oauth2::{AuthorizationCode, TokenResponse};
+
+use crate::browser::Browser;
+use crate::locker_ui::{click, fill, find, nav};
+use crate::partner_client::{MOBILE, REDIRECT, Setup, query_param, transport, verify_id_token};
+use crate::support::*;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resident_signs_in_consents_and_later_revokes_the_app_in_the_browser() {
+    let setup = Setup::new(REDIRECT);
+    let (url, state, verifier) = setup.authorize_url(&["openid", "userdetails"]);
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&url).await.unwrap();
+    fill(c, "[data-testid=login-username]", MOBILE).await;
+    fill(c, "[data-testid=login-password]", PASSWORD).await;
+    click(c, "[data-testid=login-submit]").await;
+    browser.wait_for_text("[data-testid=consent-app]", "Jobs Portal").await;
+    assert_eq!(
+        browser.text_of("[data-testid=consent-domain]").await,
+        "http://127.0.0.1:9"
+    );
+    let scopes = browser.text_of("[data-testid=consent-scopes]").await;
+    assert!(scopes.contains("name, date of birth"), "{scopes}");
+    assert!(!browser.text_of("[data-testid=consent-valid-till]").await.is_empty());
+    click(c, "[data-testid=consent-allow]").await;
+    let mut back = String::new();
+    for _ in 0..100 {
+        back = c.current_url().await.unwrap().to_string();
+        if back.starts_with(REDIRECT) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(back.starts_with(REDIRECT), "the browser went to {back}");
+    assert_eq!(query_param(&back, "state").as_deref(), Some(state.secret().as_str()));
+    let code = query_param(&back, "code").unwrap();
+
+    let exchange = {
+        let client = setup.client(2);
+        tokio::task::spawn_blocking(move || {
+            client
+                .exchange_code(AuthorizationCode::new(code))
+                .set_pkce_verifier(verifier)
+                .request(&transport)
+                .unwrap()
+        })
+    };
+    let answer = exchange.await.unwrap();
+    let claims = verify_id_token(&setup, answer.extra_fields().id_token.as_deref().unwrap());
+    assert_eq!(claims["aud"], setup.app_id.as_str());
+    let access = answer.access_token().secret().clone();
+    assert_eq!(setup.call("/public/oauth2/1/user", &access).status, 200);
+
+    c.goto(&setup.server.url("/locker/issued")).await.unwrap();
+    nav(c, "Connected apps").await;
+    browser
+        .wait_for_text("[data-testid=connection-row]", "Jobs Portal")
+        .await;
+    click(c, "[data-testid=connection-revoke]").await;
+    browser
+        .wait_for_text("[data-testid=status-message]", "Access revoked")
+        .await;
+    find(c, "section[aria-labelledby=connections-title]").await;
+    assert_eq!(setup.call("/public/oauth2/1/user", &access).status, 401);
+    browser.close().await;
+}
