@@ -142,10 +142,10 @@ mod tests {
     fn the_s256_challenge_is_the_rfc_7636_example() {
         // RFC 7636 Appendix B.
         assert_eq!(
-            s256_challenge("dBjftJeZ4CVP-1mB6QqXPpq4vGDY7kQ_g9Ou3jeQtgs"),
-            "E9Melhoa2OwvFD3pF8cbWOjE3fz6Ghy1Sn_ECBwWfNw"
+            s256_challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-        assert!(is_pkce_text("dBjftJeZ4CVP-1mB6QqXPpq4vGDY7kQ_g9Ou3jeQtgs"));
+        assert!(is_pkce_text("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"));
         assert!(!is_pkce_text("short"));
         assert!(!is_pkce_text(&"a+".repeat(30)));
     }
