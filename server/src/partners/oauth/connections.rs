@@ -3,24 +3,12 @@
 //! which makes every token of the grant fail at once.
 
 use openlocker_db::oauth as db;
-use serde::Serialize;
+use openlocker_proto::oauth::Connection;
 
 use crate::app::App;
 use crate::locker::activity::{self, Client, Kind};
 use crate::platform::dates;
 use crate::platform::error::Error;
-
-/// A connected app, as `GET /api/connections` lists it.
-#[derive(Debug, Serialize)]
-pub struct Connection {
-    pub id: i64,
-    pub app_id: String,
-    pub app_name: String,
-    pub scope: String,
-    pub granted_at: i64,
-    pub last_used_at: Option<i64>,
-    pub valid_till: i64,
-}
 
 /// The resident's active grants, newest first.
 pub fn list(app: &App, resident_id: i64) -> Result<Vec<Connection>, Error> {
