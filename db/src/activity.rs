@@ -39,6 +39,37 @@ pub(crate) fn insert_on(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
     Ok(())
 }
 
+/// Writes a batch of entries and notes when grants were last used, in one
+/// transaction: the partner API's calls, written behind so a read stays a
+/// read on the hot path. A grant use only moves `last_used_at` forward.
+pub fn write_behind(db: &Db, entries: &[NewEntry<'_>], grant_uses: &[(i64, UnixTime)]) -> DbResult<()> {
+    let mut pooled = db.conn()?;
+    let tx = pooled.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    {
+        let mut insert = tx.prepare_cached(
+            "INSERT INTO activity (resident_id, at, kind, detail, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for new in entries {
+            insert.execute(params![
+                new.resident_id,
+                new.at,
+                new.kind,
+                new.detail,
+                new.ip,
+                new.user_agent
+            ])?;
+        }
+        let mut touch = tx.prepare_cached(
+            "UPDATE oauth_grants SET last_used_at = ?2 WHERE id = ?1 AND (last_used_at IS NULL OR last_used_at < ?2)",
+        )?;
+        for (grant_id, at) in grant_uses {
+            touch.execute(params![grant_id, at])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
 /// A resident's entries, newest first: up to `limit` with an id below
 /// `before` (all when `None`).
 pub fn list(db: &Db, resident_id: i64, before: Option<i64>, limit: u32) -> DbResult<Vec<Entry>> {

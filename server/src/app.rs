@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use openlocker_db::Db;
 
+use crate::locker::activity_behind::ActivityBehind;
 use crate::locker::verify_gate::VerifyGate;
 use crate::platform::crypto::Keys;
 use crate::platform::error::Error;
@@ -25,6 +26,8 @@ pub struct App {
     pub repo_cache: Arc<RepoCache>,
     /// Admission to public verification (per address, bounded workers).
     pub verify_gate: Arc<VerifyGate>,
+    /// The partner API's activity, written behind in batches.
+    pub activity_behind: Arc<ActivityBehind>,
 }
 
 impl App {
@@ -53,6 +56,7 @@ impl App {
                 settings.repo_cache_mib as usize * 1024 * 1024,
             )),
             verify_gate: Arc::new(VerifyGate::default()),
+            activity_behind: Arc::new(ActivityBehind::default()),
             settings: Arc::new(settings),
         };
         for dir in [app.imports_dir(), app.incoming_dir()] {

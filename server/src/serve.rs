@@ -78,31 +78,35 @@ pub async fn run(app: App) -> Result<(), Error> {
         app.settings.public_url()
     );
     tracing::info!(bind, public_url = app.settings.public_url(), "serving");
-    flush_txns_every_second(&app)?;
+    write_behind_every_second(&app)?;
     let served = server.run().await.map_err(|e| Error::Internal(format!("server: {e}")));
-    flush_txns(&app);
+    write_behind(&app);
     served
 }
 
-/// Writes the Pull txns that are checked in memory to SQLite (see
-/// [`crate::wire::replay`]).
-fn flush_txns_every_second(app: &App) -> Result<(), Error> {
+/// Writes what is kept in memory and written behind: the Pull txns checked
+/// in memory (see [`crate::wire::replay`]) and the partner API's activity
+/// (see [`crate::locker::activity_behind`]).
+fn write_behind_every_second(app: &App) -> Result<(), Error> {
     let app = app.clone();
     std::thread::Builder::new()
-        .name("txn-flush".into())
+        .name("write-behind".into())
         .spawn(move || {
             loop {
                 std::thread::sleep(std::time::Duration::from_secs(1));
-                flush_txns(&app);
+                write_behind(&app);
             }
         })
-        .map_err(|e| Error::Internal(format!("cannot start the txn writer: {e}")))?;
+        .map_err(|e| Error::Internal(format!("cannot start the write-behind thread: {e}")))?;
     Ok(())
 }
 
-fn flush_txns(app: &App) {
+fn write_behind(app: &App) {
     if let Err(e) = app.replay.flush(&app.db) {
         tracing::warn!(error = %e, "could not write recent txns; will retry");
+    }
+    if let Err(e) = app.activity_behind.flush(app) {
+        tracing::warn!(error = %e, queued = app.activity_behind.queued(), "could not write the partner activity; will retry");
     }
 }
 

@@ -129,9 +129,10 @@ fn oauth_status(code: OAuthCode) -> StatusCode {
         OAuthCode::InvalidClient | OAuthCode::InvalidToken | OAuthCode::HmacMismatch => StatusCode::UNAUTHORIZED,
         OAuthCode::InsufficientScope => StatusCode::FORBIDDEN,
         OAuthCode::InvalidUri | OAuthCode::InvalidId => StatusCode::NOT_FOUND,
-        OAuthCode::InvalidFilesize => StatusCode::PAYLOAD_TOO_LARGE,
-        OAuthCode::MimetypeMismatch => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        // The upload's documented answers are 200, 400, 401 and 500.
         OAuthCode::InvalidRequest
+        | OAuthCode::InvalidFilesize
+        | OAuthCode::MimetypeMismatch
         | OAuthCode::InvalidGrant
         | OAuthCode::InvalidGrantType
         | OAuthCode::InvalidScope

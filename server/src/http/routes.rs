@@ -189,6 +189,10 @@ fn partner_api() -> actix_web::Scope {
         .route("/jwks", web::get().to(oauth::jwks))
         .route("/1/user", web::get().to(oauth_resource::user))
         .route("/{version:[123]}/files/issued", web::get().to(oauth_resource::issued))
+        .route("/1/files", web::get().to(oauth_resource::uploaded_top))
+        .route("/1/files/", web::get().to(oauth_resource::uploaded_top))
+        .route("/1/files/{id}", web::get().to(oauth_resource::uploaded_folder))
+        .route("/1/file/upload", web::post().to(oauth_resource::upload))
         .route("/1/file/{uri}", web::get().to(oauth_resource::file))
         .route("/1/xml/{uri}", web::get().to(oauth_resource::xml))
 }

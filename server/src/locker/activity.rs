@@ -110,10 +110,19 @@ fn truncate(text: &str, max: usize) -> String {
     text.chars().filter(|c| !c.is_control()).take(max).collect()
 }
 
+/// A detail as the log keeps it: cut to its length, with any Aadhaar-like
+/// digit run masked.
+pub(crate) fn clean_detail(detail: &str) -> String {
+    crate::platform::aadhaar::mask_digit_runs(&truncate(detail, MAX_DETAIL))
+}
+
 /// Adds an entry to a resident's log. `detail` is free text such as a file
 /// name; any Aadhaar-like digit run in it is masked.
 pub fn record(app: &App, resident_id: i64, kind: Kind, detail: &str, client: &Client) -> Result<(), Error> {
-    let detail = crate::platform::aadhaar::mask_digit_runs(&truncate(detail, MAX_DETAIL));
+    // What was queued before this entry is written before it, so the log's
+    // order is the order things happened.
+    crate::locker::activity_behind::flush_pending(app);
+    let detail = clean_detail(detail);
     activity::insert(
         &app.db,
         &activity::NewEntry {
@@ -132,6 +141,7 @@ pub fn record(app: &App, resident_id: i64, kind: Kind, detail: &str, client: &Cl
 /// The resident's own entries with ids below `before`, newest first.
 pub fn list(app: &App, resident_id: i64, before: Option<i64>, limit: u32) -> Result<ActivityPage, Error> {
     let limit = limit.clamp(1, MAX_PAGE);
+    crate::locker::activity_behind::flush_pending(app);
     // One more than asked says whether another page follows.
     let mut entries = activity::list(&app.db, resident_id, before, limit + 1)?;
     let next_before = if entries.len() > limit as usize {

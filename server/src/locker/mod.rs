@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod activity_behind;
 pub mod identity;
 pub mod issued_files;
 pub mod issued_signature;

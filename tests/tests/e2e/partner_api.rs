@@ -252,14 +252,7 @@ fn plain_pkce_a_missing_state_and_an_unknown_scope_go_back_with_an_error_and_den
 #[test]
 fn a_revoked_connection_fails_at_once_and_the_calls_are_in_the_activity_log() {
     let setup = Setup::new(REDIRECT);
-    let (code, verifier) = setup.consented_code(&["userdetails", "files.uploadeddocs"]);
-    let answer = setup
-        .client(1)
-        .exchange_code(AuthorizationCode::new(code))
-        .set_pkce_verifier(verifier)
-        .request(&transport)
-        .unwrap();
-    let access = answer.access_token().secret().clone();
+    let access = setup.access_token(&["userdetails", "files.uploadeddocs"]);
     let resident = setup.server.login_resident(MOBILE);
     let uploaded = resident.post(
         &setup.server.url("/api/uploaded?name=cv.pdf"),

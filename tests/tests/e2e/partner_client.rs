@@ -85,8 +85,13 @@ impl Setup {
 
     /// The partner's OAuth client, against `/{version}/token`.
     pub fn client(&self, version: u8) -> Partner {
-        oauth2::Client::new(ClientId::new(self.app_id.clone()))
-            .set_client_secret(ClientSecret::new(self.secret.clone()))
+        self.client_as(&self.app_id, &self.secret, version)
+    }
+
+    /// The same locker and redirect URI, with another client's credentials.
+    pub fn client_as(&self, app_id: &str, secret: &str, version: u8) -> Partner {
+        oauth2::Client::new(ClientId::new(app_id.to_owned()))
+            .set_client_secret(ClientSecret::new(secret.to_owned()))
             .set_auth_uri(AuthUrl::new(self.server.url("/public/oauth2/1/authorize")).unwrap())
             .set_token_uri(TokenUrl::new(self.server.url(&format!("/public/oauth2/{version}/token"))).unwrap())
             .set_redirect_uri(RedirectUrl::new(self.redirect.clone()).unwrap())
@@ -123,6 +128,19 @@ impl Setup {
         assert!(back.starts_with(&self.redirect), "{back}");
         assert_eq!(query_param(&back, "state").as_deref(), Some(state.secret().as_str()));
         (query_param(&back, "code").unwrap(), verifier)
+    }
+
+    /// An access token for `scopes`, through consent and the library's
+    /// code exchange at `/1/token`.
+    pub fn access_token(&self, scopes: &[&str]) -> String {
+        let (code, verifier) = self.consented_code(scopes);
+        let answer = self
+            .client(1)
+            .exchange_code(oauth2::AuthorizationCode::new(code))
+            .set_pkce_verifier(verifier)
+            .request(&transport)
+            .unwrap();
+        oauth2::TokenResponse::access_token(&answer).secret().clone()
     }
 
     /// A Bearer call's status and JSON.

@@ -29,7 +29,17 @@ pub struct Inspected {
 }
 
 /// Reads a sealed spooled upload through once: its content id and head.
-pub fn inspect(sealed: &Path, cipher: Aes256Gcm, mut hasher: Hmac<Sha256>) -> Result<Inspected, Error> {
+pub fn inspect(sealed: &Path, cipher: Aes256Gcm, hasher: Hmac<Sha256>) -> Result<Inspected, Error> {
+    let (mac, head) = keyed_digest(sealed, cipher, hasher)?;
+    Ok(Inspected {
+        content_id: hex::encode(mac),
+        head,
+    })
+}
+
+/// Reads a sealed spooled file through once: the HMAC of its plaintext under
+/// `hasher`'s key, and its first bytes.
+pub fn keyed_digest(sealed: &Path, cipher: Aes256Gcm, mut hasher: Hmac<Sha256>) -> Result<(Vec<u8>, Vec<u8>), Error> {
     let mut reader = SealedReader::new(File::open(sealed)?, cipher)?;
     let mut head = Vec::with_capacity(sniff::HEAD_LEN);
     let mut buf = vec![0u8; 64 * 1024];
@@ -42,10 +52,7 @@ pub fn inspect(sealed: &Path, cipher: Aes256Gcm, mut hasher: Hmac<Sha256>) -> Re
         head.extend_from_slice(&buf[..want]);
         hasher.update(&buf[..n]);
     }
-    Ok(Inspected {
-        content_id: hex::encode(hasher.finalize().into_bytes()),
-        head,
-    })
+    Ok((hasher.finalize().into_bytes().to_vec(), head))
 }
 
 /// Stores a sealed spooled file as `content_id`, unless that content is

@@ -12,6 +12,8 @@ use crate::platform::error::Error;
 
 /// The resident's active grants, newest first.
 pub fn list(app: &App, resident_id: i64) -> Result<Vec<Connection>, Error> {
+    // `last_used_at` is written behind with the calls' activity.
+    crate::locker::activity_behind::flush_pending(app);
     Ok(db::resident_grants(&app.db, resident_id, dates::unix_now())?
         .into_iter()
         .map(|g| Connection {

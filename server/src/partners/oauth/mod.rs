@@ -6,6 +6,7 @@
 //! - [`tokens`]: client authentication, the code and refresh grants, revoke;
 //! - [`id_token`]: the ES256 key, ID tokens, the JWKS and discovery;
 //! - [`resource`]: the calls made with an access token;
+//! - [`uploaded`]: Uploaded Documents by folder, and the signed upload;
 //! - [`connections`]: the resident's connected apps.
 
 pub mod authorize;
@@ -14,6 +15,7 @@ pub mod consent;
 pub mod id_token;
 pub mod resource;
 pub mod tokens;
+pub mod uploaded;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -14,14 +14,13 @@ use serde::Serialize;
 use super::Scope;
 use super::tokens::{self, UserDetails};
 use crate::app::App;
-use crate::locker::activity::{self, Client, Kind};
+use crate::locker::activity::Client;
 use crate::locker::issuer_client::Fetched;
 use crate::locker::{identity, issued_files, residents, uploads};
 use crate::platform::dates;
 use crate::platform::error::{Error, OAuthCode};
 
-/// The grant of a valid access token that covers `needed`; the grant's
-/// last use is noted.
+/// The grant of a valid access token that covers `needed`.
 pub fn authenticate(app: &App, bearer: Option<&str>, needed: Scope) -> Result<Grant, Error> {
     let invalid = |why: &str| Error::oauth(OAuthCode::InvalidToken, why);
     let text = bearer.ok_or_else(|| invalid("an Authorization: Bearer access token is required"))?;
@@ -41,14 +40,15 @@ pub fn authenticate(app: &App, bearer: Option<&str>, needed: Scope) -> Result<Gr
             format!("the grant does not include the scope {}", needed.as_str()),
         ));
     }
-    db::touch_grant(&app.db, token.grant.id, now)?;
     Ok(token.grant)
 }
 
-/// Records the call in the resident's log: the app and what it did.
-fn record(app: &App, grant: &Grant, what: &str, client: &Client) -> Result<(), Error> {
+/// Records the call in the resident's log (the app and what it did) and
+/// the grant's use, both written behind.
+pub(super) fn record(app: &App, grant: &Grant, what: &str, client: &Client) -> Result<(), Error> {
     let detail = format!("{}: {what}", grant.app_name);
-    activity::record(app, grant.resident_id, Kind::PartnerCall, &detail, client)
+    app.activity_behind
+        .record(app, grant.id, grant.resident_id, &detail, client)
 }
 
 /// `GET /1/user`.
