@@ -43,6 +43,9 @@ fn run(cli: Cli) -> Result<(), Error> {
     if let Command::KycSim { fixture } = &cli.command {
         return kyc_sim::run(&settings.bind, fixture);
     }
+    if let Command::Demo(_) = &cli.command {
+        openlocker::cli::demo::refuse_non_empty(&settings.data_dir)?;
+    }
     let app = App::open(settings)?;
     if let Command::Serve = cli.command {
         return actix_web::rt::System::new().block_on(serve::run(app));

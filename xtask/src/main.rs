@@ -1,14 +1,20 @@
 //! Build tasks for OpenLocker.
 //!
-//! - `cargo xtask run [ARGS...]`: build the widget and the server, then serve
-//!   on the embedded SQLite default (extra ARGS go to `openlocker serve`).
+//! - `cargo xtask run [--demo] [ARGS...]`: build the widget and the server,
+//!   then serve on the embedded SQLite default (extra ARGS go to
+//!   `openlocker serve`). On an empty `./data` it offers the demo data
+//!   (`openlocker demo seed`): asked on a terminal, done with `--demo`.
 //! - `cargo xtask test`: the whole suite, browser tests included.
 //! - `cargo xtask bench import [--rows N]`: the import benchmark.
 //! - `cargo xtask bench pulldoc`: Pull Doc against nginx serving the same file.
 //! - `cargo xtask bench signin` / `load`: 50 connections for 30 s: sign-in
 //!   (peak RSS), then the issued list and Pull Doc (error rate, p50/p99).
 //! - `cargo xtask fuzz [--seconds N]`: each fuzz target for N seconds.
-//! - `cargo xtask bench signing`: signing and verifying one certificate XML, in ms.
+//! - `cargo xtask bench signing`: signing and verifying one certificate XML, in
+//!   ms; then Pull URI and Pull Doc rates signed against a build from before
+//!   signing.
+//! - `cargo xtask bench oauth`: partner API token issuance and `files/issued`
+//!   requests per second, with the calls' activity written behind.
 //!
 //! Each installs what a fresh machine lacks: the wasm32 target, the
 //! wasm-bindgen CLI at the Cargo.lock version, and Debian's chromium and
@@ -16,7 +22,9 @@
 
 mod bench;
 mod bench_load;
+mod bench_oauth;
 mod bench_pulldoc;
+mod bench_signed_pull;
 mod bench_signing;
 mod fuzz;
 mod tools;
@@ -32,7 +40,7 @@ fn main() -> ExitCode {
         Some("bench") => bench::run(&args[1..]),
         Some("build-widget") => widget::build(),
         Some("fuzz") => fuzz::run(&args[1..]),
-        _ => Err("usage: cargo xtask run [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signin | bench load | bench signing | fuzz [--seconds N]".into()),
+        _ => Err("usage: cargo xtask run [--demo] [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signin | bench load | bench signing | bench oauth | fuzz [--seconds N]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -65,12 +73,15 @@ fn cargo() -> Command {
     Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn run(serve_args: &[String]) -> Result {
+fn run(args: &[String]) -> Result {
+    let demo = args.iter().any(|a| a == "--demo");
+    let serve_args: Vec<&String> = args.iter().filter(|a| *a != "--demo").collect();
     step(1, 2, "building the web app (wasm) and the loader");
     widget::build()?;
     step(2, 2, "building the server");
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");
+    offer_demo(&bin, demo)?;
     let bind = "127.0.0.1:8080";
     println!("xtask: OpenLocker at http://{bind}/ (issuer portal http://{bind}/issuer/); data in ./data");
     println!(
@@ -85,6 +96,37 @@ fn run(serve_args: &[String]) -> Result {
         .args(["serve", "--bind", bind])
         .args(serve_args);
     status(&mut cmd)
+}
+
+/// On an empty data folder, offers the demo data (`openlocker demo seed`):
+/// asked on a terminal, done with `--demo`, and never asked without a
+/// terminal (CI), where it only says how.
+fn offer_demo(bin: &std::path::Path, demo: bool) -> Result {
+    use std::io::{BufRead, IsTerminal, Write};
+    let data = std::path::Path::new("data");
+    let empty = std::fs::read_dir(data).map_or(true, |mut entries| entries.next().is_none());
+    if !empty {
+        return Ok(());
+    }
+    let wanted = if demo {
+        true
+    } else if std::io::stdin().is_terminal() {
+        print!("xtask: ./data is empty. Fill it with synthetic demo residents, documents and a partner app? [Y/n] ");
+        std::io::stdout().flush().map_err(|e| e.to_string())?;
+        let mut answer = String::new();
+        std::io::stdin()
+            .lock()
+            .read_line(&mut answer)
+            .map_err(|e| e.to_string())?;
+        !answer.trim().to_ascii_lowercase().starts_with('n')
+    } else {
+        println!("xtask: ./data is empty; `cargo xtask run --demo` fills it with synthetic demo data");
+        false
+    };
+    if wanted {
+        status(Command::new(bin).args(["demo", "seed"]))?;
+    }
+    Ok(())
 }
 
 fn test(extra: &[String]) -> Result {

@@ -30,6 +30,7 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
         Command::Resident(cmd) => resident(app, cmd),
         Command::Repo(cmd) => repository(app, cmd),
         Command::Requester(cmd) => requester(app, cmd),
+        Command::Demo(crate::cli::DemoCommand::Seed) => crate::cli::demo::seed(app),
         Command::Import(ImportCommand::Run) => {
             let summary = import::run_pending(app)?;
             Ok(Output {

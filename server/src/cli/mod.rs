@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod conformance;
+pub mod demo;
 pub mod secrets;
 pub mod signing;
 
@@ -106,9 +107,21 @@ pub enum Command {
     /// Requesters: partner sites that use the share and save widgets.
     #[command(subcommand)]
     Requester(RequesterCommand),
+    /// A sandbox: synthetic residents, issuers, documents and a partner app.
+    #[command(subcommand)]
+    Demo(DemoCommand),
     /// Check an issuer's Pull URI API against Issuer API v1.13, clause by
     /// clause (needs no data folder). Exit 0 when every check passes, 1 when any fails.
     Conformance(ConformanceArgs),
+}
+
+/// `openlocker demo ...`.
+#[derive(Debug, Subcommand)]
+pub enum DemoCommand {
+    /// Fill a new, empty data folder with synthetic residents (verified),
+    /// issuers, signed issued documents, uploaded documents and a partner
+    /// app with redirect URIs; prints one random password for them all.
+    Seed,
 }
 
 /// What `openlocker conformance` checks, and how to reach it.

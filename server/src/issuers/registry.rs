@@ -145,6 +145,7 @@ pub struct RotatedKey {
 }
 
 /// A doc type as an admin or the issuer portal describes it.
+#[derive(Default)]
 pub struct DocTypeInput<'a> {
     pub code: &'a str,
     pub name: &'a str,

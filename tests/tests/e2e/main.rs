@@ -11,6 +11,7 @@ mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out e
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod conformance; // the issuer conformance kit: passes our repository, names what a sloppy issuer skips
+mod demo; // `demo seed`: an empty data folder becomes a sandbox; a second seed is refused
 mod field; // the locker against a strict Issuer API v1.13 repository written from the specification (Python)
 mod hardening; // the security review's findings: inert documents, JSON headers, no tokens in logs
 mod hardening_auth; // bounded password hashing (503), throttle slots reserved before the check
@@ -23,6 +24,8 @@ mod kyc_provider; // an e-KYC provider written from the protocol text: down, slo
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium
 mod partner_api; // the Authorized Partner API with the oauth2 crate as the partner: PKCE, consent, tokens, refresh, reuse, revoke, OIDC
+mod partner_api_files; // the partner API's Uploaded Documents: the list by folder and the HMAC-signed upload
+mod partner_api_isolation; // another client's code or refresh token, another resident's documents
 mod partner_api_ui; // the same flow's sign-in and consent in headless Chromium
 mod partner_client; // the partner side: the oauth2 crate over ureq, jsonwebtoken against the JWKS, consent by the JSON API
 mod partner_site; // a partner site on its own loopback port, for server-side fetches

@@ -284,8 +284,13 @@ impl Server {
 
     /// A signed-in resident session.
     pub fn login_resident(&self, username: &str) -> Http {
+        self.login_resident_with(username, PASSWORD)
+    }
+
+    /// A signed-in resident session with `password`.
+    pub fn login_resident_with(&self, username: &str, password: &str) -> Http {
         let mut http = Http::new();
-        let body = serde_json::json!({ "username": username, "password": PASSWORD });
+        let body = serde_json::json!({ "username": username, "password": password });
         let resp = http.post_json(&self.url("/api/login"), &body);
         assert_eq!(resp.status, 200, "{}", resp.text());
         http.adopt_session(&resp);
