@@ -29,7 +29,8 @@ pub fn run(args: &[String]) -> Result {
         Some("signin") => crate::bench_load::run(false),
         Some("load") => crate::bench_load::run(true),
         Some("signing") => crate::bench_signing::run(),
-        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc | signin | load | signing".into()),
+        Some("oauth") => crate::bench_oauth::run(),
+        _ => Err("usage: cargo xtask bench import [--rows N] | pulldoc | signin | load | signing | oauth".into()),
     }
 }
 

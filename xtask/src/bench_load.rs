@@ -130,13 +130,7 @@ fn session_cookie(base: &str) -> Result<String> {
         .header("Content-Type", "application/json")
         .send(format!(r#"{{"username":"{FIRST_MOBILE}","password":"{PASSWORD}"}}"#))
         .map_err(|e| e.to_string())?;
-    login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .map(str::to_owned)
-        .ok_or_else(|| "no session cookie".into())
+    crate::bench_pulldoc::set_cookie(&login)
 }
 
 /// Adds the bench residents, each with a valid (Verhoeff) Aadhaar number.

@@ -33,7 +33,7 @@ pub fn run() -> Result {
     result
 }
 
-fn pdf_of_100_kb() -> Vec<u8> {
+pub(crate) fn pdf_of_100_kb() -> Vec<u8> {
     let mut pdf = b"%PDF-1.4\n".to_vec();
     let mut state = 12345u32;
     while pdf.len() < 100 * 1024 - 6 {
@@ -227,6 +227,17 @@ pub(crate) fn wrk_run(connections: u32, seconds: u32, args: &[&str]) -> Result<S
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// The `name=value` of an answer's `Set-Cookie`, for the next requests.
+pub(crate) fn set_cookie<B>(response: &ureq::http::Response<B>) -> Result<String> {
+    response
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(str::to_owned)
+        .ok_or_else(|| "no session cookie".into())
+}
+
 pub(crate) fn requests_per_second(wrk_out: &str) -> Result<f64> {
     wrk_out
         .lines()
@@ -275,7 +286,7 @@ fn nginx_rate(work: &Path, pdf: &Path) -> Result<f64> {
 }
 
 /// `N requests in Ts, X.YMB read` as bytes per answer.
-fn bytes_per_answer(wrk_out: &str) -> Result<f64> {
+pub(crate) fn bytes_per_answer(wrk_out: &str) -> Result<f64> {
     let line = wrk_out
         .lines()
         .find(|l| l.contains(" requests in ") && l.trim_end().ends_with(" read"))
@@ -297,7 +308,7 @@ fn bytes_per_answer(wrk_out: &str) -> Result<f64> {
 
 /// Pull Doc requests: the same `ts` and keyhash, a txn unique to the
 /// thread and request.
-const PULL_DOC_LUA: &str = r#"
+pub(crate) const PULL_DOC_LUA: &str = r#"
 local counter = 0
 function setup(thread)
   thread:set("id", counter)

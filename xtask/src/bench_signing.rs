@@ -1,6 +1,8 @@
 //! `cargo xtask bench signing`: milliseconds to sign and to verify one
 //! certificate XML (RSA-2048, exclusive c14n, SHA-256), the work the
-//! repository does once per stored document and the locker once per fetch.
+//! repository does once per stored document and the locker once per fetch;
+//! then Pull URI and Pull Doc served with signed documents against the same
+//! on a build from before signing ([`crate::bench_signed_pull`]).
 
 use std::time::Instant;
 
@@ -41,5 +43,10 @@ pub fn run() -> Result {
         signed[0].len()
     );
     println!("verifying: {verify_ms:.2} ms per document");
-    Ok(())
+    crate::tools::ensure_debian_packages(&["wrk"], &["wrk"])?;
+    let work = std::env::temp_dir().join(format!("openlocker-bench-signing-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&work);
+    let compared = crate::bench_signed_pull::compare(&work);
+    let _ = std::fs::remove_dir_all(&work);
+    compared
 }
