@@ -113,7 +113,10 @@ async fn sign_in_after_a_wrong_password(browser: &Browser, issuer: &Issuer) {
     type_into(c, "login-password", PASSWORD).await;
     click_on(c, "login-submit").await;
     browser.wait_for_text("#who", "cbse.nic.in").await;
-    assert_eq!(browser.text_of("#org-id").await, issuer.org_id);
+    // The org id is in the portal section, shown (and so readable) only
+    // once the tasks and doc types have loaded too.
+    let org_id = browser.wait_for_text("#org-id", &issuer.org_id).await;
+    assert_eq!(org_id, issuer.org_id);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -36,7 +36,9 @@ impl Server {
     /// Adds doc type `code`, named `name`, to `issuer_id`, with `flags`
     /// (`--udf RollNo`, `--verify-by-hand`, ...).
     pub fn add_doc_type(&self, issuer_id: &str, code: &str, name: &str, flags: &[&str]) {
-        let mut args = vec!["issuer", "doctype", "add", "--issuer", issuer_id, "--code", code, "--name", name];
+        let mut args = vec![
+            "issuer", "doctype", "add", "--issuer", issuer_id, "--code", code, "--name", name,
+        ];
         args.extend(flags);
         self.cli(&args).json();
     }
