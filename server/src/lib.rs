@@ -5,7 +5,7 @@
 
 // The composition root: the context every service takes.
 pub mod app;
-// The command line (clap) and the admin subcommands.
+// The command line (clap) and the admin subcommands, one file per group.
 pub mod cli;
 // actix-web only: thin handlers named after their URL scopes, the route table, HTTP errors.
 pub mod http;
@@ -26,5 +26,5 @@ pub mod repository;
 // `openlocker serve`: the HTTP server and the scheduler.
 pub mod serve;
 // The DigiLocker XML protocol: the hardened reader, writer, signed envelope, Status-0 refusal, request checks,
-// replay guard, outgoing POST.
+// replay guard, Push CSV columns, outgoing POST.
 pub mod wire;

@@ -21,27 +21,24 @@ pub async fn run(app: App) -> Result<(), Error> {
     } else {
         app
     };
-    remove_stale_spools(&app);
-    match crate::locker::uploads::remove_orphans(&app) {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
-        Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
-    }
-    match crate::repository::store::seal_legacy(&crate::repository::store_dir(&app), &app.keys.file_cipher()) {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
-        Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
-    }
-    match crate::repository::index_owner_uids(&app) {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(owners = n, "indexed repository owners for search by UID"),
-        Err(e) => tracing::warn!(error = %e, "could not index repository owners for search by UID"),
-    }
-    match crate::locker::kept_copy::remove_unused(&app) {
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "could not remove unused kept copies"),
-    }
+    tidy_data_folder(&app);
     let _scheduler = jobs::start(app.clone()).await?;
+    let server = http_server(&app, listener)?;
+    // Printed on stdout so scripts and tests can find the port (bind :0).
+    println!(
+        "openlocker listening on http://{addr} (public URL {})",
+        app.settings.public_url()
+    );
+    tracing::info!(bind, public_url = app.settings.public_url(), "serving");
+    write_behind_every_second(&app)?;
+    let served = server.await.map_err(|e| Error::Internal(format!("server: {e}")));
+    write_behind(&app);
+    served
+}
+
+/// The HTTP server on `listener`, with its middleware and the route table.
+fn http_server(app: &App, listener: std::net::TcpListener) -> Result<actix_web::dev::Server, Error> {
+    let addr = listener.local_addr()?;
     let data = web::Data::new(app.clone());
     let connections = Connections::new(app.settings.max_connections_per_address);
     let server = HttpServer::new(move || {
@@ -72,16 +69,32 @@ pub async fn run(app: App) -> Result<(), Error> {
     })
     .listen(listener)
     .map_err(|e| Error::Internal(format!("cannot serve on {addr}: {e}")))?;
-    // Printed on stdout so scripts and tests can find the port (bind :0).
-    println!(
-        "openlocker listening on http://{addr} (public URL {})",
-        app.settings.public_url()
-    );
-    tracing::info!(bind, public_url = app.settings.public_url(), "serving");
-    write_behind_every_second(&app)?;
-    let served = server.run().await.map_err(|e| Error::Internal(format!("server: {e}")));
-    write_behind(&app);
-    served
+    Ok(server.run())
+}
+
+/// Start-up tidying of the data folder; each failure is logged, none stops
+/// the server.
+fn tidy_data_folder(app: &App) {
+    remove_stale_spools(app);
+    match crate::locker::uploads::remove_orphans(app) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
+        Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
+    }
+    match crate::repository::store::seal_legacy(&crate::repository::store_dir(app), &app.keys.file_cipher()) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
+        Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
+    }
+    match crate::repository::index_owner_uids(app) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(owners = n, "indexed repository owners for search by UID"),
+        Err(e) => tracing::warn!(error = %e, "could not index repository owners for search by UID"),
+    }
+    match crate::locker::kept_copy::remove_unused(app) {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not remove unused kept copies"),
+    }
 }
 
 /// Writes what is kept in memory and written behind: the Pull txns checked

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
+use crate::bench_pulldoc::{add_bench_issuer, json_of};
 use crate::tools::{ensure_debian_packages, target_dir};
 use crate::{Result, cargo, status};
 
@@ -56,20 +57,6 @@ fn write_csv(path: &Path, rows: u64) -> Result {
     out.flush().map_err(|e| e.to_string())
 }
 
-fn openlocker(bin: &Path, data: &Path, args: &[&str]) -> Result<serde_json::Value> {
-    let out = Command::new(bin)
-        .arg("--data-dir")
-        .arg(data)
-        .arg("--json")
-        .args(args)
-        .output()
-        .map_err(|e| e.to_string())?;
-    if !out.status.success() {
-        return Err(format!("openlocker {args:?}: {}", String::from_utf8_lossy(&out.stderr)));
-    }
-    serde_json::from_slice(&out.stdout).map_err(|e| e.to_string())
-}
-
 fn import(rows: u64) -> Result {
     ensure_debian_packages(&["sqlite3"], &["sqlite3"])?;
     status(cargo().args(["build", "--release", "--package", "openlocker"]))?;
@@ -83,27 +70,8 @@ fn import(rows: u64) -> Result {
     write_csv(&csv_path, rows)?;
     let csv_bytes = std::fs::metadata(&csv_path).map_err(|e| e.to_string())?.len();
 
-    let creds = openlocker(
-        &bin,
-        &data,
-        &["issuer", "add", "--id", "bench.gov.in", "--name", "Bench Board"],
-    )?;
-    openlocker(
-        &bin,
-        &data,
-        &[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "bench.gov.in",
-            "--code",
-            "MARKS",
-            "--name",
-            "Marks",
-        ],
-    )?;
-    openlocker(
+    let creds = add_bench_issuer(&bin, &data, "Bench Board")?;
+    json_of(
         &bin,
         &data,
         &[
@@ -151,81 +119,13 @@ fn measure(
         .ok_or("server did not print its URL")?
         .to_owned();
     let pid = server.id();
-
-    let csv = std::fs::read(csv_path).map_err(|e| e.to_string())?;
-    let ts = time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .map_err(|e| e.to_string())?;
-    let key = creds["api_key"].as_str().unwrap_or_default();
-    let keyhash = hex::encode(Sha256::digest(format!("{key}{ts}").as_bytes()));
-    let body = format!(
-        r#"<PushCSVRequest ver="1.0" ts="{ts}" txn="bench-1" orgId="{}" keyhash="{keyhash}"><DocDetails><DocContent>{}</DocContent><FileName>bench.csv</FileName></DocDetails></PushCSVRequest>"#,
-        creds["org_id"].as_str().unwrap_or_default(),
-        base64::engine::general_purpose::STANDARD.encode(&csv)
-    );
-    drop(csv);
     let agent: ureq::Agent = ureq::Agent::config_builder().http_status_as_error(false).build().into();
-    eprintln!("bench: pushing {} MB of XML", body.len() / 1_000_000);
-    let push_start = Instant::now();
-    let response = agent
-        .post(format!("{base}/public/issuer/api/csvupload/1/xml"))
-        .header("Content-Type", "application/xml")
-        .send(body.as_str())
-        .map_err(|e| e.to_string())?
-        .into_body()
-        .read_to_string()
-        .map_err(|e| e.to_string())?;
-    let push_time = push_start.elapsed();
-    drop(body);
-    if !response.contains("<ResponseStatus>1</ResponseStatus>") {
-        return Err(format!("push refused: {response}"));
-    }
-
-    // Follow the task through the portal API until it is done.
-    let login = agent
-        .post(format!("{base}/issuer/api/login"))
-        .header("Content-Type", "application/json")
-        .send(r#"{"username":"bench","password":"bench-password"}"#)
-        .map_err(|e| e.to_string())?;
-    let cookie = login
-        .headers()
-        .get("set-cookie")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .ok_or("no session cookie")?
-        .to_owned();
-    // The import time runs from when the scheduler starts the task (seen as
-    // "running") to "done", polled every 20 ms.
-    let poll_start = Instant::now();
-    let mut running_since: Option<Instant> = None;
-    let task = loop {
-        std::thread::sleep(Duration::from_millis(20));
-        let tasks: serde_json::Value = agent
-            .get(format!("{base}/issuer/api/tasks"))
-            .header("Cookie", &cookie)
-            .call()
-            .map_err(|e| e.to_string())?
-            .into_body()
-            .read_to_string()
-            .map_err(|e| e.to_string())
-            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))?;
-        let task = tasks[0].clone();
-        if task["status"] == "running" && running_since.is_none() {
-            running_since = Some(Instant::now());
-        }
-        if task["status"] == "done" || task["status"] == "failed" {
-            break task;
-        }
-        if poll_start.elapsed() > Duration::from_secs(3600) {
-            return Err("the import did not finish within an hour".into());
-        }
-    };
-    let import_time = running_since.unwrap_or(poll_start).elapsed();
+    let push_time = push(&agent, &base, creds, csv_path)?;
+    let (task, import_time) = follow_task(&agent, &base)?;
     let peak_rss_mb = peak_rss_kb(pid)? as f64 / 1024.0;
     if task["rows_imported"].as_u64() != Some(rows) {
         return Err(format!("expected {rows} rows imported, got task {task}"));
     }
-
     let sqlite_time = sqlite_import(csv_path, work)?;
     let ratio = import_time.as_secs_f64() / sqlite_time.as_secs_f64();
     println!("bench import: {rows} rows, {:.1} MB CSV", csv_bytes as f64 / 1e6);
@@ -245,6 +145,79 @@ fn measure(
     println!("  ratio openlocker / sqlite3: {ratio:.2} (target <= 1.5)");
     println!("  server peak RSS through push and import: {peak_rss_mb:.0} MB (target < 300)");
     Ok(())
+}
+
+/// Pushes the CSV through the Push CSV API; how long the push took.
+fn push(agent: &ureq::Agent, base: &str, creds: &serde_json::Value, csv_path: &Path) -> Result<Duration> {
+    let csv = std::fs::read(csv_path).map_err(|e| e.to_string())?;
+    let ts = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| e.to_string())?;
+    let key = creds["api_key"].as_str().unwrap_or_default();
+    let keyhash = hex::encode(Sha256::digest(format!("{key}{ts}").as_bytes()));
+    let body = format!(
+        r#"<PushCSVRequest ver="1.0" ts="{ts}" txn="bench-1" orgId="{}" keyhash="{keyhash}"><DocDetails><DocContent>{}</DocContent><FileName>bench.csv</FileName></DocDetails></PushCSVRequest>"#,
+        creds["org_id"].as_str().unwrap_or_default(),
+        base64::engine::general_purpose::STANDARD.encode(&csv)
+    );
+    drop(csv);
+    eprintln!("bench: pushing {} MB of XML", body.len() / 1_000_000);
+    let push_start = Instant::now();
+    let response = agent
+        .post(format!("{base}/public/issuer/api/csvupload/1/xml"))
+        .header("Content-Type", "application/xml")
+        .send(body.as_str())
+        .map_err(|e| e.to_string())?
+        .into_body()
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    let push_time = push_start.elapsed();
+    if !response.contains("<ResponseStatus>1</ResponseStatus>") {
+        return Err(format!("push refused: {response}"));
+    }
+    Ok(push_time)
+}
+
+/// Follows the task through the portal API until it is done: the task,
+/// and the import time, from when the scheduler starts the task (seen as
+/// "running") to "done", polled every 20 ms.
+fn follow_task(agent: &ureq::Agent, base: &str) -> Result<(serde_json::Value, Duration)> {
+    let login = agent
+        .post(format!("{base}/issuer/api/login"))
+        .header("Content-Type", "application/json")
+        .send(r#"{"username":"bench","password":"bench-password"}"#)
+        .map_err(|e| e.to_string())?;
+    let cookie = login
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .ok_or("no session cookie")?
+        .to_owned();
+    let poll_start = Instant::now();
+    let mut running_since: Option<Instant> = None;
+    loop {
+        std::thread::sleep(Duration::from_millis(20));
+        let tasks: serde_json::Value = agent
+            .get(format!("{base}/issuer/api/tasks"))
+            .header("Cookie", &cookie)
+            .call()
+            .map_err(|e| e.to_string())?
+            .into_body()
+            .read_to_string()
+            .map_err(|e| e.to_string())
+            .and_then(|text| serde_json::from_str(&text).map_err(|e| e.to_string()))?;
+        let task = tasks[0].clone();
+        if task["status"] == "running" && running_since.is_none() {
+            running_since = Some(Instant::now());
+        }
+        if task["status"] == "done" || task["status"] == "failed" {
+            return Ok((task, running_since.unwrap_or(poll_start).elapsed()));
+        }
+        if poll_start.elapsed() > Duration::from_secs(3600) {
+            return Err("the import did not finish within an hour".into());
+        }
+    }
 }
 
 fn sqlite_import(csv_path: &Path, work: &Path) -> Result<Duration> {

@@ -117,26 +117,7 @@ pub(crate) fn prepare_pull_doc(bin: &Path, work: &Path, data: &Path) -> Result<s
     let data = data.to_owned();
     let pdf_path = work.join("doc.pdf");
     std::fs::write(&pdf_path, pdf_of_100_kb()).map_err(|e| e.to_string())?;
-    json_of(
-        bin,
-        &data,
-        &["issuer", "add", "--id", "bench.gov.in", "--name", "Bench"],
-    )?;
-    json_of(
-        bin,
-        &data,
-        &[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "bench.gov.in",
-            "--code",
-            "MARKS",
-            "--name",
-            "Marks",
-        ],
-    )?;
+    add_bench_issuer(bin, &data, "Bench")?;
     let client = json_of(bin, &data, &["repo", "client", "add", "--name", "bench"])?;
     let owner = "234123412346";
     let uri = json_of(
@@ -157,8 +138,14 @@ pub(crate) fn prepare_pull_doc(bin: &Path, work: &Path, data: &Path) -> Result<s
         ],
     )?;
     let uri = uri["uri"].as_str().ok_or("no uri")?.to_owned();
+    let script = work.join("pulldoc.lua");
+    std::fs::write(&script, pull_doc_script(&client, &uri)?).map_err(|e| e.to_string())?;
+    Ok(script)
+}
 
-    // Fresh txn per request, keyhash computed for the shared ts.
+/// The wrk script: a fresh txn per request, the keyhash computed for the
+/// one shared ts.
+fn pull_doc_script(client: &serde_json::Value, uri: &str) -> Result<String> {
     let ts = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| e.to_string())?;
@@ -170,9 +157,29 @@ pub(crate) fn prepare_pull_doc(bin: &Path, work: &Path, data: &Path) -> Result<s
     let head = format!(r#"<PullDocRequest ver="1.0" ts="{ts}" txn="b"#);
     let tail =
         format!(r#"" orgId="{org}" keyhash="{keyhash}"><DocDetails><URI>{uri}</URI></DocDetails></PullDocRequest>"#);
-    let script = work.join("pulldoc.lua");
-    std::fs::write(&script, PULL_DOC_LUA.replace("HEAD", &head).replace("TAIL", &tail)).map_err(|e| e.to_string())?;
-    Ok(script)
+    Ok(PULL_DOC_LUA.replace("HEAD", &head).replace("TAIL", &tail))
+}
+
+/// Registers the bench issuer `bench.gov.in` (display name `name`) with
+/// its doc type MARKS; its Push API credentials.
+pub(crate) fn add_bench_issuer(bin: &Path, data: &Path, name: &str) -> Result<serde_json::Value> {
+    let creds = json_of(bin, data, &["issuer", "add", "--id", "bench.gov.in", "--name", name])?;
+    json_of(
+        bin,
+        data,
+        &[
+            "issuer",
+            "doctype",
+            "add",
+            "--issuer",
+            "bench.gov.in",
+            "--code",
+            "MARKS",
+            "--name",
+            "Marks",
+        ],
+    )?;
+    Ok(creds)
 }
 
 /// Starts `openlocker serve` on `data` and a free loopback port; the

@@ -145,46 +145,24 @@ fn mutate(rng: &mut Rng, seeds: &[Vec<u8>]) -> Vec<u8> {
 }
 
 fn targets(work: &Path, cipher: aes_gcm::Aes256Gcm) -> Vec<Target> {
-    let xml_seeds = vec![
-        br#"<PullDocRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="2024-05-01T10:00:00+05:30" txn="t1" orgId="ORG" keyhash="ab"><DocDetails><URI>in.gov.cbse-MSTN-123</URI></DocDetails></PullDocRequest>"#.to_vec(),
-        br#"<?xml version="1.0"?><ns:PullURIRequest ver="1.0" ts="x" txn="t" orgId="o" keyhash="K" format="both"><DocDetails><DocType>MSTN</DocType><RollNo>12</RollNo><UID>234123412346</UID><FullName>A &amp; B</FullName></DocDetails></ns:PullURIRequest>"#.to_vec(),
-        PUSH_SEED.as_bytes().to_vec(),
-    ];
-    let csv_seeds = vec![
-        b"234123412346,cbse.nic.in-MSTN-D1,MSTN,Statement of Marks,D1,01/05/2024,01/05/2024,31/12/2099,01/05/2024 10:00:00 AM,A".to_vec(),
-        b"2341 2341 2346,cbse.nic.in-MSTN-D2,mstn,Marks,D2,1/5/2024,,,01/05/2024 12:05:09 pm,D".to_vec(),
-    ];
-    let upload_seeds = vec![
-        b"%PDF-1.4\n%%EOF\n".to_vec(),
-        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
-        "Marks 2024 \u{202E}fdp.exe 2000 0005 0278 0cc175b9c0f1b6a831c399e269772661 31/12/2099"
-            .as_bytes()
-            .to_vec(),
-    ];
     let (sealed_in, csv_out) = (work.join("in.xml"), work.join("out.csv"));
     let push_cipher = cipher;
     vec![
         Target {
             name: "xml_tree",
-            seeds: xml_seeds.clone(),
+            seeds: xml_seeds(),
             run: Box::new(|input| {
                 let _ = openlocker::wire::reader::parse(input);
             }),
         },
         Target {
             name: "push_root",
-            seeds: xml_seeds.clone(),
-            run: Box::new(|input| {
-                if let Ok(openlocker::issuers::push::root::Scan::Ends(end)) =
-                    openlocker::issuers::push::root::scan(input)
-                {
-                    let _ = openlocker::issuers::push::root::read(&input[..end]);
-                }
-            }),
+            seeds: xml_seeds(),
+            run: Box::new(push_root),
         },
         Target {
             name: "push_reader",
-            seeds: xml_seeds,
+            seeds: xml_seeds(),
             run: Box::new(move |input| {
                 let sealed = std::fs::File::create(&sealed_in)
                     .and_then(|f| SealedWriter::new(f, push_cipher.clone()))
@@ -196,28 +174,63 @@ fn targets(work: &Path, cipher: aes_gcm::Aes256Gcm) -> Vec<Target> {
         },
         Target {
             name: "csv_row",
-            seeds: csv_seeds,
+            seeds: csv_seeds(),
             run: Box::new(csv_row),
         },
         Target {
             name: "upload_checks",
-            seeds: upload_seeds,
-            run: Box::new(|input| {
-                let _ = openlocker::locker::uploads::sniff::content_type(input);
-                let text = String::from_utf8_lossy(input);
-                let _ = openlocker::locker::uploads::check_name(&text, "name");
-                let masked = openlocker::platform::aadhaar::mask_digit_runs(&text);
-                let longest_run = masked
-                    .split(|c: char| !c.is_ascii_digit())
-                    .map(str::len)
-                    .max()
-                    .unwrap_or(0);
-                assert!(longest_run < 12, "12 digits in a row survived the mask");
-                let _ = openlocker::platform::dates::parse_dmy(&text);
-                let _ = openlocker::platform::dates::parse_csv_time_stamp(&text);
-            }),
+            seeds: upload_seeds(),
+            run: Box::new(upload_checks),
         },
     ]
+}
+
+fn xml_seeds() -> Vec<Vec<u8>> {
+    vec![
+        br#"<PullDocRequest xmlns:ns2="http://tempuri.org/" ver="1.0" ts="2024-05-01T10:00:00+05:30" txn="t1" orgId="ORG" keyhash="ab"><DocDetails><URI>in.gov.cbse-MSTN-123</URI></DocDetails></PullDocRequest>"#.to_vec(),
+        br#"<?xml version="1.0"?><ns:PullURIRequest ver="1.0" ts="x" txn="t" orgId="o" keyhash="K" format="both"><DocDetails><DocType>MSTN</DocType><RollNo>12</RollNo><UID>234123412346</UID><FullName>A &amp; B</FullName></DocDetails></ns:PullURIRequest>"#.to_vec(),
+        PUSH_SEED.as_bytes().to_vec(),
+    ]
+}
+
+fn csv_seeds() -> Vec<Vec<u8>> {
+    vec![
+        b"234123412346,cbse.nic.in-MSTN-D1,MSTN,Statement of Marks,D1,01/05/2024,01/05/2024,31/12/2099,01/05/2024 10:00:00 AM,A".to_vec(),
+        b"2341 2341 2346,cbse.nic.in-MSTN-D2,mstn,Marks,D2,1/5/2024,,,01/05/2024 12:05:09 pm,D".to_vec(),
+    ]
+}
+
+fn upload_seeds() -> Vec<Vec<u8>> {
+    vec![
+        b"%PDF-1.4\n%%EOF\n".to_vec(),
+        b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+        "Marks 2024 \u{202E}fdp.exe 2000 0005 0278 0cc175b9c0f1b6a831c399e269772661 31/12/2099"
+            .as_bytes()
+            .to_vec(),
+    ]
+}
+
+/// The Push request's root scan, then its root read.
+fn push_root(input: &[u8]) {
+    if let Ok(openlocker::issuers::push::root::Scan::Ends(end)) = openlocker::issuers::push::root::scan(input) {
+        let _ = openlocker::issuers::push::root::read(&input[..end]);
+    }
+}
+
+/// The checks on an uploaded file's content and name, and the Aadhaar mask.
+fn upload_checks(input: &[u8]) {
+    let _ = openlocker::locker::uploads::sniff::content_type(input);
+    let text = String::from_utf8_lossy(input);
+    let _ = openlocker::locker::uploads::check_name(&text, "name");
+    let masked = openlocker::platform::aadhaar::mask_digit_runs(&text);
+    let longest_run = masked
+        .split(|c: char| !c.is_ascii_digit())
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    assert!(longest_run < 12, "12 digits in a row survived the mask");
+    let _ = openlocker::platform::dates::parse_dmy(&text);
+    let _ = openlocker::platform::dates::parse_csv_time_stamp(&text);
 }
 
 /// One CSV line split into the ten columns (padded or cut), validated.

@@ -1,13 +1,13 @@
 //! The widget checks, a resident's shares and saves, and the public share URLs.
 
 use actix_web::{HttpResponse, web};
-use serde::Deserialize;
+use openlocker_proto::widget::{CheckedRequester, ShareRequest};
 
 use crate::app::App;
 use crate::http::auth::ResidentSession;
 use crate::http::{blocking, body, files};
 use crate::locker::activity::Client;
-use crate::partners::shares::{self, DocChoice, SharedContent};
+use crate::partners::shares::{self, SharedContent};
 use crate::partners::widget_check::{self, WidgetRequest};
 use crate::platform::error::Error;
 
@@ -16,18 +16,12 @@ use crate::platform::error::Error;
 pub async fn check(app: web::Data<App>, request: web::Json<WidgetRequest>) -> Result<HttpResponse, Error> {
     let request = request.into_inner();
     let checked = blocking(&app, move |app| widget_check::check(app, &request)).await?;
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "app_id": checked.requester.app_id,
-        "app_name": checked.requester.name,
-        "origin": checked.origin,
-        "services": checked.requester.services,
-    })))
-}
-
-#[derive(Deserialize)]
-pub struct ShareBody {
-    widget: WidgetRequest,
-    doc: DocChoice,
+    Ok(HttpResponse::Ok().json(CheckedRequester {
+        app_id: checked.requester.app_id,
+        app_name: checked.requester.name,
+        origin: checked.origin,
+        services: checked.requester.services,
+    }))
 }
 
 /// `POST /api/shares`: the resident confirmed; mint the document URL.
@@ -35,9 +29,9 @@ pub async fn create(
     app: web::Data<App>,
     session: ResidentSession,
     client: Client,
-    body: web::Json<ShareBody>,
+    body: web::Json<ShareRequest>,
 ) -> Result<HttpResponse, Error> {
-    let ShareBody { widget, doc } = body.into_inner();
+    let ShareRequest { widget, doc } = body.into_inner();
     let minted = blocking(&app, move |app| {
         shares::create(app, session.resident_id, &widget, &doc, &client)
     })

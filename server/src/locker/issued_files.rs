@@ -12,7 +12,7 @@ use openlocker_db::residents;
 
 use crate::app::App;
 use crate::locker::issued_signature;
-use crate::locker::issuer_client::{self, Fetched, Search, SearchAnswer, UidMd5};
+use crate::locker::issuer_client::{self, Fetched, Found, Search, SearchAnswer, UidMd5};
 use crate::locker::kept_copy;
 use crate::locker::pull_search::{dmy, open_aadhaar};
 use crate::platform::dates;
@@ -131,35 +131,7 @@ fn resolve_pushed(
         dob: sends(|t| t.pull_sends_dob).then_some(dob.as_str()),
         fields: &[],
     };
-    let who = format!("issuer {}", issuer.id);
-    let found = match issuer_client::pull_uri(app, issuer, &search)? {
-        SearchAnswer::Found(found) if found.uri.eq_ignore_ascii_case(&doc.uri) => found,
-        SearchAnswer::Found(_) => {
-            return Err(Error::Upstream(format!(
-                "{who} answered with another document than {}; nothing was kept",
-                doc.uri
-            )));
-        }
-        SearchAnswer::NoMatch { reason } => {
-            return Err(Error::Upstream(format!(
-                "{who} could not find {} by your Aadhaar number{}",
-                doc.uri,
-                reason.map(|r| format!(" (the issuer said: {r})")).unwrap_or_default()
-            )));
-        }
-        SearchAnswer::Pending { .. } => {
-            return Err(Error::Upstream(format!(
-                "{who} is still verifying {}; try again later",
-                doc.uri
-            )));
-        }
-    };
-    if found.doc_content.is_none() && found.data_content.is_none() {
-        return Err(Error::Upstream(format!(
-            "{who} found {} but sent neither DocContent nor DataContent",
-            doc.uri
-        )));
-    }
+    let found = the_pushed_document(issuer_client::pull_uri(app, issuer, &search)?, &issuer.id, &doc.uri)?;
     let _guard = kept_copy::lock();
     let copy = kept_copy::put_parts(app, found.doc_content.as_deref(), found.data_content.as_deref())?;
     docs::set_kept_copy(&app.db, resident_id, &doc.uri, &copy, dates::unix_now())?;
@@ -171,4 +143,38 @@ fn resolve_pushed(
         found.doc_content.as_deref(),
     )?;
     Ok((copy, Some(verdict.state.as_str().to_owned())))
+}
+
+/// The answer's document, which must be `uri` and carry some content.
+fn the_pushed_document(answer: SearchAnswer, issuer_id: &str, uri: &str) -> Result<Found, Error> {
+    let who = format!("issuer {issuer_id}");
+    let found = match answer {
+        SearchAnswer::Found(found) if found.uri.eq_ignore_ascii_case(uri) => found,
+        SearchAnswer::Found(_) => {
+            return Err(Error::Upstream(format!(
+                "{who} answered with another document than {}; nothing was kept",
+                uri
+            )));
+        }
+        SearchAnswer::NoMatch { reason } => {
+            return Err(Error::Upstream(format!(
+                "{who} could not find {} by your Aadhaar number{}",
+                uri,
+                reason.map(|r| format!(" (the issuer said: {r})")).unwrap_or_default()
+            )));
+        }
+        SearchAnswer::Pending { .. } => {
+            return Err(Error::Upstream(format!(
+                "{who} is still verifying {}; try again later",
+                uri
+            )));
+        }
+    };
+    if found.doc_content.is_none() && found.data_content.is_none() {
+        return Err(Error::Upstream(format!(
+            "{who} found {} but sent neither DocContent nor DataContent",
+            uri
+        )));
+    }
+    Ok(found)
 }

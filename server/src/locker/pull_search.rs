@@ -156,13 +156,7 @@ pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Cli
             ),
         },
     };
-    match &outcome {
-        SearchOutcome::Saved { uri, .. } => activity::record(app, resident_id, Kind::Pulled, uri, client)?,
-        SearchOutcome::NoMatch { .. } | SearchOutcome::Mismatch { .. } => {
-            throttle::failed(app, &[&counters[0], &counters[1]])?;
-        }
-        SearchOutcome::Pending { .. } => {}
-    }
+    record(app, resident_id, &outcome, &counters, client)?;
     tracing::info!(
         resident_id,
         issuer = issuer.id,
@@ -171,6 +165,24 @@ pub fn search(app: &App, resident_id: i64, request: &SearchRequest, client: &Cli
         "Pull URI search"
     );
     Ok(outcome)
+}
+
+/// A saved document goes in the activity log; a search that found nothing
+/// of theirs counts against the resident and the address.
+fn record(
+    app: &App,
+    resident_id: i64,
+    outcome: &SearchOutcome,
+    counters: &[String; 2],
+    client: &Client,
+) -> Result<(), Error> {
+    match outcome {
+        SearchOutcome::Saved { uri, .. } => activity::record(app, resident_id, Kind::Pulled, uri, client),
+        SearchOutcome::NoMatch { .. } | SearchOutcome::Mismatch { .. } => {
+            throttle::failed(app, &[&counters[0], &counters[1]])
+        }
+        SearchOutcome::Pending { .. } => Ok(()),
+    }
 }
 
 /// The resident's and the address's counters of searches that found

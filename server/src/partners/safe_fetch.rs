@@ -62,31 +62,13 @@ pub fn fetch(app: &App, url: &str, rules: &Rules<'_>) -> Result<Fetched, Error> 
     };
     let (agent, blocked) = address_policy::agent(config, reach);
     for _ in 0..=MAX_REDIRECTS {
-        let response = agent.get(&current.to_string()).call().map_err(|e| match e {
-            _ if blocked.load(Ordering::Relaxed) => Error::Forbidden(format!(
-                "{origin} resolves to a private, link-local or loopback address, which the locker does not fetch from"
-            )),
-            ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!(
-                "{origin} did not send the document within {} seconds",
-                rules.timeout.as_secs()
-            )),
-            other => Error::Upstream(format!("{origin} could not be reached: {other}")),
-        })?;
+        let response = agent
+            .get(&current.to_string())
+            .call()
+            .map_err(|e| call_failed(e, blocked.load(Ordering::Relaxed), &origin, rules))?;
         let status = response.status();
         if status.is_redirection() {
-            let location = response
-                .headers()
-                .get("location")
-                .and_then(|l| l.to_str().ok())
-                .ok_or_else(|| Error::Upstream(format!("{origin} redirected without a Location")))?;
-            let next = resolve_location(&current, location)?;
-            let next_origin = origin_of(&next)?;
-            if next_origin != origin {
-                return Err(Error::Forbidden(format!(
-                    "{origin} redirected to another origin ({next_origin}); the locker follows redirects within one origin only"
-                )));
-            }
-            current = next;
+            current = redirect_target(&response, &current, &origin)?;
             continue;
         }
         if !status.is_success() {
@@ -100,6 +82,37 @@ pub fn fetch(app: &App, url: &str, rules: &Rules<'_>) -> Result<Fetched, Error> 
     Err(Error::Upstream(format!(
         "{origin} redirected more than {MAX_REDIRECTS} times"
     )))
+}
+
+/// Why a call failed: the address policy, a timeout, or the network.
+fn call_failed(e: ureq::Error, blocked: bool, origin: &str, rules: &Rules<'_>) -> Error {
+    match e {
+        _ if blocked => Error::Forbidden(format!(
+            "{origin} resolves to a private, link-local or loopback address, which the locker does not fetch from"
+        )),
+        ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!(
+            "{origin} did not send the document within {} seconds",
+            rules.timeout.as_secs()
+        )),
+        other => Error::Upstream(format!("{origin} could not be reached: {other}")),
+    }
+}
+
+/// Where a redirect goes, which must be within `origin`.
+fn redirect_target(response: &ureq::http::Response<ureq::Body>, current: &Uri, origin: &str) -> Result<Uri, Error> {
+    let location = response
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .ok_or_else(|| Error::Upstream(format!("{origin} redirected without a Location")))?;
+    let next = resolve_location(current, location)?;
+    let next_origin = origin_of(&next)?;
+    if next_origin != origin {
+        return Err(Error::Forbidden(format!(
+            "{origin} redirected to another origin ({next_origin}); the locker follows redirects within one origin only"
+        )));
+    }
+    Ok(next)
 }
 
 fn too_large(max_bytes: u64) -> Error {

@@ -5,25 +5,16 @@
 use std::time::Duration;
 
 use openlocker_db::uploads::File;
-use serde::Deserialize;
 
 use crate::app::App;
 use crate::locker::activity::{self, Client, Kind};
 use crate::locker::uploads::{self, NewUpload};
 use crate::partners::safe_fetch::{self, Rules};
-use crate::partners::widget_check::{self, WidgetRequest};
+use crate::partners::widget_check;
 use crate::platform::error::Error;
 
-/// What the popup sends once the resident confirms.
-#[derive(Debug, Deserialize)]
-pub struct SaveRequest {
-    pub widget: WidgetRequest,
-    /// The `href` of the partner page's `a.locker-saver`.
-    pub href: String,
-    /// The chosen folder; the top level when absent.
-    #[serde(default)]
-    pub folder_id: Option<i64>,
-}
+/// What the popup sends once the resident confirms: the shared JSON type.
+pub use openlocker_proto::widget::SaveRequest;
 
 /// Fetches and stores the document; the saved file.
 pub fn save(app: &App, resident_id: i64, request: &SaveRequest, client: &Client) -> Result<File, Error> {

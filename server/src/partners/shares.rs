@@ -5,7 +5,6 @@
 
 use openlocker_db::shares::{self, NewShare, Share, SharedDoc};
 use openlocker_db::{docs, uploads as uploads_db};
-use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::app::App;
@@ -17,25 +16,9 @@ use crate::platform::dates;
 use crate::platform::error::Error;
 use crate::platform::sealed_file::SealedReader;
 
-/// The document a resident picked.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum DocChoice {
-    Issued { uri: String },
-    Uploaded { id: i64 },
-}
-
-/// A new share, as the popup hands it to the partner page.
-#[derive(Debug, Serialize)]
-pub struct Minted {
-    pub share_id: i64,
-    pub doc_url: String,
-    pub doc_name: String,
-    pub expires_at: i64,
-    pub max_fetches: i64,
-    /// The origin the popup may post the result to.
-    pub origin: String,
-}
+/// The document a resident picked, and a new share as the popup hands it
+/// to the partner page: the shared JSON types.
+pub use openlocker_proto::widget::{DocChoice, Minted};
 
 /// Shares `doc` with the requester of `widget`, after checking the widget
 /// request again (the popup cannot skip the checks); only for a verified
@@ -71,19 +54,10 @@ pub fn create(
             max_fetches,
         },
     )?;
-    activity::record(
-        app,
-        resident_id,
-        Kind::Shared,
-        &format!("{doc_name} with {}", checked.requester.name),
-        client,
-    )?;
-    tracing::info!(
-        resident_id,
-        share_id,
-        app_id = checked.requester.app_id,
-        "shared a document"
-    );
+    let what = format!("{doc_name} with {}", checked.requester.name);
+    activity::record(app, resident_id, Kind::Shared, &what, client)?;
+    let app_id = &checked.requester.app_id;
+    tracing::info!(resident_id, share_id, app_id, "shared a document");
     Ok(Minted {
         share_id,
         doc_url: format!("{}/share/{token}", app.settings.public_url().trim_end_matches('/')),

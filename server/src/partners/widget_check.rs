@@ -3,7 +3,6 @@
 //! time-stamp's freshness (206) and the service (207).
 
 use openlocker_db::requesters::Requester;
-use serde::Deserialize;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -17,20 +16,8 @@ const MAX_AGE_SECONDS: i64 = 30 * 60;
 /// How far ahead of our clock a time-stamp may be.
 const MAX_AHEAD_SECONDS: i64 = 5 * 60;
 
-/// What the partner page gave the widget.
-#[derive(Debug, Clone, Deserialize)]
-pub struct WidgetRequest {
-    pub app_id: String,
-    /// `sha256(app_id + app_key + time_stamp)`, hex.
-    pub app_hash: String,
-    /// As written in the page: Unix seconds or milliseconds, or ISO-8601
-    /// with an offset.
-    pub time_stamp: String,
-    /// The partner page's origin (`location.origin`).
-    pub origin: String,
-    /// `share` or `save`.
-    pub service: String,
-}
+/// What the partner page gave the widget: the shared JSON type.
+pub use openlocker_proto::widget::WidgetRequest;
 
 /// A request that passed every check.
 #[derive(Debug)]

@@ -50,6 +50,46 @@ pub fn import(app: &App, issuer_id: &str, manifest: &Path, report: Option<&Path>
             .map_err(|e| Error::Invalid(format!("cannot read the manifest {}: {e}", manifest.display())))
     };
     let mut reader = open()?;
+    let headers = checked_headers(&mut reader)?;
+    let total = open()?.records().count() as u64;
+    let base = manifest.parent().unwrap_or(Path::new("."));
+    let report_path = report
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| manifest.with_extension("report.csv"));
+    let mut report = ReportWriter::create(report_path)?;
+    let progress = std::io::stderr().is_terminal();
+    for record in reader.records() {
+        let (line, outcome) = match record {
+            Ok(record) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let row: HashMap<&str, &str> = headers
+                    .iter()
+                    .map(String::as_str)
+                    .zip(record.iter().map(str::trim))
+                    .collect();
+                (line, store_row(app, issuer_id, base, &row))
+            }
+            Err(e) => (
+                e.position().map_or(0, |p| p.line()),
+                Err(Error::Invalid(format!("unreadable row: {e}"))),
+            ),
+        };
+        report.add(line, outcome)?;
+        let done = &report.summary;
+        if progress && (done.rows.is_multiple_of(50) || done.rows == total) {
+            eprint!("\rstored {} of {total}, refused {}", done.stored, done.refused);
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    report.out.flush()?;
+    Ok(report.summary)
+}
+
+/// The manifest's header names, lower case: the required columns are there
+/// and every column is known.
+fn checked_headers(reader: &mut csv::Reader<std::fs::File>) -> Result<Vec<String>, Error> {
     let headers: Vec<String> = reader
         .headers()
         .map_err(|e| Error::Invalid(format!("manifest header: {e}")))?
@@ -70,62 +110,52 @@ pub fn import(app: &App, issuer_id: &str, manifest: &Path, report: Option<&Path>
             COLUMNS.join(", ")
         )));
     }
-    let total = open()?.records().count() as u64;
-    let base = manifest.parent().unwrap_or(Path::new("."));
-    let report_path = report
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| manifest.with_extension("report.csv"));
-    let mut out = csv::Writer::from_path(&report_path)
-        .map_err(|e| Error::Invalid(format!("cannot write the report {}: {e}", report_path.display())))?;
-    let write_error = |e: csv::Error| Error::Internal(format!("writing the report: {e}"));
-    out.write_record(["line", "status", "uri", "reason"])
-        .map_err(write_error)?;
-    let progress = std::io::stderr().is_terminal();
-    let mut summary = ImportReport {
-        rows: 0,
-        stored: 0,
-        refused: 0,
-        report: report_path.clone(),
-    };
-    for record in reader.records() {
-        summary.rows += 1;
-        let (line, outcome) = match record {
-            Ok(record) => {
-                let line = record.position().map_or(0, |p| p.line());
-                let row: HashMap<&str, &str> = headers
-                    .iter()
-                    .map(String::as_str)
-                    .zip(record.iter().map(str::trim))
-                    .collect();
-                (line, store_row(app, issuer_id, base, &row))
-            }
-            Err(e) => (
-                e.position().map_or(0, |p| p.line()),
-                Err(Error::Invalid(format!("unreadable row: {e}"))),
-            ),
+    Ok(headers)
+}
+
+/// The per-row report as it is written, and the counts so far.
+struct ReportWriter {
+    out: csv::Writer<std::fs::File>,
+    summary: ImportReport,
+}
+
+impl ReportWriter {
+    fn create(path: PathBuf) -> Result<ReportWriter, Error> {
+        let mut out = csv::Writer::from_path(&path)
+            .map_err(|e| Error::Invalid(format!("cannot write the report {}: {e}", path.display())))?;
+        out.write_record(["line", "status", "uri", "reason"])
+            .map_err(write_error)?;
+        let summary = ImportReport {
+            rows: 0,
+            stored: 0,
+            refused: 0,
+            report: path,
         };
+        Ok(ReportWriter { out, summary })
+    }
+
+    /// Counts and reports one row; an internal failure stops the import.
+    fn add(&mut self, line: u64, outcome: Result<String, Error>) -> Result<(), Error> {
+        self.summary.rows += 1;
+        let line = line.to_string();
         match outcome {
             Ok(uri) => {
-                summary.stored += 1;
-                out.write_record([line.to_string().as_str(), "stored", &uri, ""])
-                    .map_err(write_error)?;
+                self.summary.stored += 1;
+                self.out.write_record([line.as_str(), "stored", &uri, ""])
             }
             Err(Error::Internal(cause)) => return Err(Error::Internal(cause)),
             Err(refusal) => {
-                summary.refused += 1;
-                out.write_record([line.to_string().as_str(), "refused", "", &refusal.to_string()])
-                    .map_err(write_error)?;
+                self.summary.refused += 1;
+                self.out
+                    .write_record([line.as_str(), "refused", "", &refusal.to_string()])
             }
         }
-        if progress && (summary.rows.is_multiple_of(50) || summary.rows == total) {
-            eprint!("\rstored {} of {total}, refused {}", summary.stored, summary.refused);
-        }
+        .map_err(write_error)
     }
-    if progress {
-        eprintln!();
-    }
-    out.flush()?;
-    Ok(summary)
+}
+
+fn write_error(e: csv::Error) -> Error {
+    Error::Internal(format!("writing the report: {e}"))
 }
 
 fn store_row(app: &App, issuer_id: &str, base: &Path, row: &HashMap<&str, &str>) -> Result<String, Error> {

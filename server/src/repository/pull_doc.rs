@@ -243,6 +243,12 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>, 
         org_id = sender.client.org_id,
         "served a document by Pull Doc"
     );
+    document_answer(request, &doc, content, data)
+}
+
+/// The Status 1 answer, around the document's base64 `content`: written
+/// in parts, so the cached base64 is never copied into a string.
+fn document_answer(request: &Element, doc: &db::Doc, content: Bytes, data: Option<Bytes>) -> Result<Answer, Stop> {
     let skeleton = to_xml(&PullDocResponse {
         ns: "http://tempuri.org/",
         status: status_of(request, "1"),

@@ -118,14 +118,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
             request.name
         )));
     }
-    let current = request
-        .attribute("ver")
-        .is_some_and(|v| v.split('.').next().and_then(|m| m.parse::<u32>().ok()).unwrap_or(0) >= 2);
-    if current && hmac_header.is_none() {
-        return Err(refused(
-            "the x-digilocker-hmac header is required for ver 2.0 and later (Issuer API v1.13 §8.1.1)",
-        ));
-    }
+    let current = is_current(request, hmac_header)?;
     let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(refusal_of)?;
     pull_doc::record_txn(app, &sender).map_err(refusal_of)?;
     let details = request
@@ -147,22 +140,46 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
             doc.uri
         )));
     }
-    // DataContent always (mandatory since v1.12); DocContent for pdf or both.
-    let want_doc = match request.attribute("format").map(str::to_ascii_lowercase).as_deref() {
-        Some("xml") => false,
-        Some("pdf") | Some("both") => true,
-        Some(other) => return Err(refused(format!("format {other:?} is not xml, pdf or both"))),
-        None => !current,
-    };
+    let want_doc = wants_doc_content(request, current)?;
     let content = store::get(&super::store_dir(app), &doc.content_sha256, &app.keys.file_cipher())?;
-    let b64 = base64::engine::general_purpose::STANDARD;
     let data = data_content(app, &doc, &content)?;
     tracing::info!(
         uri = doc.uri,
         org_id = request.attribute("orgId"),
         "answered a Pull URI search"
     );
-    Ok(PullUriResponse {
+    Ok(found(request, &doc, want_doc.then_some(content.as_slice()), &data))
+}
+
+/// Whether the request is v1.13 (`ver` 2.0 or later), which must carry
+/// `x-digilocker-hmac`.
+fn is_current(request: &Element, hmac_header: Option<&str>) -> Result<bool, Refusal> {
+    let current = request
+        .attribute("ver")
+        .is_some_and(|v| v.split('.').next().and_then(|m| m.parse::<u32>().ok()).unwrap_or(0) >= 2);
+    if current && hmac_header.is_none() {
+        return Err(refused(
+            "the x-digilocker-hmac header is required for ver 2.0 and later (Issuer API v1.13 §8.1.1)",
+        ));
+    }
+    Ok(current)
+}
+
+/// DataContent always (mandatory since v1.12); DocContent for pdf or both,
+/// and by default for the original form.
+fn wants_doc_content(request: &Element, current: bool) -> Result<bool, Refusal> {
+    match request.attribute("format").map(str::to_ascii_lowercase).as_deref() {
+        Some("xml") => Ok(false),
+        Some("pdf") | Some("both") => Ok(true),
+        Some(other) => Err(refused(format!("format {other:?} is not xml, pdf or both"))),
+        None => Ok(!current),
+    }
+}
+
+/// The Status 1 answer for `doc`.
+fn found(request: &Element, doc: &Doc, doc_content: Option<&[u8]>, data: &[u8]) -> PullUriResponse {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    PullUriResponse {
         ns: "http://tempuri.org/",
         status: status_of(request, "1"),
         message: None,
@@ -178,10 +195,10 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
                 },
             }),
             uri: doc.uri.clone(),
-            doc_content: want_doc.then(|| b64.encode(&content)),
-            data_content: Some(b64.encode(&data)),
+            doc_content: doc_content.map(|content| b64.encode(content)),
+            data_content: Some(b64.encode(data)),
         }),
-    })
+    }
 }
 
 /// The search fields, by their configured names: `UDF1..n` map to the doc

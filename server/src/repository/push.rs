@@ -12,6 +12,7 @@ use crate::platform::crypto::Purpose;
 use crate::platform::dates;
 use crate::platform::error::Error;
 use crate::wire::envelope::{self, Form, Signature};
+use crate::wire::push_csv::COLUMNS;
 use crate::wire::{reader, upstream};
 
 /// What the locker said.
@@ -44,27 +45,9 @@ fn dmy(iso: &str) -> String {
 fn csv_of(app: &App, docs: &[db::Doc]) -> Result<(Vec<u8>, u64), Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let mut rows = 0u64;
-    let stamp = time::OffsetDateTime::now_utc()
-        .to_offset(time::UtcOffset::from_hms(5, 30, 0).unwrap_or(time::UtcOffset::UTC))
-        .format(time::macros::format_description!(
-            "[day]/[month]/[year] [hour repr:12]:[minute]:[second] [period case:upper]"
-        ))
-        .map_err(|e| Error::Internal(format!("time stamp: {e}")))?;
+    let stamp = time_stamp_now()?;
     let csv_error = |e: csv::Error| Error::Internal(format!("writing CSV: {e}"));
-    writer
-        .write_record([
-            "Aadhaar",
-            "Uri",
-            "doc_type",
-            "doc_name",
-            "doc_id",
-            "issued_on",
-            "valid_from",
-            "valid_to",
-            "time_stamp",
-            "Action",
-        ])
-        .map_err(csv_error)?;
+    writer.write_record(COLUMNS).map_err(csv_error)?;
     for doc in docs {
         for sealed in db::owners(&app.db, doc.id)? {
             let aadhaar = String::from_utf8(app.keys.open(Purpose::Aadhaar, &sealed)?)
@@ -92,6 +75,16 @@ fn csv_of(app: &App, docs: &[db::Doc]) -> Result<(Vec<u8>, u64), Error> {
         .into_inner()
         .map_err(|e| Error::Internal(format!("writing CSV: {e}")))?;
     Ok((bytes, rows))
+}
+
+/// Now in India Standard Time, as a Push CSV `time_stamp`.
+fn time_stamp_now() -> Result<String, Error> {
+    time::OffsetDateTime::now_utc()
+        .to_offset(time::UtcOffset::from_hms(5, 30, 0).unwrap_or(time::UtcOffset::UTC))
+        .format(time::macros::format_description!(
+            "[day]/[month]/[year] [hour repr:12]:[minute]:[second] [period case:upper]"
+        ))
+        .map_err(|e| Error::Internal(format!("time stamp: {e}")))
 }
 
 /// The Push CSV endpoint of a locker given by its base URL or the full URL.
@@ -154,22 +147,12 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
         // The operator gave the locker's URL.
         crate::platform::address_policy::Reach::Any,
     )?;
-    let root = reader::parse(answer.as_bytes())
-        .map_err(|e| Error::Upstream(format!("{who} sent an answer that is not acceptable XML: {e}")))?;
-    let status = root
-        .find("ResponseStatus")
-        .map(|s| s.text.trim().to_owned())
-        .unwrap_or_default();
-    let message = root.find("ResponseMessage").map(|m| m.text.clone()).unwrap_or_default();
-    if status == "1" {
+    let (status, message) = status_of(&answer, who)?;
+    let pushed = status == "1";
+    if pushed {
         let ids: Vec<i64> = docs.iter().map(|d| d.id).collect();
         db::mark_pushed(&app.db, &ids, dates::unix_now())?;
         tracing::info!(issuer_id, documents = ids.len(), rows, "pushed documents to a locker");
-        Ok(PushOutcome {
-            rows,
-            status: 1,
-            message,
-        })
     } else {
         tracing::warn!(
             issuer_id,
@@ -177,12 +160,24 @@ pub fn push(app: &App, issuer_id: &str, locker: &str, org_id: &str, api_key: &st
             message,
             "the locker refused the push; it will be sent again next time"
         );
-        Ok(PushOutcome {
-            rows,
-            status: 0,
-            message,
-        })
     }
+    Ok(PushOutcome {
+        rows,
+        status: u8::from(pushed),
+        message,
+    })
+}
+
+/// The `ResponseStatus` and `ResponseMessage` of the locker's answer.
+fn status_of(answer: &str, who: &str) -> Result<(String, String), Error> {
+    let root = reader::parse(answer.as_bytes())
+        .map_err(|e| Error::Upstream(format!("{who} sent an answer that is not acceptable XML: {e}")))?;
+    let status = root
+        .find("ResponseStatus")
+        .map(|s| s.text.trim().to_owned())
+        .unwrap_or_default();
+    let message = root.find("ResponseMessage").map(|m| m.text.clone()).unwrap_or_default();
+    Ok((status, message))
 }
 
 #[cfg(test)]

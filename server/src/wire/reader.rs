@@ -202,44 +202,55 @@ where
         let event = reader
             .read_event_into(&mut buf)
             .map_err(|e| XmlError::Malformed(format!("{e} at byte {}", reader.error_position())))?;
-        let inside = shape.depth > 0;
-        match event {
-            Event::DocType(_) => return Err(XmlError::Doctype.into()),
-            Event::Start(ref start) => {
-                handle(Piece::Open {
-                    start,
-                    depth: shape.open(start)?,
-                })?;
-                shape.depth += 1;
-            }
-            Event::Empty(ref start) => {
-                handle(Piece::Open {
-                    start,
-                    depth: shape.open(start)?,
-                })?;
-                handle(Piece::Close)?;
-            }
-            Event::End(_) => {
-                shape.close()?;
-                handle(Piece::Close)?;
-            }
-            Event::Text(ref text) if inside => handle(Piece::Text(text.as_ref()))?,
-            Event::Text(ref text) if !text.iter().all(u8::is_ascii_whitespace) => {
-                return Err(XmlError::Malformed("text outside the root element".into()).into());
-            }
-            Event::CData(ref data) if inside => handle(Piece::Text(data.as_ref()))?,
-            Event::GeneralRef(ref reference) => {
-                let resolved = resolve_reference(reference)?;
-                if inside {
-                    handle(Piece::Text(resolved.as_bytes()))?;
-                }
-            }
-            Event::Eof => break,
-            Event::Text(_) | Event::CData(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+        if !step(&event, &mut shape, &mut handle)? {
+            break;
         }
         buf.clear();
     }
     Ok(shape.finish()?)
+}
+
+/// Hands one event to `handle`, keeping `shape`; `false` at the end.
+fn step<E>(event: &Event<'_>, shape: &mut Shape, handle: &mut impl FnMut(Piece<'_>) -> Result<(), E>) -> Result<bool, E>
+where
+    E: From<XmlError>,
+{
+    let inside = shape.depth > 0;
+    match event {
+        Event::DocType(_) => return Err(XmlError::Doctype.into()),
+        Event::Start(start) => {
+            handle(Piece::Open {
+                start,
+                depth: shape.open(start)?,
+            })?;
+            shape.depth += 1;
+        }
+        Event::Empty(start) => {
+            handle(Piece::Open {
+                start,
+                depth: shape.open(start)?,
+            })?;
+            handle(Piece::Close)?;
+        }
+        Event::End(_) => {
+            shape.close()?;
+            handle(Piece::Close)?;
+        }
+        Event::Text(text) if inside => handle(Piece::Text(text.as_ref()))?,
+        Event::Text(text) if !text.iter().all(u8::is_ascii_whitespace) => {
+            return Err(XmlError::Malformed("text outside the root element".into()).into());
+        }
+        Event::CData(data) if inside => handle(Piece::Text(data.as_ref()))?,
+        Event::GeneralRef(reference) => {
+            let resolved = resolve_reference(reference)?;
+            if inside {
+                handle(Piece::Text(resolved.as_bytes()))?;
+            }
+        }
+        Event::Eof => return Ok(false),
+        Event::Text(_) | Event::CData(_) | Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+    }
+    Ok(true)
 }
 
 /// A character reference or one of the five predefined entities; any other

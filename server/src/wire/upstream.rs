@@ -49,6 +49,17 @@ pub struct Call<'a> {
     pub reach: Reach,
 }
 
+/// Why a request got no answer: the address policy, a timeout, or the network.
+fn send_failed(e: ureq::Error, blocked: bool, who: &str, timeout: u64) -> Error {
+    match e {
+        _ if blocked => Error::Upstream(format!(
+            "{who}'s URL leads to a private, link-local or loopback address, which the locker does not call"
+        )),
+        ureq::Error::Timeout(_) => Error::UpstreamTimeout(format!("{who} did not answer within {timeout} seconds")),
+        e => Error::Upstream(format!("{who} is unavailable: {e}")),
+    }
+}
+
 /// POSTs `body` to `url` as `call` says and returns the answer's text.
 pub fn post(url: &str, body: &str, who: &str, call: &Call<'_>) -> Result<String, Error> {
     let timeout = call.timeout;
@@ -63,20 +74,8 @@ pub fn post(url: &str, body: &str, who: &str, call: &Call<'_>) -> Result<String,
         request = request.header(*name, *value);
     }
     let response = request.send(body);
-    let mut response = match response {
-        Ok(response) => response,
-        Err(_) if blocked.load(std::sync::atomic::Ordering::Relaxed) => {
-            return Err(Error::Upstream(format!(
-                "{who}'s URL leads to a private, link-local or loopback address, which the locker does not call"
-            )));
-        }
-        Err(ureq::Error::Timeout(_)) => {
-            return Err(Error::UpstreamTimeout(format!(
-                "{who} did not answer within {timeout} seconds"
-            )));
-        }
-        Err(e) => return Err(Error::Upstream(format!("{who} is unavailable: {e}"))),
-    };
+    let blocked = blocked.load(std::sync::atomic::Ordering::Relaxed);
+    let mut response = response.map_err(|e| send_failed(e, blocked, who, timeout))?;
     let status = response.status();
     let text = response
         .body_mut()

@@ -96,21 +96,12 @@ fn sign_up_refuses_each_bad_field_and_an_existing_locker() {
     assert_eq!(Http::new().post_json(&server.url("/api/signup"), &good).status, 201);
     // An unverified claim reserves nothing: a second claim of the number opens too.
     let same_aadhaar = signup_body(&aadhaar(42), "9800000043");
-    assert_eq!(
-        Http::new().post_json(&server.url("/api/signup"), &same_aadhaar).status,
-        201
-    );
+    let signup = |body: &serde_json::Value| Http::new().post_json(&server.url("/api/signup"), body);
+    assert_eq!(signup(&same_aadhaar).status, 201);
     // Once a resident proved the number theirs, a new claim of it is refused.
-    let verify = [
-        "resident",
-        "verify",
-        "--aadhaar",
-        &aadhaar(42),
-        "--by",
-        "op",
-        "--mobile",
-        "9800000042",
-    ];
+    let number = aadhaar(42);
+    let mut verify = vec!["resident", "verify", "--aadhaar", &number];
+    verify.extend(words("--by op --mobile 9800000042"));
     server.cli(&verify).json();
     let resp = Http::new().post_json(&server.url("/api/signup"), &signup_body(&aadhaar(42), "9800000044"));
     assert_eq!(resp.status, 409, "{}", resp.text());

@@ -29,6 +29,27 @@ fn a_fresh_data_folder_gets_a_wal_database_and_an_owner_only_master_key() {
     assert_eq!((header[18], header[19]), (2, 2));
 }
 
+/// `line` split at its spaces, as arguments.
+fn words(line: &str) -> Vec<String> {
+    line.split(' ').map(str::to_owned).collect()
+}
+
+/// `resident add` of `aadhaar`, named A, with the given date of birth,
+/// mobile number and password.
+fn resident_add(aadhaar: &str, dob: &str, mobile: &str, password: &str) -> Vec<String> {
+    let mut args = words("resident add --name A --aadhaar");
+    args.push(aadhaar.to_owned());
+    for (flag, value) in [("--dob", dob), ("--mobile", mobile), ("--password", password)] {
+        args.extend([flag.to_owned(), value.to_owned()]);
+    }
+    args
+}
+
+/// `cli` with owned arguments.
+fn cli_args(data: &std::path::Path, args: &[String]) -> CliOutput {
+    cli(data, &args.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
 #[test]
 fn admin_commands_print_one_json_object() {
     let dir = tempfile::tempdir().unwrap();
@@ -38,46 +59,12 @@ fn admin_commands_print_one_json_object() {
         &["--json", "issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"],
     )
     .json();
-    let dt = cli(
-        data,
-        &[
-            "--json",
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            "mstn",
-            "--name",
-            "Marks",
-            "--udf",
-            "RollNo",
-            "--udf",
-            "Year",
-        ],
-    )
-    .json();
+    let doc_type = "--json issuer doctype add --issuer cbse.nic.in --code mstn --name Marks --udf RollNo --udf Year";
+    let dt = cli_args(data, &words(doc_type)).json();
     assert_eq!(dt, serde_json::json!({ "issuer_id": "cbse.nic.in", "code": "MSTN" }));
-    let resident = cli(
-        data,
-        &[
-            "--json",
-            "resident",
-            "add",
-            "--aadhaar",
-            &aadhaar(1),
-            "--name",
-            "Asha",
-            "--dob",
-            "1990-01-01",
-            "--mobile",
-            "9000000001",
-            "--password",
-            PASSWORD,
-        ],
-    )
-    .json();
+    let mut add = vec!["--json".to_owned()];
+    add.extend(resident_add(&aadhaar(1), "1990-01-01", "9000000001", PASSWORD));
+    let resident = cli_args(data, &add).json();
     assert!(resident["resident_id"].as_i64().unwrap() > 0);
     let import = cli(data, &["--json", "import", "run"]).json();
     assert_eq!(
@@ -92,143 +79,53 @@ fn admin_commands_print_one_json_object() {
     assert_eq!(list["doc_types"][0]["udfs"], serde_json::json!(["RollNo", "Year"]));
 }
 
+/// Arguments that are refused, each with what its reason must say.
+fn refused_inputs() -> Vec<(Vec<String>, &'static str)> {
+    let other = aadhaar(2);
+    let mut bad_id = words("issuer add --id ID --name X");
+    bad_id[3] = "bad id!".into();
+    let mut missing_id = words("issuer add --name NAME");
+    missing_id[3] = "missing id".into();
+    vec![
+        (words("issuer add --id CBSE.NIC.IN --name Again"), "already exists"),
+        (bad_id, "issuer id"),
+        (
+            words("issuer doctype add --issuer cbse.nic.in --code TOOLONG --name X"),
+            "1 to 5 letters",
+        ),
+        (
+            words("issuer doctype add --issuer nosuch.in --code AB --name X"),
+            "no issuer nosuch.in",
+        ),
+        (
+            resident_add("234123412345", "1990-01-01", "9000000001", PASSWORD),
+            "check digit",
+        ),
+        (
+            resident_add(&other, "1990-02-30", "9000000001", PASSWORD),
+            "date of birth",
+        ),
+        (resident_add(&other, "1990-01-01", "12", PASSWORD), "mobile"),
+        (resident_add(&other, "1990-01-01", "9000000001", "short"), "at least 10"),
+        (missing_id, "--id"),
+    ]
+}
+
 #[test]
 fn invalid_input_exits_2_with_a_one_line_reason() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
     cli(data, &["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"]);
-    let cases: &[(&[&str], &str)] = &[
-        (
-            &["issuer", "add", "--id", "CBSE.NIC.IN", "--name", "Again"],
-            "already exists",
-        ),
-        (&["issuer", "add", "--id", "bad id!", "--name", "X"], "issuer id"),
-        (
-            &[
-                "issuer",
-                "doctype",
-                "add",
-                "--issuer",
-                "cbse.nic.in",
-                "--code",
-                "TOOLONG",
-                "--name",
-                "X",
-            ],
-            "1 to 5 letters",
-        ),
-        (
-            &[
-                "issuer",
-                "doctype",
-                "add",
-                "--issuer",
-                "nosuch.in",
-                "--code",
-                "AB",
-                "--name",
-                "X",
-            ],
-            "no issuer nosuch.in",
-        ),
-        (
-            &[
-                "resident",
-                "add",
-                "--aadhaar",
-                "234123412345",
-                "--name",
-                "A",
-                "--dob",
-                "1990-01-01",
-                "--mobile",
-                "9000000001",
-                "--password",
-                PASSWORD,
-            ],
-            "check digit",
-        ),
-        (
-            &[
-                "resident",
-                "add",
-                "--aadhaar",
-                &aadhaar(2),
-                "--name",
-                "A",
-                "--dob",
-                "1990-02-30",
-                "--mobile",
-                "9000000001",
-                "--password",
-                PASSWORD,
-            ],
-            "date of birth",
-        ),
-        (
-            &[
-                "resident",
-                "add",
-                "--aadhaar",
-                &aadhaar(2),
-                "--name",
-                "A",
-                "--dob",
-                "1990-01-01",
-                "--mobile",
-                "12",
-                "--password",
-                PASSWORD,
-            ],
-            "mobile",
-        ),
-        (
-            &[
-                "resident",
-                "add",
-                "--aadhaar",
-                &aadhaar(2),
-                "--name",
-                "A",
-                "--dob",
-                "1990-01-01",
-                "--mobile",
-                "9000000001",
-                "--password",
-                "short",
-            ],
-            "at least 10",
-        ),
-        (&["issuer", "add", "--name", "missing id"], "--id"),
-    ];
-    for (args, reason) in cases {
-        let mut all = vec!["--json"];
-        all.extend_from_slice(args);
-        let out = cli(data, &all);
+    for (args, reason) in refused_inputs() {
+        let mut all = vec!["--json".to_owned()];
+        all.extend(args.iter().cloned());
+        let out = cli_args(data, &all);
         assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
         assert!(out.stdout.is_empty(), "{args:?} printed {}", out.stdout);
         assert!(out.stderr.contains(reason), "{args:?}: {}", out.stderr);
     }
     // The same Aadhaar number cannot open two lockers.
-    let add = |mobile: &str| {
-        cli(
-            data,
-            &[
-                "resident",
-                "add",
-                "--aadhaar",
-                &aadhaar(3),
-                "--name",
-                "A",
-                "--dob",
-                "1990-01-01",
-                "--mobile",
-                mobile,
-                "--password",
-                PASSWORD,
-            ],
-        )
-    };
+    let add = |mobile: &str| cli_args(data, &resident_add(&aadhaar(3), "1990-01-01", mobile, PASSWORD));
     assert_eq!(add("9000000003").code, 0);
     let again = add("9000000004");
     assert_eq!(again.code, 2);

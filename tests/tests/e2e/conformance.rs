@@ -36,32 +36,17 @@ fn failed(json: &serde_json::Value) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_kit_passes_our_repository_and_writes_an_escaped_report() {
+/// Our repository with one HSCER document (RollNo 1001) and the kit's
+/// client, registered with the orgId DLKIT01 and the key in `key_file`.
+fn repository_for_the_kit(dir: &std::path::Path) -> (Server, std::path::PathBuf) {
     let repository = Server::start(&[]);
-    repository
-        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
-        .json();
-    repository
-        .cli(&[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            "HSCER",
-            "--name",
-            "Marks",
-            "--udf",
-            "RollNo",
-        ])
-        .json();
-    let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("m.pdf");
+    repository.add_cbse(&[]);
+    repository.add_cbse_doc_type("HSCER", "Marks", &["--udf", "RollNo"]);
+    let pdf = dir.join("m.pdf");
     std::fs::write(&pdf, crate::field::PDF).unwrap();
-    let key_file = dir.path().join("key");
+    let key_file = dir.join("key");
     std::fs::write(&key_file, "brought-along-key-0123456789\n").unwrap();
+    let key = key_file.to_str().unwrap();
     let client = repository
         .cli(&[
             "repo",
@@ -72,56 +57,28 @@ fn the_kit_passes_our_repository_and_writes_an_escaped_report() {
             "--org-id",
             "DLKIT01",
             "--api-key-file",
-            key_file.to_str().unwrap(),
+            key,
         ])
         .json();
     assert_eq!(client["org_id"], "DLKIT01");
-    repository
-        .cli(&[
-            "repo",
-            "doc",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--doctype",
-            "HSCER",
-            "--file",
-            pdf.to_str().unwrap(),
-            "--owner",
-            &aadhaar(1),
-            "--udf",
-            "RollNo=1001",
-            "--owner-name",
-            "Asha <b>Devi</b>",
-            "--owner-dob",
-            "1990-04-01",
-            "--owner-gender",
-            "F",
-            "--owner-phone",
-            "9876543210",
-        ])
-        .json();
-    let report = dir.path().join("report.html");
-    let url = repository.url("/repository/api/pulluri/1/xml");
-    let (code, json, left) = kit(&[
-        "--pull-uri-url",
-        &url,
-        "--org-id",
-        "DLKIT01",
-        "--api-key-file",
-        key_file.to_str().unwrap(),
-        "--doc-type",
-        "HSCER",
-        "--field",
+    let owner = [
+        "--udf",
         "RollNo=1001",
-        "--report",
-        report.to_str().unwrap(),
-    ]);
-    println!("{}", serde_json::to_string_pretty(&json).unwrap());
-    assert_eq!(failed(&json), Vec::<String>::new(), "{json}");
-    assert_eq!(code, 0);
-    assert_eq!(json["failed"], 0);
-    assert_eq!(left, 0, "the kit needs and makes no data folder");
+        "--owner-name",
+        "Asha <b>Devi</b>",
+        "--owner-dob",
+        "1990-04-01",
+        "--owner-gender",
+        "F",
+        "--owner-phone",
+        "9876543210",
+    ];
+    repository.add_repo_doc("HSCER", &pdf, &aadhaar(1), &owner);
+    (repository, key_file)
+}
+
+/// Every check the kit makes is in its answer.
+fn assert_every_check_ran(json: &serde_json::Value) {
     let ids: Vec<_> = json["checks"]
         .as_array()
         .unwrap()
@@ -148,6 +105,34 @@ fn the_kit_passes_our_repository_and_writes_an_escaped_report() {
     ] {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
+}
+
+#[test]
+fn the_kit_passes_our_repository_and_writes_an_escaped_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let (repository, key_file) = repository_for_the_kit(dir.path());
+    let report = dir.path().join("report.html");
+    let url = repository.url("/repository/api/pulluri/1/xml");
+    let (code, json, left) = kit(&[
+        "--pull-uri-url",
+        &url,
+        "--org-id",
+        "DLKIT01",
+        "--api-key-file",
+        key_file.to_str().unwrap(),
+        "--doc-type",
+        "HSCER",
+        "--field",
+        "RollNo=1001",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    println!("{}", serde_json::to_string_pretty(&json).unwrap());
+    assert_eq!(failed(&json), Vec::<String>::new(), "{json}");
+    assert_eq!(code, 0);
+    assert_eq!(json["failed"], 0);
+    assert_eq!(left, 0, "the kit needs and makes no data folder");
+    assert_every_check_ran(&json);
     let html = std::fs::read_to_string(&report).unwrap();
     assert!(html.contains("16 of 16 checks passed"), "{html}");
     assert!(!html.contains("<b>Devi"), "what the issuer sent is escaped");

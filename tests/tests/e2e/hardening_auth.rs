@@ -107,30 +107,15 @@ fn cli_secrets_can_come_from_a_file_or_stdin_instead_of_argv() {
     std::fs::write(&file, format!("{PASSWORD}\n")).unwrap();
     let out = server.cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let added = server.cli(&[
-        "issuer",
-        "user",
-        "add",
-        "--issuer",
-        "cbse.nic.in",
-        "--username",
-        "clerk@cbse",
-        "--password-file",
-        file.to_str().unwrap(),
-    ]);
+    let file = file.to_str().unwrap();
+    let user_add = |username: &str, password: &[&str]| {
+        let mut args = words("issuer user add --issuer cbse.nic.in --username");
+        args.push(username);
+        args.extend(password);
+        server.cli(&args)
+    };
+    let added = user_add("clerk@cbse", &["--password-file", file]);
     assert_eq!(added.code, 0, "{}", added.stderr);
-    let both = server.cli(&[
-        "issuer",
-        "user",
-        "add",
-        "--issuer",
-        "cbse.nic.in",
-        "--username",
-        "x@cbse",
-        "--password",
-        PASSWORD,
-        "--password-file",
-        file.to_str().unwrap(),
-    ]);
+    let both = user_add("x@cbse", &["--password", PASSWORD, "--password-file", file]);
     assert_eq!(both.code, 2, "one or the other: {}", both.stderr);
 }

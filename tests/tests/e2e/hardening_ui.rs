@@ -17,26 +17,9 @@ async fn script_trace(c: &fantoccini::Client) -> serde_json::Value {
     c.execute("return localStorage.getItem('xss')", vec![]).await.unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_script_in_an_issued_xhtml_document_does_not_run() {
-    let pair = tokio::task::spawn_blocking(|| {
-        let pair = pair_with_document(None, &[], "cert.xml", XHTML);
-        let pushed = pair.push_with(&pair.push.api_key).json();
-        assert_eq!(pushed["status"], 1, "{pushed}");
-        pair.locker.import_run();
-        pair.locker.resident(&aadhaar(1), MOBILE);
-        pair
-    })
-    .await
-    .unwrap();
-    let browser = Browser::start().await;
+/// Opened in the app: a new tab shows it as text, and its script does not run.
+async fn open_in_the_app_as_text(browser: &Browser, doc_css: &str) {
     let c = &browser.client;
-    c.goto(&pair.locker.url("/locker/")).await.unwrap();
-    sign_in(&browser, MOBILE).await;
-    let doc_css = format!("[data-testid=doc-item][data-uri='{}']", pair.uri);
-    browser.wait_for_text(&doc_css, "CBSE").await;
-
-    // Opened in the app: a new tab shows it as text.
     let main = c.window().await.unwrap();
     click(c, &format!("{doc_css} [data-testid=doc-open]")).await;
     browser.wait_for_text("[data-testid=status-message]", "Opened").await;
@@ -57,6 +40,28 @@ async fn a_script_in_an_issued_xhtml_document_does_not_run() {
     );
     c.close_window().await.unwrap();
     c.switch_to_window(main).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_in_an_issued_xhtml_document_does_not_run() {
+    let pair = tokio::task::spawn_blocking(|| {
+        let pair = pair_with_document(None, &[], "cert.xml", XHTML);
+        let pushed = pair.push_with(&pair.push.api_key).json();
+        assert_eq!(pushed["status"], 1, "{pushed}");
+        pair.locker.import_run();
+        pair.locker.resident(&aadhaar(1), MOBILE);
+        pair
+    })
+    .await
+    .unwrap();
+    let browser = Browser::start().await;
+    let c = &browser.client;
+    c.goto(&pair.locker.url("/locker/")).await.unwrap();
+    sign_in(&browser, MOBILE).await;
+    let doc_css = format!("[data-testid=doc-item][data-uri='{}']", pair.uri);
+    browser.wait_for_text(&doc_css, "CBSE").await;
+
+    open_in_the_app_as_text(&browser, &doc_css).await;
 
     // Its file URL opened straight (a link, a bookmark): a download, inert.
     let file_url = pair.locker.url(&format!("/api/issued/{}/file", pair.uri));

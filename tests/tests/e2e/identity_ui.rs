@@ -3,7 +3,7 @@
 //! a wrong one, and once verified the pushed document shows.
 
 use crate::browser::Browser;
-use crate::locker_ui::{click, fill, find, nav, sign_in};
+use crate::locker_ui::{click, fill, find, nav, sign_in, status_says};
 use crate::support::*;
 
 /// A locker with kyc-sim, one pushed document for each of two numbers,
@@ -26,6 +26,31 @@ fn setup() -> (Server, KycSim, [String; 2]) {
     (server, sim, numbers)
 }
 
+/// Hindi: the same screen and messages, in Hindi, for the second resident.
+async fn verify_in_hindi(browser: &Browser, server: &Server) {
+    let c = &browser.client;
+    click(c, "[data-testid=lang-switch]").await;
+    browser.wait_for_text("[data-testid=login-submit]", "साइन इन करें").await;
+    fill(c, "[data-testid=login-username]", "9000000062").await;
+    fill(c, "[data-testid=login-password]", PASSWORD).await;
+    click(c, "[data-testid=login-submit]").await;
+    browser
+        .wait_for_text("[data-testid=verify-notice]", "दस्तावेज़ छिपे रहेंगे")
+        .await;
+    c.goto(&server.url("/locker/verify")).await.unwrap();
+    browser.wait_for_text("[data-testid=verify-why]", "सत्यापित स्वामी").await;
+    let button = browser.text_of("[data-testid=verify-send-otp]").await;
+    assert_eq!(button, "OTP भेजें");
+    click(c, "[data-testid=verify-send-otp]").await;
+    status_says(browser, "XXXXXX4444 पर OTP भेजा गया").await;
+    fill(c, "[data-testid=verify-otp]", "123456").await;
+    click(c, "[data-testid=verify-submit]").await;
+    status_says(browser, "आपकी पहचान सत्यापित है").await;
+    browser
+        .wait_for_text("[data-testid=doc-item][data-uri='cbse.nic.in-MSTN-UI2']", "Board")
+        .await;
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn the_verify_screen_explains_and_verifies_by_otp_in_english_and_hindi() {
     let (server, _sim, _numbers) = tokio::task::spawn_blocking(setup).await.unwrap();
@@ -44,19 +69,13 @@ async fn the_verify_screen_explains_and_verifies_by_otp_in_english_and_hindi() {
         .wait_for_text("[data-testid=verify-why]", "verified owner")
         .await;
     click(c, "[data-testid=verify-send-otp]").await;
-    browser
-        .wait_for_text("[data-testid=status-message]", "An OTP was sent to XXXXXX3333")
-        .await;
+    status_says(&browser, "An OTP was sent to XXXXXX3333").await;
     fill(c, "[data-testid=verify-otp]", "999999").await;
     click(c, "[data-testid=verify-submit]").await;
-    browser
-        .wait_for_text("[data-testid=status-message]", "That OTP was not accepted")
-        .await;
+    status_says(&browser, "That OTP was not accepted").await;
     fill(c, "[data-testid=verify-otp]", "123456").await;
     click(c, "[data-testid=verify-submit]").await;
-    browser
-        .wait_for_text("[data-testid=status-message]", "Your identity is verified")
-        .await;
+    status_says(&browser, "Your identity is verified").await;
     browser
         .wait_for_text("[data-testid=doc-item][data-uri='cbse.nic.in-MSTN-UI1']", "Board")
         .await;
@@ -67,30 +86,6 @@ async fn the_verify_screen_explains_and_verifies_by_otp_in_english_and_hindi() {
     click(c, "[data-testid=sign-out]").await;
     find(c, "[data-testid=login-username]").await;
 
-    // Hindi: the same screen and messages, in Hindi.
-    click(c, "[data-testid=lang-switch]").await;
-    browser.wait_for_text("[data-testid=login-submit]", "साइन इन करें").await;
-    fill(c, "[data-testid=login-username]", "9000000062").await;
-    fill(c, "[data-testid=login-password]", PASSWORD).await;
-    click(c, "[data-testid=login-submit]").await;
-    browser
-        .wait_for_text("[data-testid=verify-notice]", "दस्तावेज़ छिपे रहेंगे")
-        .await;
-    c.goto(&server.url("/locker/verify")).await.unwrap();
-    browser.wait_for_text("[data-testid=verify-why]", "सत्यापित स्वामी").await;
-    let button = browser.text_of("[data-testid=verify-send-otp]").await;
-    assert_eq!(button, "OTP भेजें");
-    click(c, "[data-testid=verify-send-otp]").await;
-    browser
-        .wait_for_text("[data-testid=status-message]", "XXXXXX4444 पर OTP भेजा गया")
-        .await;
-    fill(c, "[data-testid=verify-otp]", "123456").await;
-    click(c, "[data-testid=verify-submit]").await;
-    browser
-        .wait_for_text("[data-testid=status-message]", "आपकी पहचान सत्यापित है")
-        .await;
-    browser
-        .wait_for_text("[data-testid=doc-item][data-uri='cbse.nic.in-MSTN-UI2']", "Board")
-        .await;
+    verify_in_hindi(&browser, &server).await;
     browser.close().await;
 }

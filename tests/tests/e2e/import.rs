@@ -17,10 +17,8 @@ fn rejections(server: &Server, issuer: &Issuer, task: i64) -> Vec<(u64, String)>
         .collect()
 }
 
-#[test]
-fn each_kind_of_bad_row_is_rejected_with_its_line_and_field_and_good_rows_still_land() {
-    let server = Server::start(&[]);
-    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+/// A header, a good row, one row of each kind of fault, a good row.
+fn bad_rows_csv() -> String {
     let good = |n: u64| row(&aadhaar(n), "cbse.nic.in", "MSTN", &format!("G{n}"), "A");
     let a = aadhaar(50);
     let bad_check = format!("{}{}", &a[..11], (a.as_bytes()[11] - b'0' + 1) % 10);
@@ -42,29 +40,36 @@ fn each_kind_of_bad_row_is_rejected_with_its_line_and_field_and_good_rows_still_
         format!("{a},cbse.nic.in-MSTN-B12,MSTN,Marks,B12,01/05/2024,13/13/2024,,01/05/2024 10:00:00 AM,A\n"), // 15 valid_from
         good(2),                                                                                              // 16
     ];
-    let result = server.push(&issuer, &lines.concat());
+    lines.concat()
+}
+
+/// The line and field of each rejection of [`bad_rows_csv`].
+const EXPECTED_REJECTIONS: [(u64, &str); 13] = [
+    (3, "Aadhaar"),
+    (4, "Aadhaar"),
+    (5, "Uri"),
+    (6, "doc_id"),
+    (7, "doc_type"),
+    (8, "doc_type"),
+    (9, "issued_on"),
+    (10, "valid_to"),
+    (11, "time_stamp"),
+    (12, "Action"),
+    (13, "row"),
+    (14, "doc_name"),
+    (15, "valid_from"),
+];
+
+#[test]
+fn each_kind_of_bad_row_is_rejected_with_its_line_and_field_and_good_rows_still_land() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let result = server.push(&issuer, &bad_rows_csv());
     assert_eq!(result.status, "1", "{}", result.raw);
     let summary = server.import_run();
     assert_eq!(summary["rows_imported"], 2, "{summary}");
     assert_eq!(summary["rows_rejected"], 13, "{summary}");
-    let expected: Vec<(u64, String)> = [
-        (3, "Aadhaar"),
-        (4, "Aadhaar"),
-        (5, "Uri"),
-        (6, "doc_id"),
-        (7, "doc_type"),
-        (8, "doc_type"),
-        (9, "issued_on"),
-        (10, "valid_to"),
-        (11, "time_stamp"),
-        (12, "Action"),
-        (13, "row"),
-        (14, "doc_name"),
-        (15, "valid_from"),
-    ]
-    .iter()
-    .map(|(l, f)| (*l, f.to_string()))
-    .collect();
+    let expected: Vec<(u64, String)> = EXPECTED_REJECTIONS.iter().map(|(l, f)| (*l, f.to_string())).collect();
     let got = rejections(&server, &issuer, result.task_id());
     assert_eq!(got.len(), expected.len(), "{got:?}");
     for e in &expected {
@@ -193,6 +198,19 @@ fn the_scheduler_imports_pushed_files_on_its_own() {
     });
 }
 
+/// `openlocker import run` in the background, in small batches, so a kill
+/// lands between commits with work on both sides.
+fn spawn_importer(server: &Server) -> std::process::Child {
+    std::process::Command::new(bin())
+        .arg("--data-dir")
+        .arg(&server.data)
+        .args(["--json", "import", "run"])
+        .env("OPENLOCKER_IMPORT_BATCH_ROWS", "2000")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
 #[test]
 fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     let server = Server::start(&[]);
@@ -206,15 +224,7 @@ fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     }
     let task = server.push(&issuer, &csv).task_id();
 
-    // Small batches, so the kill lands between commits with work on both sides.
-    let mut importer = std::process::Command::new(bin())
-        .arg("--data-dir")
-        .arg(&server.data)
-        .args(["--json", "import", "run"])
-        .env("OPENLOCKER_IMPORT_BATCH_ROWS", "2000")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut importer = spawn_importer(&server);
     let http = server.login_issuer(&issuer);
     let task_url = server.url(&format!("/issuer/api/tasks/{task}"));
     let partial = wait_for(Duration::from_secs(120), "the import to be under way", || {

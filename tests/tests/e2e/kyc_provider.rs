@@ -128,6 +128,22 @@ fn identity_state(server: &Server, http: &Http) -> String {
     me["identity"]["state"].as_str().unwrap().to_owned()
 }
 
+/// Each bad answer to an OTP request is a clear 502 or 504.
+fn assert_bad_otp_answers_refused(stub: &Stub, http: &Http, otp_url: &str) {
+    for (mode, status, needle) in [
+        (Mode::Slow, 504, "did not answer within 2 seconds"),
+        (Mode::Garbage, 502, "not the e-KYC protocol"),
+        (Mode::ServerError, 502, "HTTP 500"),
+        (Mode::AnotherUid, 502, "another person"),
+        (Mode::AnotherTxn, 502, "another person or request"),
+    ] {
+        stub.set(mode);
+        let resp = http.post_json(otp_url, &json!({}));
+        assert_eq!(resp.status, status, "{mode:?}: {}", resp.text());
+        assert!(resp.text().contains(needle), "{mode:?}: {}", resp.text());
+    }
+}
+
 #[test]
 fn the_locker_verifies_against_a_provider_written_from_the_protocol_text() {
     let stub = Stub::start();
@@ -137,18 +153,7 @@ fn the_locker_verifies_against_a_provider_written_from_the_protocol_text() {
     let otp_url = server.url("/api/identity/otp");
     let verify_url = server.url("/api/identity/verify");
 
-    for (mode, status, needle) in [
-        (Mode::Slow, 504, "did not answer within 2 seconds"),
-        (Mode::Garbage, 502, "not the e-KYC protocol"),
-        (Mode::ServerError, 502, "HTTP 500"),
-        (Mode::AnotherUid, 502, "another person"),
-        (Mode::AnotherTxn, 502, "another person or request"),
-    ] {
-        stub.set(mode);
-        let resp = http.post_json(&otp_url, &json!({}));
-        assert_eq!(resp.status, status, "{mode:?}: {}", resp.text());
-        assert!(resp.text().contains(needle), "{mode:?}: {}", resp.text());
-    }
+    assert_bad_otp_answers_refused(&stub, &http, &otp_url);
     stub.set(Mode::Honest);
     let sent = http.post_json(&otp_url, &json!({})).json();
     assert_eq!(sent["masked_mobile"], "XXXXXX4321");

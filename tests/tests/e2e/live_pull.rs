@@ -29,82 +29,30 @@ pub fn pair(pull_doc_url: Option<&str>, locker_flags: &[&str]) -> Pair {
 /// [`pair`], with the repository's document given (`name` and `bytes`).
 pub fn pair_with_document(pull_doc_url: Option<&str>, locker_flags: &[&str], name: &str, bytes: &[u8]) -> Pair {
     let repository = Server::start(&[]);
-    repository
-        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
-        .json();
-    repository
-        .cli(&[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            "MSTN",
-            "--name",
-            "Marks",
-        ])
-        .json();
-    let client = repository.cli(&["repo", "client", "add", "--name", "locker"]).json();
+    repository.add_cbse(&[]);
+    repository.add_cbse_doc_type("MSTN", "Marks", &[]);
+    let (client_org_id, client_key) = repository.add_repo_client("locker");
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join(name);
     std::fs::write(&file, bytes).unwrap();
-    let uri = repository
-        .cli(&[
-            "repo",
-            "doc",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--doctype",
-            "MSTN",
-            "--file",
-            file.to_str().unwrap(),
-            "--owner",
-            &aadhaar(1),
-            "--owner",
-            &aadhaar(2),
-            "--issued-on",
-            "2024-05-01",
-        ])
-        .json()["uri"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let flags = ["--owner", &aadhaar(2), "--issued-on", "2024-05-01"];
+    let uri = repository.add_repo_doc("MSTN", &file, &aadhaar(1), &flags);
 
     let locker = Server::start(locker_flags);
     let default_url = repository.url("/repository/api/pulldoc/1/xml");
-    let creds = locker
-        .cli(&[
-            "issuer",
-            "add",
-            "--id",
-            "cbse.nic.in",
-            "--name",
-            "CBSE",
-            "--pull-doc-url",
-            pull_doc_url.unwrap_or(&default_url),
-            "--pull-org-id",
-            client["org_id"].as_str().unwrap(),
-            "--pull-api-key",
-            client["api_key"].as_str().unwrap(),
-        ])
-        .json();
-    locker
-        .cli(&[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            "MSTN",
-            "--name",
-            "Marks",
-        ])
-        .json();
+    let pull_doc_url = pull_doc_url.unwrap_or(&default_url);
+    let pull = [
+        "--pull-doc-url",
+        pull_doc_url,
+        "--pull-org-id",
+        &client_org_id,
+        "--pull-api-key",
+        &client_key,
+    ];
+    let creds = locker.add_cbse(&pull);
+    locker.add_cbse_doc_type("MSTN", "Marks", &[]);
     let push = Issuer {
-        id: "cbse.nic.in".into(),
+        id: CBSE.into(),
         org_id: creds["org_id"].as_str().unwrap().into(),
         api_key: creds["api_key"].as_str().unwrap().into(),
         username: String::new(),
@@ -113,7 +61,7 @@ pub fn pair_with_document(pull_doc_url: Option<&str>, locker_flags: &[&str], nam
         repository,
         locker,
         push,
-        client_org_id: client["org_id"].as_str().unwrap().into(),
+        client_org_id,
         uri,
         _dir: dir,
     }
@@ -279,22 +227,8 @@ fn a_slow_issuer_gives_504_within_the_time_limit() {
 #[test]
 fn the_repository_pushes_new_documents_on_its_schedule() {
     let locker = Server::start(&[]);
-    let creds = locker
-        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
-        .json();
-    locker
-        .cli(&[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            "MSTN",
-            "--name",
-            "Marks",
-        ])
-        .json();
+    let creds = locker.add_cbse(&[]);
+    locker.add_cbse_doc_type("MSTN", "Marks", &[]);
     let dir = tempfile::tempdir().unwrap();
     let key_file = dir.path().join("push.key");
     std::fs::write(&key_file, format!("{}\n", creds["api_key"].as_str().unwrap())).unwrap();
@@ -310,39 +244,11 @@ fn the_repository_pushes_new_documents_on_its_schedule() {
     )
     .unwrap();
     let repository = Server::start(&["--config", config.to_str().unwrap()]);
-    repository
-        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
-        .json();
-    repository
-        .cli(&[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--code",
-            "MSTN",
-            "--name",
-            "Marks",
-        ])
-        .json();
+    repository.add_cbse(&[]);
+    repository.add_cbse_doc_type("MSTN", "Marks", &[]);
     let file = dir.path().join("m.pdf");
     std::fs::write(&file, PDF).unwrap();
-    repository
-        .cli(&[
-            "repo",
-            "doc",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--doctype",
-            "MSTN",
-            "--file",
-            file.to_str().unwrap(),
-            "--owner",
-            &aadhaar(1),
-        ])
-        .json();
+    repository.add_repo_doc("MSTN", &file, &aadhaar(1), &[]);
     let imported = wait_for(Duration::from_secs(30), "the scheduled push to arrive", || {
         let summary = locker.import_run();
         (summary["rows_imported"] == 1).then_some(summary)
@@ -359,6 +265,29 @@ fn the_repository_pushes_new_documents_on_its_schedule() {
     assert!(out.stderr.contains("repo_push_issuer"), "{}", out.stderr);
 }
 
+/// The portal refuses a Pull Doc URL that is not http(s) or leads inward,
+/// and changes nothing.
+fn assert_inward_urls_refused(portal: &Http, url: &str, before: &serde_json::Value, repository_url: &str) {
+    for internal in [
+        "ftp://x",
+        repository_url,
+        "http://169.254.169.254/latest/meta-data/",
+        "http://localhost:9/x",
+        "http://10.0.0.8/repository/api/pulldoc/1/xml",
+    ] {
+        let refused = portal.put_json(
+            url,
+            &serde_json::json!({ "doc_url": internal, "org_id": before["org_id"] }),
+        );
+        assert_eq!(refused.status, 400, "{internal}: {}", refused.text());
+    }
+    assert_eq!(
+        portal.get(url).json()["doc_url"],
+        before["doc_url"],
+        "nothing was changed"
+    );
+}
+
 #[test]
 fn the_issuer_portal_sets_public_pull_urls_only_checked_again_at_call_time() {
     let pair = pair(None, &[]);
@@ -368,19 +297,7 @@ fn the_issuer_portal_sets_public_pull_urls_only_checked_again_at_call_time() {
         PDF,
         "the operator's loopback URL is trusted"
     );
-    pair.locker
-        .cli(&[
-            "issuer",
-            "user",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--username",
-            "clerk",
-            "--password",
-            PASSWORD,
-        ])
-        .json();
+    pair.locker.add_issuer_user(CBSE, "clerk", &[]);
     let portal = pair.locker.login_issuer(&Issuer {
         username: "clerk".into(),
         ..pair.push.clone()
@@ -390,24 +307,7 @@ fn the_issuer_portal_sets_public_pull_urls_only_checked_again_at_call_time() {
     assert_eq!(before["has_api_key"], true);
     assert!(before.get("api_key").is_none(), "the key is never shown");
     let repository_url = pair.repository.url("/repository/api/pulldoc/1/xml");
-    for internal in [
-        "ftp://x",
-        repository_url.as_str(),
-        "http://169.254.169.254/latest/meta-data/",
-        "http://localhost:9/x",
-        "http://10.0.0.8/repository/api/pulldoc/1/xml",
-    ] {
-        let refused = portal.put_json(
-            &url,
-            &serde_json::json!({ "doc_url": internal, "org_id": before["org_id"] }),
-        );
-        assert_eq!(refused.status, 400, "{internal}: {}", refused.text());
-    }
-    assert_eq!(
-        portal.get(&url).json()["doc_url"],
-        before["doc_url"],
-        "nothing was changed"
-    );
+    assert_inward_urls_refused(&portal, &url, &before, &repository_url);
     // The org id and key stay as they are; only the URL changes.
     let public = "https://8.8.8.8/repository/api/pulldoc/1/xml";
     let saved = portal.put_json(

@@ -68,53 +68,14 @@ impl PartnerSite {
             for stream in listener.incoming().flatten() {
                 let (pages, log) = (served.clone(), log.clone());
                 std::thread::spawn(move || {
-                    let mut reader = BufReader::new(stream.try_clone().unwrap());
-                    let mut request_line = String::new();
-                    reader.read_line(&mut request_line).unwrap_or(0);
-                    let mut line = String::new();
-                    let mut length = 0usize;
-                    while reader.read_line(&mut line).unwrap_or(0) > 2 {
-                        if let Some((name, value)) = line.split_once(':')
-                            && name.trim().eq_ignore_ascii_case("content-length")
-                        {
-                            length = value.trim().parse().unwrap_or(0);
-                        }
-                        line.clear();
-                    }
-                    let mut body = vec![0u8; length];
-                    let _ = reader.read_exact(&mut body);
-                    let mut words = request_line.split_whitespace();
-                    let method = words.next().unwrap_or("GET").to_owned();
-                    let path = words.next().unwrap_or("/").to_owned();
-                    log.lock().unwrap().push(Received {
-                        method,
-                        path: path.clone(),
-                        body,
-                    });
+                    let path = read_request(&stream, &log);
                     let page = pages.lock().unwrap().get(&path).cloned().unwrap_or(Page {
                         status: 404,
                         headers: Vec::new(),
                         body: b"not found".to_vec(),
                         stall: None,
                     });
-                    let mut out = stream;
-                    let mut head = format!(
-                        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
-                        page.status,
-                        page.body.len()
-                    );
-                    for (name, value) in &page.headers {
-                        head.push_str(&format!("{name}: {value}\r\n"));
-                    }
-                    head.push_str("\r\n");
-                    let _ = out.write_all(head.as_bytes());
-                    let (first, rest) = page.body.split_at(page.body.len() / 2);
-                    let _ = out.write_all(first);
-                    if let Some(stall) = page.stall {
-                        let _ = out.flush();
-                        std::thread::sleep(stall);
-                    }
-                    let _ = out.write_all(rest);
+                    write_page(stream, &page);
                 });
             }
         });
@@ -135,4 +96,53 @@ impl PartnerSite {
         self.pages.lock().unwrap().insert(path.to_owned(), page);
         format!("{}{path}", self.origin)
     }
+}
+
+/// Reads one request and logs it; its path.
+fn read_request(stream: &std::net::TcpStream, log: &Mutex<Vec<Received>>) -> String {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut request_line = String::new();
+    reader.read_line(&mut request_line).unwrap_or(0);
+    let mut line = String::new();
+    let mut length = 0usize;
+    while reader.read_line(&mut line).unwrap_or(0) > 2 {
+        if let Some((name, value)) = line.split_once(':')
+            && name.trim().eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap_or(0);
+        }
+        line.clear();
+    }
+    let mut body = vec![0u8; length];
+    let _ = reader.read_exact(&mut body);
+    let mut words = request_line.split_whitespace();
+    let method = words.next().unwrap_or("GET").to_owned();
+    let path = words.next().unwrap_or("/").to_owned();
+    log.lock().unwrap().push(Received {
+        method,
+        path: path.clone(),
+        body,
+    });
+    path
+}
+
+/// Answers with `page`: the head, half the body, the stall if any, the rest.
+fn write_page(mut out: std::net::TcpStream, page: &Page) {
+    let mut head = format!(
+        "HTTP/1.1 {} X\r\nContent-Length: {}\r\nConnection: close\r\n",
+        page.status,
+        page.body.len()
+    );
+    for (name, value) in &page.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    head.push_str("\r\n");
+    let _ = out.write_all(head.as_bytes());
+    let (first, rest) = page.body.split_at(page.body.len() / 2);
+    let _ = out.write_all(first);
+    if let Some(stall) = page.stall {
+        let _ = out.flush();
+        std::thread::sleep(stall);
+    }
+    let _ = out.write_all(rest);
 }

@@ -3,6 +3,28 @@
 
 use crate::support::*;
 
+/// The task's one rejection, as JSON and as a CSV download.
+fn assert_rejections_listed_and_downloadable(server: &Server, http: &Http, id: i64) {
+    let rejected = http
+        .get(&server.url(&format!("/issuer/api/tasks/{id}/rejections")))
+        .json();
+    assert_eq!(rejected[0]["line"], 2);
+    assert_eq!(rejected[0]["field"], "Aadhaar");
+    let download = http.get(&server.url(&format!("/issuer/api/tasks/{id}/rejections.csv")));
+    assert_eq!(download.status, 200);
+    assert!(download.header("content-type").unwrap().starts_with("text/csv"));
+    assert!(
+        download
+            .header("content-disposition")
+            .unwrap()
+            .contains(&format!("task-{id}-rejections.csv"))
+    );
+    assert_eq!(
+        download.text(),
+        "line,field,reason\r\n2,Aadhaar,an Aadhaar number has 12 digits\r\n"
+    );
+}
+
 #[test]
 fn an_upload_by_hand_becomes_a_task_with_its_rejections_downloadable() {
     let server = Server::start(&[]);
@@ -37,24 +59,7 @@ fn an_upload_by_hand_becomes_a_task_with_its_rejections_downloadable() {
     assert!(t["progress"]["rows_per_second"].as_f64().unwrap() > 0.0);
     assert_eq!(t["progress"]["fraction"], 1.0);
 
-    let rejected = http
-        .get(&server.url(&format!("/issuer/api/tasks/{id}/rejections")))
-        .json();
-    assert_eq!(rejected[0]["line"], 2);
-    assert_eq!(rejected[0]["field"], "Aadhaar");
-    let download = http.get(&server.url(&format!("/issuer/api/tasks/{id}/rejections.csv")));
-    assert_eq!(download.status, 200);
-    assert!(download.header("content-type").unwrap().starts_with("text/csv"));
-    assert!(
-        download
-            .header("content-disposition")
-            .unwrap()
-            .contains(&format!("task-{id}-rejections.csv"))
-    );
-    assert_eq!(
-        download.text(),
-        "line,field,reason\r\n2,Aadhaar,an Aadhaar number has 12 digits\r\n"
-    );
+    assert_rejections_listed_and_downloadable(&server, &http, id);
 
     // A file that is not CSV is refused at upload.
     let resp = http.post(

@@ -20,59 +20,39 @@ pub struct Setup {
 /// `aadhaar(2)`. `pull_uri_url` replaces the real Pull URI URL.
 pub fn setup(pull_uri_url: Option<&str>) -> Setup {
     let repository = Server::start(&[]);
-    repository
-        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
-        .json();
+    repository.add_cbse(&[]);
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("marks.pdf");
     std::fs::write(&file, PDF).unwrap();
     let mut uris = Vec::new();
+    let flags = [
+        "--udf",
+        "RollNo=1001",
+        "--udf",
+        "Year=2024",
+        "--owner-name",
+        "Asha Devi",
+    ];
     for (code, extra) in [("HSCER", None), ("VERIF", Some("--verify-by-hand")), ("OWNED", None)] {
         add_doc_type(&repository, code, extra);
-        let owner = aadhaar(1);
-        let added = repository.cli(&[
-            "repo",
-            "doc",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--doctype",
-            code,
-            "--file",
-            file.to_str().unwrap(),
-            "--owner",
-            &owner,
-            "--udf",
-            "RollNo=1001",
-            "--udf",
-            "Year=2024",
-            "--owner-name",
-            "Asha Devi",
-        ]);
-        uris.push(added.json()["uri"].as_str().unwrap().to_owned());
+        uris.push(repository.add_repo_doc(code, &file, &aadhaar(1), &flags));
     }
-    let client = repository.cli(&["repo", "client", "add", "--name", "locker"]).json();
+    let (org_id, api_key) = repository.add_repo_client("locker");
 
     let locker = Server::start(&[]);
     let real_url = repository.url("/repository/api/pulluri/1/xml");
-    locker
-        .cli(&[
-            "issuer",
-            "add",
-            "--id",
-            "cbse.nic.in",
-            "--name",
-            "CBSE",
-            "--pull-uri-url",
-            pull_uri_url.unwrap_or(&real_url),
-            "--pull-doc-url",
-            &repository.url("/repository/api/pulldoc/1/xml"),
-            "--pull-org-id",
-            client["org_id"].as_str().unwrap(),
-            "--pull-api-key",
-            client["api_key"].as_str().unwrap(),
-        ])
-        .json();
+    let doc_url = repository.url("/repository/api/pulldoc/1/xml");
+    let uri_url = pull_uri_url.unwrap_or(&real_url);
+    locker.add_cbse(&[
+        "--pull-uri-url",
+        uri_url,
+        "--pull-doc-url",
+        &doc_url,
+        "--pull-org-id",
+        &org_id,
+        "--pull-api-key",
+        &api_key,
+    ]);
     for (code, extra) in [("HSCER", None), ("VERIF", None), ("OWNED", Some("--sends-uid"))] {
         add_doc_type(&locker, code, extra);
     }
@@ -88,23 +68,8 @@ pub fn setup(pull_uri_url: Option<&str>) -> Setup {
 
 /// Adds doc type `code` of cbse.nic.in, searched by RollNo and Year.
 fn add_doc_type(server: &Server, code: &str, extra: Option<&str>) {
-    let mut args = vec![
-        "issuer",
-        "doctype",
-        "add",
-        "--issuer",
-        "cbse.nic.in",
-        "--code",
-        code,
-        "--name",
-        "Class XII marks",
-        "--udf",
-        "RollNo",
-        "--udf",
-        "Year",
-    ];
-    args.extend(extra);
-    server.cli(&args).json();
+    let flags: Vec<&str> = ["--udf", "RollNo", "--udf", "Year"].into_iter().chain(extra).collect();
+    server.add_cbse_doc_type(code, "Class XII marks", &flags);
 }
 
 pub fn search(http: &Http, locker: &Server, doc_type: &str, fields: serde_json::Value) -> Resp {
@@ -112,6 +77,23 @@ pub fn search(http: &Http, locker: &Server, doc_type: &str, fields: serde_json::
         &locker.url("/api/pull"),
         &serde_json::json!({ "issuer_id": "cbse.nic.in", "doc_type": doc_type, "fields": fields }),
     )
+}
+
+/// The found document is in Issued Documents as pulled, and opens with
+/// the repository's bytes.
+fn assert_saved_as_pulled(s: &Setup, http: &Http) {
+    let issued = http.get(&s.locker.url("/api/issued")).json();
+    let doc = issued
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["uri"] == s.uri.as_str())
+        .unwrap_or_else(|| panic!("{} not in {issued}", s.uri));
+    assert_eq!(doc["source"], "pull");
+    assert_eq!(doc["doc_type_name"], "Class XII marks");
+    let file = http.get(&s.locker.url(&format!("/api/issued/{}/file", s.uri)));
+    assert_eq!(file.status, 200);
+    assert_eq!(file.body, PDF, "the bytes of the repository's file");
 }
 
 #[test]
@@ -128,37 +110,17 @@ fn a_found_document_is_saved_as_pulled_and_opens_live() {
         .unwrap();
     assert_eq!(hscer["fields"], serde_json::json!(["RollNo", "Year"]));
 
-    let found = search(
-        &http,
-        &s.locker,
-        "HSCER",
-        serde_json::json!({ "RollNo": "1001", "Year": "2024" }),
-    );
+    let marks = || serde_json::json!({ "RollNo": "1001", "Year": "2024" });
+    let found = search(&http, &s.locker, "HSCER", marks());
     assert_eq!(found.status, 201, "{}", found.text());
     let found = found.json();
     assert_eq!(found["status"], "saved");
     assert_eq!(found["uri"], s.uri.as_str());
     assert_eq!(found["new"], true);
 
-    let issued = http.get(&s.locker.url("/api/issued")).json();
-    let doc = issued
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|d| d["uri"] == s.uri.as_str())
-        .unwrap_or_else(|| panic!("{} not in {issued}", s.uri));
-    assert_eq!(doc["source"], "pull");
-    assert_eq!(doc["doc_type_name"], "Class XII marks");
-    let file = http.get(&s.locker.url(&format!("/api/issued/{}/file", s.uri)));
-    assert_eq!(file.status, 200);
-    assert_eq!(file.body, PDF, "the bytes of the repository's file");
+    assert_saved_as_pulled(&s, &http);
 
-    let again = search(
-        &http,
-        &s.locker,
-        "HSCER",
-        serde_json::json!({ "RollNo": "1001", "Year": "2024" }),
-    );
+    let again = search(&http, &s.locker, "HSCER", marks());
     assert_eq!(again.status, 200, "{}", again.text());
     assert_eq!(again.json()["new"], false, "searching twice saves once");
 

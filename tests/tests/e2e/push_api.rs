@@ -234,11 +234,7 @@ fn a_chunked_body_is_cut_off_at_the_limit_while_streaming() {
     use std::io::{Read, Write};
     let server = Server::start(&["--max-push-bytes", "4096"]);
     let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
-    let addr = server.base.trim_start_matches("http://").to_owned();
-    let mut stream = std::net::TcpStream::connect(&addr).unwrap();
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(30)))
-        .unwrap();
+    let (mut stream, addr) = server.raw_connection();
     write!(
         stream,
         "POST /public/issuer/api/csvupload/1/xml HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/xml\r\nTransfer-Encoding: chunked\r\n\r\n"

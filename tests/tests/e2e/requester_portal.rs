@@ -11,17 +11,7 @@ const PDF: &[u8] = b"%PDF-1.4\n% shared\n%%EOF\n";
 fn portal() -> (Server, Partner, Http) {
     let server = Server::start(&[]);
     let partner = partner_at(&server, ORIGIN, &[]);
-    let user = server.cli(&[
-        "requester",
-        "user",
-        "add",
-        "--app-id",
-        &partner.app_id,
-        "--username",
-        "hr@jobs",
-        "--password",
-        PASSWORD,
-    ]);
+    let user = server.add_requester_user(&partner.app_id, "hr@jobs");
     assert_eq!(user.code, 0, "{}", user.stderr);
     let http = server.login_requester("hr@jobs");
     (server, partner, http)
@@ -148,17 +138,7 @@ fn portal_sign_ins_are_throttled_after_repeated_failures() {
     std::fs::write(&config, "login_failures_per_account = 2\n").unwrap();
     let server = Server::start(&["--config", config.to_str().unwrap()]);
     let partner = partner_at(&server, ORIGIN, &[]);
-    server.cli(&[
-        "requester",
-        "user",
-        "add",
-        "--app-id",
-        &partner.app_id,
-        "--username",
-        "hr@jobs",
-        "--password",
-        PASSWORD,
-    ]);
+    server.add_requester_user(&partner.app_id, "hr@jobs");
     let issuer = server.issuer("cbse.nic.in", &[]);
     for (path, username) in [
         ("/requester/portal/api/login", "hr@jobs"),

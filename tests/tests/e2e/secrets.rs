@@ -18,6 +18,28 @@ fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack.windows(needle.len()).any(|w| w == needle.as_bytes())
 }
 
+/// No file of the data folder and no log line holds a number or a key.
+fn assert_nowhere_in_plaintext(server: &Server, numbers: &[String], keys: &[String]) {
+    let mut files = Vec::new();
+    files_under(&server.data, &mut files);
+    assert!(files.iter().any(|f| f.ends_with("openlocker.db")));
+    for file in &files {
+        let bytes = std::fs::read(file).unwrap();
+        for secret in numbers.iter().chain(keys) {
+            assert!(
+                !contains(&bytes, secret),
+                "{} holds a secret in plaintext",
+                file.display()
+            );
+        }
+    }
+    let logs = server.logs();
+    assert!(logs.contains("queued CSV for import"), "the logs were captured");
+    for secret in numbers.iter().chain(keys) {
+        assert!(!logs.contains(secret.as_str()), "the logs hold a secret: {secret}");
+    }
+}
+
 #[test]
 fn the_data_folder_and_the_logs_hold_no_aadhaar_number_or_api_key() {
     let server = Server::start(&["--import-schedule", "* * * * * *"]);
@@ -51,37 +73,13 @@ fn the_data_folder_and_the_logs_hold_no_aadhaar_number_or_api_key() {
             .all(|t| t["status"] == "done")
             .then_some(())
     });
-    assert_eq!(
-        resident
-            .get(&server.url("/api/issued"))
-            .json()
-            .as_array()
-            .unwrap()
-            .len(),
-        1
-    );
+    let issued = resident.get(&server.url("/api/issued")).json();
+    assert_eq!(issued.as_array().unwrap().len(), 1);
     let rotated = http
         .post(&server.url("/issuer/api/key/rotate"), "application/json", b"{}")
         .json();
     let keys = [issuer.api_key.clone(), rotated["api_key"].as_str().unwrap().to_owned()];
     let _ = task;
 
-    let mut files = Vec::new();
-    files_under(&server.data, &mut files);
-    assert!(files.iter().any(|f| f.ends_with("openlocker.db")));
-    for file in &files {
-        let bytes = std::fs::read(file).unwrap();
-        for secret in numbers.iter().chain(&keys) {
-            assert!(
-                !contains(&bytes, secret),
-                "{} holds a secret in plaintext",
-                file.display()
-            );
-        }
-    }
-    let logs = server.logs();
-    assert!(logs.contains("queued CSV for import"), "the logs were captured");
-    for secret in numbers.iter().chain(&keys) {
-        assert!(!logs.contains(secret.as_str()), "the logs hold a secret: {secret}");
-    }
+    assert_nowhere_in_plaintext(&server, &numbers, &keys);
 }

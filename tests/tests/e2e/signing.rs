@@ -24,25 +24,12 @@ struct Repository {
 
 fn repository() -> Repository {
     let server = Server::start(&[]);
-    server
-        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
-        .json();
-    let doctype = [
-        "issuer",
-        "doctype",
-        "add",
-        "--issuer",
-        "cbse.nic.in",
-        "--code",
-        "MSTN",
-        "--name",
-        "Marks",
-    ];
-    server.cli(&doctype).json();
-    let client = server.cli(&["repo", "client", "add", "--name", "locker"]).json();
+    server.add_cbse(&[]);
+    server.add_cbse_doc_type("MSTN", "Marks", &[]);
+    let (org_id, api_key) = server.add_repo_client("locker");
     Repository {
-        org_id: client["org_id"].as_str().unwrap().into(),
-        api_key: client["api_key"].as_str().unwrap().into(),
+        org_id,
+        api_key,
         server,
         dir: tempfile::tempdir().unwrap(),
     }
@@ -52,20 +39,8 @@ impl Repository {
     fn add_doc(&self) -> String {
         let file = self.dir.path().join("m.pdf");
         std::fs::write(&file, PDF).unwrap();
-        let args = [
-            "repo",
-            "doc",
-            "add",
-            "--issuer",
-            "cbse.nic.in",
-            "--doctype",
-            "MSTN",
-            "--file",
-        ];
-        let mut args: Vec<&str> = args.to_vec();
-        let owner = aadhaar(1);
-        args.extend([file.to_str().unwrap(), "--owner", &owner, "--owner-name", "Asha Rao"]);
-        self.server.cli(&args).json()["uri"].as_str().unwrap().to_owned()
+        self.server
+            .add_repo_doc("MSTN", &file, &aadhaar(1), &["--owner-name", "Asha Rao"])
     }
 
     /// The signed certificate XML of `uri`, as Pull Doc serves it.
@@ -116,9 +91,7 @@ fn xmlsec1_verifies(dir: &Path, cert_pem: &str, xml: &str) -> bool {
 /// A locker (a second server) that trusts `cert_pem` for cbse.nic.in.
 fn locker_trusting(cert_pem: Option<&str>) -> Server {
     let locker = Server::start(&[]);
-    locker
-        .cli(&["issuer", "add", "--id", "cbse.nic.in", "--name", "CBSE"])
-        .json();
+    locker.add_cbse(&[]);
     if let Some(pem) = cert_pem {
         let dir = tempfile::tempdir().unwrap();
         let file = write(dir.path(), "trusted.pem", pem.as_bytes());
@@ -147,6 +120,35 @@ fn verify_with_pdf(locker: &Server, xml: &str, pdf: &[u8]) -> Resp {
     body.extend(format!("--{boundary}--\r\n").as_bytes());
     let kind = format!("multipart/form-data; boundary={boundary}");
     Http::new().post(&locker.url("/api/verify"), &kind, &body)
+}
+
+/// A locker that trusts the certificate verifies the document and its PDF,
+/// refuses the tampered copy, and one that trusts nothing says so.
+fn assert_locker_verdicts(pem: &str, xml: &str, tampered: &str, uri: &str) {
+    let trusting = locker_trusting(Some(pem));
+    let verdict = verify(&trusting, xml).json();
+    assert_eq!(verdict["valid"], true, "{verdict}");
+    assert_eq!(verdict["issuer_id"], "cbse.nic.in");
+    assert_eq!(verdict["uri"], uri);
+    assert!(verdict["signed_at"].as_i64().is_some() && verdict["signed_by"].as_str().is_some());
+    assert_eq!(verify_with_pdf(&trusting, xml, PDF).json()["pdf_matches"], true);
+    let wrong_pdf = verify_with_pdf(&trusting, xml, b"%PDF-1.7 another").json();
+    assert_eq!(wrong_pdf["pdf_matches"], false, "{wrong_pdf}");
+    let verdict = verify(&trusting, tampered).json();
+    assert_eq!(verdict["valid"], false);
+    assert!(
+        verdict["reason"].as_str().unwrap().contains("does not verify"),
+        "{verdict}"
+    );
+    assert_eq!(verdict["uri"], serde_json::Value::Null, "nothing unverified is shown");
+    let stranger = verify(&locker_trusting(None), xml).json();
+    assert!(
+        stranger["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no certificate is trusted"),
+        "{stranger}"
+    );
 }
 
 #[test]
@@ -180,30 +182,7 @@ fn xmlsec1_verifies_what_the_repository_signs_and_refuses_a_tampered_copy() {
     assert_ne!(tampered, xml);
     assert!(!xmlsec1_verifies(repo.dir.path(), &pem, &tampered));
 
-    let trusting = locker_trusting(Some(&pem));
-    let verdict = verify(&trusting, &xml).json();
-    assert_eq!(verdict["valid"], true, "{verdict}");
-    assert_eq!(verdict["issuer_id"], "cbse.nic.in");
-    assert_eq!(verdict["uri"], uri.as_str());
-    assert!(verdict["signed_at"].as_i64().is_some() && verdict["signed_by"].as_str().is_some());
-    assert_eq!(verify_with_pdf(&trusting, &xml, PDF).json()["pdf_matches"], true);
-    let wrong_pdf = verify_with_pdf(&trusting, &xml, b"%PDF-1.7 another").json();
-    assert_eq!(wrong_pdf["pdf_matches"], false, "{wrong_pdf}");
-    let verdict = verify(&trusting, &tampered).json();
-    assert_eq!(verdict["valid"], false);
-    assert!(
-        verdict["reason"].as_str().unwrap().contains("does not verify"),
-        "{verdict}"
-    );
-    assert_eq!(verdict["uri"], serde_json::Value::Null, "nothing unverified is shown");
-    let stranger = verify(&locker_trusting(None), &xml).json();
-    assert!(
-        stranger["reason"]
-            .as_str()
-            .unwrap()
-            .contains("no certificate is trusted"),
-        "{stranger}"
-    );
+    assert_locker_verdicts(&pem, &xml, &tampered, &uri);
 }
 
 /// A key and self-signed certificate made by openssl, as PKCS#12.
@@ -232,6 +211,14 @@ fn openssl_pkcs12(dir: &Path, legacy: bool) -> (String, String) {
     (p12, password)
 }
 
+/// The SHA-256 fingerprint of a PEM certificate, as openssl gives it, in
+/// lowercase hex without colons.
+fn openssl_fingerprint(cert: &Path) -> String {
+    let cert = cert.to_str().unwrap();
+    let (_, out) = run("openssl", &["x509", "-in", cert, "-noout", "-fingerprint", "-sha256"]);
+    out.split('=').nth(1).unwrap().trim().replace(':', "").to_lowercase()
+}
+
 #[test]
 fn a_key_from_openssl_pkcs12_signs_and_the_old_certificate_stays_listed() {
     let repo = repository();
@@ -246,24 +233,7 @@ fn a_key_from_openssl_pkcs12_signs_and_the_old_certificate_stays_listed() {
             .cli(&["repo", "key", "import", "--pkcs12", &p12, "--password-file", &password])
             .json();
         let cert_pem = std::fs::read_to_string(dir.path().join("c.pem")).unwrap();
-        let (_, openssl_fp) = run(
-            "openssl",
-            &[
-                "x509",
-                "-in",
-                dir.path().join("c.pem").to_str().unwrap(),
-                "-noout",
-                "-fingerprint",
-                "-sha256",
-            ],
-        );
-        let openssl_fp = openssl_fp
-            .split('=')
-            .nth(1)
-            .unwrap()
-            .trim()
-            .replace(':', "")
-            .to_lowercase();
+        let openssl_fp = openssl_fingerprint(&dir.path().join("c.pem"));
         assert_eq!(imported["fingerprint_sha256"], openssl_fp.as_str(), "legacy={legacy}");
         assert_eq!(imported["source"], "pkcs12");
         let uri = repo.add_doc();

@@ -95,6 +95,44 @@ fn a_link_needs_a_session_its_csrf_token_and_a_verified_resident() {
     assert_eq!(other.post(&revoke, "application/json", b"").status, 404);
 }
 
+/// The summary is verified, names the document and its signature, and
+/// carries neither the PDF nor the Aadhaar number.
+fn assert_summary_verified_without_secrets(s: &Setup, token: &str) {
+    let answer = summary(s, token);
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let body = answer.text();
+    let got = answer.json();
+    assert_eq!(got["valid"], true, "{got}");
+    assert_eq!(got["issuer_id"], "cbse.nic.in");
+    assert_eq!(got["uri"], s.uri.as_str());
+    assert!(
+        got["signed_by"].as_str().is_some() && got["signed_at"].as_i64().is_some(),
+        "{got}"
+    );
+    assert!(got["doc_name"].as_str().is_some(), "{got}");
+    let pdf_b64 = base64::engine::general_purpose::STANDARD.encode(PDF);
+    for secret in [aadhaar(1).as_str(), "%PDF", &pdf_b64[..24]] {
+        assert!(!body.contains(secret), "the summary carries {secret}: {body}");
+    }
+}
+
+/// A revoked link is gone from the summary, the page and the list.
+fn assert_revoked(s: &Setup, http: &Http, created: &serde_json::Value, token: &str) {
+    let listed = http.get(&s.locker.url("/api/verify-links"));
+    assert_eq!(listed.json()[0]["id"], created["id"], "{}", listed.text());
+    assert!(!listed.text().contains(token), "the list never shows a token");
+    let revoke = s.locker.url(&format!("/api/verify-links/{}/revoke", created["id"]));
+    assert_eq!(http.post(&revoke, "application/json", b"").status, 204);
+    let gone = summary(s, token);
+    assert_eq!(gone.status, 404);
+    assert!(gone.text().contains("revoked"), "{}", gone.text());
+    assert_eq!(Http::new().get(&s.locker.url(&format!("/verify/{token}"))).status, 404);
+    assert_eq!(
+        http.get(&s.locker.url("/api/verify-links")).json(),
+        serde_json::json!([])
+    );
+}
+
 #[test]
 fn the_summary_is_verified_carries_no_pdf_or_aadhaar_and_ends_with_revocation_or_expiry() {
     let (s, http) = trusted_pulled();
@@ -111,41 +149,14 @@ fn the_summary_is_verified_carries_no_pdf_or_aadhaar_and_ends_with_revocation_or
         created["expires_at"].as_i64().unwrap() >= time::OffsetDateTime::now_utc().unix_timestamp() + 7 * 86_400 - 60
     );
 
-    let answer = summary(&s, &token);
-    assert_eq!(answer.status, 200, "{}", answer.text());
-    let body = answer.text();
-    let got = answer.json();
-    assert_eq!(got["valid"], true, "{got}");
-    assert_eq!(got["issuer_id"], "cbse.nic.in");
-    assert_eq!(got["uri"], s.uri.as_str());
-    assert!(
-        got["signed_by"].as_str().is_some() && got["signed_at"].as_i64().is_some(),
-        "{got}"
-    );
-    assert!(got["doc_name"].as_str().is_some(), "{got}");
-    let pdf_b64 = base64::engine::general_purpose::STANDARD.encode(PDF);
-    for secret in [aadhaar(1).as_str(), "%PDF", &pdf_b64[..24]] {
-        assert!(!body.contains(secret), "the summary carries {secret}: {body}");
-    }
+    assert_summary_verified_without_secrets(&s, &token);
     let page = Http::new().get(&s.locker.url(&format!("/verify/{token}")));
     assert_eq!(page.status, 200);
     assert!(page.text().contains("openlocker-app"));
     assert_eq!(Http::new().get(&s.locker.url("/verify/0123")).status, 404);
     assert_eq!(summary(&s, "0123").status, 404);
 
-    let listed = http.get(&s.locker.url("/api/verify-links"));
-    assert_eq!(listed.json()[0]["id"], created["id"], "{}", listed.text());
-    assert!(!listed.text().contains(&token), "the list never shows a token");
-    let revoke = s.locker.url(&format!("/api/verify-links/{}/revoke", created["id"]));
-    assert_eq!(http.post(&revoke, "application/json", b"").status, 204);
-    let gone = summary(&s, &token);
-    assert_eq!(gone.status, 404);
-    assert!(gone.text().contains("revoked"), "{}", gone.text());
-    assert_eq!(Http::new().get(&s.locker.url(&format!("/verify/{token}"))).status, 404);
-    assert_eq!(
-        http.get(&s.locker.url("/api/verify-links")).json(),
-        serde_json::json!([])
-    );
+    assert_revoked(&s, &http, &created, &token);
 
     let second = create(&http, &s).json();
     let second_token = second["token"].as_str().unwrap();

@@ -6,7 +6,9 @@
 //! production servers.
 
 mod checks;
+mod contents;
 mod report;
+mod request;
 
 use std::time::{Duration, Instant};
 

@@ -104,20 +104,9 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
     let path = app.settings.data_dir.join(&task.stored_path);
     // This handle only holds the lock, for the whole task: the reader's own
     // handle closes when it reaches the end, before the last batches commit.
-    let lock = match File::open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let reason = "the stored CSV file is missing from the data folder";
-            tasks::finish(&app.db, task.id, Some(reason), dates::unix_now())?;
-            return Ok(None);
-        }
-        Err(e) => return Err(e.into()),
+    let Some(lock) = lock_file(app, task, &path)? else {
+        return Ok(None);
     };
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(TryLockError::WouldBlock) => return Ok(None),
-        Err(TryLockError::Error(e)) => return Err(e.into()),
-    }
     // Under the lock, look again: another importer may have just finished it.
     let Some(task) = tasks::get(&app.db, task.id)? else {
         return Ok(None);
@@ -150,6 +139,25 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
         "import done"
     );
     Ok(Some(counts))
+}
+
+/// The task's file, locked; `None` when another importer holds it, or when
+/// the file is gone (the task is then finished with that reason).
+fn lock_file(app: &App, task: &Task, path: &std::path::Path) -> Result<Option<File>, ImportFailure> {
+    let lock = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let reason = "the stored CSV file is missing from the data folder";
+            tasks::finish(&app.db, task.id, Some(reason), dates::unix_now())?;
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    match lock.try_lock() {
+        Ok(()) => Ok(Some(lock)),
+        Err(TryLockError::WouldBlock) => Ok(None),
+        Err(TryLockError::Error(e)) => Err(e.into()),
+    }
 }
 
 /// How a running import is getting on.

@@ -94,30 +94,29 @@ impl Chunk {
         self.get(span).unwrap_or("")
     }
 
+    /// An ISO date, or `ABSENT` for none.
+    fn put_date(&mut self, date: Option<time::Date>) -> Span {
+        match date {
+            Some(d) => self.put_with(|text| {
+                let _ = write!(text, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
+            }),
+            None => ABSENT,
+        }
+    }
+
     /// Adds a validated row, doing its crypto.
     fn push_row(&mut self, keys: &Keys, line: u64, valid: &ValidRow<'_>) {
-        let date = |d: Option<time::Date>| {
-            move |text: &mut String| {
-                if let Some(d) = d {
-                    let _ = write!(text, "{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day());
-                }
-            }
-        };
         let uri = self.put(valid.uri);
         let doc_type = self.put(valid.doc_type);
         let doc_name = self.put(valid.doc_name);
         let doc_id = self.put(valid.doc_id);
-        let issued_on = self.put_with(date(valid.issued_on));
-        let valid_from = if valid.valid_from.is_some() {
-            self.put_with(date(valid.valid_from))
-        } else {
-            ABSENT
+        // An absent issue date is an empty span, unlike the validity dates.
+        let issued_on = match valid.issued_on {
+            Some(_) => self.put_date(valid.issued_on),
+            None => self.put(""),
         };
-        let valid_to = if valid.valid_to.is_some() {
-            self.put_with(date(valid.valid_to))
-        } else {
-            ABSENT
-        };
+        let valid_from = self.put_date(valid.valid_from);
+        let valid_to = self.put_date(valid.valid_to);
         let time_stamp = self.put_with(|text| {
             if let Some(t) = valid.time_stamp {
                 let _ = write!(
@@ -191,6 +190,18 @@ fn read_rows(
     batch_rows: usize,
     sender: SyncSender<Chunk>,
 ) -> Result<(), ImportFailure> {
+    let mut reader = reader_at(plain, task)?;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        let (chunk, more) = read_chunk(&mut reader, &mut record, rules, keys, batch_rows)?;
+        if sender.send(chunk).is_err() || !more {
+            return Ok(());
+        }
+    }
+}
+
+/// The CSV reader, at the task's committed position.
+fn reader_at(plain: SealedReader<File>, task: &Task) -> Result<CsvReader, ImportFailure> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -204,47 +215,56 @@ fn read_rows(
             .seek(pos)
             .map_err(|e| Error::Internal(format!("seeking in CSV: {e}")))?;
     }
-    let mut record = csv::ByteRecord::new();
-    loop {
-        let mut chunk = Chunk::new(batch_rows);
-        let mut more = true;
-        while chunk.rows.len() + chunk.rejections.len() < batch_rows {
-            if !read_record(&mut reader, &mut record)? {
-                more = false;
-                break;
-            }
-            let Some(position) = record.position().cloned() else {
-                continue;
-            };
-            if position.record() == 0 && is_header(&record) {
-                continue;
-            }
-            let line = position.line();
-            let checked = split_fields(&record).and_then(|fields| row::validate(&fields, rules));
-            match checked {
-                Ok(valid) => chunk.push_row(keys, line, &valid),
-                Err(row::RowError { field, reason }) => chunk.rejections.push(Rejection {
-                    line,
-                    field: field.into(),
-                    // Reasons quote cells; an Aadhaar number in the wrong column stays masked.
-                    reason: crate::platform::aadhaar::mask_digit_runs(&reason),
-                }),
-            }
+    Ok(reader)
+}
+
+type CsvReader = csv::Reader<BufReader<SealedReader<File>>>;
+
+/// Reads up to `batch_rows` rows and rejections into a chunk; whether the
+/// file has more.
+fn read_chunk(
+    reader: &mut CsvReader,
+    record: &mut csv::ByteRecord,
+    rules: &RowRules<'_>,
+    keys: &Keys,
+    batch_rows: usize,
+) -> Result<(Chunk, bool), ImportFailure> {
+    let mut chunk = Chunk::new(batch_rows);
+    let mut more = true;
+    while chunk.rows.len() + chunk.rejections.len() < batch_rows {
+        if !read_record(reader, record)? {
+            more = false;
+            break;
         }
-        let next = reader.position();
-        chunk.end = Position {
-            byte: next.byte(),
-            line: next.line(),
-            record: next.record(),
+        let Some(position) = record.position().cloned() else {
+            continue;
         };
-        // Rows in index order touch each B-tree page once per batch instead of
-        // once per row (HMACs are random). The sort is stable, so rows of one
-        // Aadhaar number keep their file order (A, then U, then D).
-        chunk.rows.sort_by_key(|row| row.hmac);
-        if sender.send(chunk).is_err() || !more {
-            return Ok(());
+        if position.record() == 0 && is_header(record) {
+            continue;
+        }
+        let line = position.line();
+        let checked = split_fields(record).and_then(|fields| row::validate(&fields, rules));
+        match checked {
+            Ok(valid) => chunk.push_row(keys, line, &valid),
+            Err(row::RowError { field, reason }) => chunk.rejections.push(Rejection {
+                line,
+                field: field.into(),
+                // Reasons quote cells; an Aadhaar number in the wrong column stays masked.
+                reason: crate::platform::aadhaar::mask_digit_runs(&reason),
+            }),
         }
     }
+    let next = reader.position();
+    chunk.end = Position {
+        byte: next.byte(),
+        line: next.line(),
+        record: next.record(),
+    };
+    // Rows in index order touch each B-tree page once per batch instead of
+    // once per row (HMACs are random). The sort is stable, so rows of one
+    // Aadhaar number keep their file order (A, then U, then D).
+    chunk.rows.sort_by_key(|row| row.hmac);
+    Ok((chunk, more))
 }
 
 /// Splits a record into its ten trimmed UTF-8 fields (a BOM before the first

@@ -39,12 +39,7 @@ pub fn queue_file(
     bytes: u64,
     pushed: Option<Pushed<'_>>,
 ) -> Result<i64, Error> {
-    let stored_name = format!("{}.csv", crypto::random_hex(16));
-    let stored = app.imports_dir().join(&stored_name);
-    std::fs::rename(csv_path, &stored)?;
-    // The task row points at the file, so the file must be durable first.
-    std::fs::File::open(&stored)?.sync_all()?;
-    std::fs::File::open(app.imports_dir())?.sync_all()?;
+    let (stored_name, stored) = move_in(app, csv_path)?;
     let now = dates::unix_now();
     let task = tasks::NewTask {
         issuer_id,
@@ -80,4 +75,15 @@ pub fn queue_file(
             })
         }
     }
+}
+
+/// Moves the CSV file into the imports folder under a random name, durably:
+/// the task row will point at it. Its name and path.
+fn move_in(app: &App, csv_path: &Path) -> Result<(String, std::path::PathBuf), Error> {
+    let stored_name = format!("{}.csv", crypto::random_hex(16));
+    let stored = app.imports_dir().join(&stored_name);
+    std::fs::rename(csv_path, &stored)?;
+    std::fs::File::open(&stored)?.sync_all()?;
+    std::fs::File::open(app.imports_dir())?.sync_all()?;
+    Ok((stored_name, stored))
 }

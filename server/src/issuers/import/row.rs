@@ -47,18 +47,7 @@ fn err(field: &'static str, reason: impl Into<String>) -> RowError {
     }
 }
 
-pub const COLUMNS: [&str; 10] = [
-    "Aadhaar",
-    "Uri",
-    "doc_type",
-    "doc_name",
-    "doc_id",
-    "issued_on",
-    "valid_from",
-    "valid_to",
-    "time_stamp",
-    "Action",
-];
+pub use crate::wire::push_csv::COLUMNS;
 
 /// What the rows are checked against.
 pub struct RowRules<'a> {
@@ -83,13 +72,54 @@ pub fn validate<'a>(fields: &[&'a str; COLUMNS.len()], rules: &RowRules<'_>) -> 
         action,
     ] = *fields;
 
-    let action = match action {
-        "A" | "a" => Action::Add,
-        "U" | "u" => Action::Update,
-        "D" | "d" => Action::Delete,
-        other => return Err(err("Action", format!("{other:?} is not A, U or D"))),
-    };
+    let action = parse_action(action)?;
     Aadhaar::parse_digits(aadhaar).map_err(|e| err("Aadhaar", e.to_string()))?;
+    check_uri(uri, doc_type, doc_id, rules)?;
+    // A deletion needs only the Aadhaar number and the URI; any other field
+    // it carries must still be well-formed.
+    let required = action != Action::Delete;
+    check_doc_name(doc_name, required)?;
+    let issued = optional_date("issued_on", issued_on)?;
+    if required && issued.is_none() {
+        return Err(err("issued_on", "is empty; expected DD/MM/YYYY"));
+    }
+    let (from, to) = validity(valid_from, valid_to)?;
+    let stamp = if time_stamp.is_empty() && !required {
+        None
+    } else {
+        Some(dates::parse_csv_time_stamp(time_stamp).ok_or_else(|| {
+            err(
+                "time_stamp",
+                format!("{time_stamp:?} is not a real DD/MM/YYYY HH:MI:SS AM time"),
+            )
+        })?)
+    };
+    Ok(ValidRow {
+        aadhaar,
+        uri,
+        doc_type,
+        doc_name,
+        doc_id,
+        issued_on: issued,
+        valid_from: from,
+        valid_to: to,
+        time_stamp: stamp,
+        action,
+    })
+}
+
+fn parse_action(action: &str) -> Result<Action, RowError> {
+    match action {
+        "A" | "a" => Ok(Action::Add),
+        "U" | "u" => Ok(Action::Update),
+        "D" | "d" => Ok(Action::Delete),
+        other => Err(err("Action", format!("{other:?} is not A, U or D"))),
+    }
+}
+
+/// The URI is well-formed, the pushing issuer's, agrees with the row's
+/// doc type and doc id, and names a registered doc type.
+fn check_uri(uri: &str, doc_type: &str, doc_id: &str, rules: &RowRules<'_>) -> Result<(), RowError> {
     let parsed = DocUri::parse(uri).map_err(|why| err("Uri", format!("{uri:?} {why}")))?;
     if !parsed.issuer_id.eq_ignore_ascii_case(rules.issuer_id) {
         return Err(err(
@@ -118,22 +148,24 @@ pub fn validate<'a>(fields: &[&'a str; COLUMNS.len()], rules: &RowRules<'_>) -> 
             format!("{doc_type} is not a registered doc type of {}", rules.issuer_id),
         ));
     }
-    // A deletion needs only the Aadhaar number and the URI; any other field
-    // it carries must still be well-formed.
-    let required = action != Action::Delete;
+    Ok(())
+}
+
+fn check_doc_name(doc_name: &str, required: bool) -> Result<(), RowError> {
     if required && doc_name.is_empty() {
         return Err(err("doc_name", "is empty"));
     }
     if doc_name.chars().count() > 200 {
         return Err(err("doc_name", "is longer than 200 characters"));
     }
-    if let Some(problem) = crate::platform::text::name_problem(doc_name) {
-        return Err(err("doc_name", problem));
+    match crate::platform::text::name_problem(doc_name) {
+        Some(problem) => Err(err("doc_name", problem)),
+        None => Ok(()),
     }
-    let issued = optional_date("issued_on", issued_on)?;
-    if required && issued.is_none() {
-        return Err(err("issued_on", "is empty; expected DD/MM/YYYY"));
-    }
+}
+
+/// `valid_from` and `valid_to`, each optional, in order.
+fn validity(valid_from: &str, valid_to: &str) -> Result<(Option<Date>, Option<Date>), RowError> {
     let from = optional_date("valid_from", valid_from)?;
     let to = optional_date("valid_to", valid_to)?;
     if let (Some(f), Some(t)) = (from, to)
@@ -141,28 +173,7 @@ pub fn validate<'a>(fields: &[&'a str; COLUMNS.len()], rules: &RowRules<'_>) -> 
     {
         return Err(err("valid_to", format!("{valid_to} is before valid_from {valid_from}")));
     }
-    let stamp = if time_stamp.is_empty() && !required {
-        None
-    } else {
-        Some(dates::parse_csv_time_stamp(time_stamp).ok_or_else(|| {
-            err(
-                "time_stamp",
-                format!("{time_stamp:?} is not a real DD/MM/YYYY HH:MI:SS AM time"),
-            )
-        })?)
-    };
-    Ok(ValidRow {
-        aadhaar,
-        uri,
-        doc_type,
-        doc_name,
-        doc_id,
-        issued_on: issued,
-        valid_from: from,
-        valid_to: to,
-        time_stamp: stamp,
-        action,
-    })
+    Ok((from, to))
 }
 
 fn optional_date(field: &'static str, value: &str) -> Result<Option<Date>, RowError> {

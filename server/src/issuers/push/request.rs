@@ -67,20 +67,7 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
     let mut file_name = String::new();
     reader::stream(BufReader::with_capacity(256 * 1024, input), LIMITS, |piece| {
         match piece {
-            Piece::Open { start, depth } => {
-                let name = reader::local_name(start);
-                if depth == 0 {
-                    if name.eq_ignore_ascii_case("PushCSVRequest") {
-                        read_root_attributes(start, &mut req)?;
-                    } else {
-                        req.content_problem = Some(format!("the root element is {name}, not PushCSVRequest"));
-                    }
-                }
-                if name.eq_ignore_ascii_case("DocContent") {
-                    req.has_doc_content = true;
-                }
-                path.push(name);
-            }
+            Piece::Open { start, depth } => path.push(on_open(start, depth, &mut req)?),
             Piece::Close => {
                 path.pop();
             }
@@ -104,6 +91,22 @@ pub fn read(xml_path: &Path, csv_path: &Path, cipher: &Aes256Gcm) -> Result<Push
         req.file_name = Some(file_name.to_owned());
     }
     Ok(req)
+}
+
+/// Notes what an opening tag tells about the request; the element's local name.
+fn on_open(start: &BytesStart<'_>, depth: usize, req: &mut PushRequest) -> Result<String, XmlError> {
+    let name = reader::local_name(start);
+    if depth == 0 {
+        if name.eq_ignore_ascii_case("PushCSVRequest") {
+            read_root_attributes(start, req)?;
+        } else {
+            req.content_problem = Some(format!("the root element is {name}, not PushCSVRequest"));
+        }
+    }
+    if name.eq_ignore_ascii_case("DocContent") {
+        req.has_doc_content = true;
+    }
+    Ok(name)
 }
 
 pub(super) fn read_root_attributes(start: &BytesStart<'_>, req: &mut PushRequest) -> Result<(), XmlError> {
