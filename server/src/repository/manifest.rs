@@ -27,6 +27,7 @@ pub const COLUMNS: &[&str] = &[
     "owner_name",
     "owner_dob",
     "owner_gender",
+    "owner_phone",
     "udfs",
 ];
 

@@ -149,13 +149,13 @@ fn write_manifest(dir: &std::path::Path) -> std::path::PathBuf {
     std::fs::write(
         &manifest,
         format!(
-            "file,doc_type,owners,doc_name,udfs,issued_on\n\
-             docs/a.pdf,HSCER,{a};{b},Marks A,RollNo=1;Year=2020,2020-05-01\n\
-             docs/b.xml,hscer,{a},,RollNo=2,\n\
-             docs/c.txt,HSCER,{a},,,\n\
-             docs/missing.pdf,HSCER,{a},,,\n\
-             docs/a.pdf,HSCER,234123412345,,,\n\
-             docs/a.pdf,NOPE,{a},,,\n",
+            "file,doc_type,owners,doc_name,udfs,issued_on,owner_name,owner_phone\n\
+             docs/a.pdf,HSCER,{a};{b},Marks A,RollNo=1;Year=2020,2020-05-01,Asha Rao,9876543210\n\
+             docs/b.xml,hscer,{a},,RollNo=2,,,\n\
+             docs/c.txt,HSCER,{a},,,,,\n\
+             docs/missing.pdf,HSCER,{a},,,,,\n\
+             docs/a.pdf,HSCER,234123412345,,,,,\n\
+             docs/a.pdf,NOPE,{a},,,,,\n",
             a = aadhaar(20),
             b = aadhaar(21)
         ),
@@ -189,11 +189,17 @@ fn a_manifest_stores_the_good_rows_and_reports_every_row() {
     assert!(lines[4].contains("cannot read"), "{report}");
     assert!(lines[5].contains("check digit"), "{report}");
     assert!(lines[6].contains("no doc type NOPE"), "{report}");
-    // The stored rows answer Pull URI.
-    assert_eq!(
-        status(&repo.search("1.0", None, "<RollNo>1</RollNo><Year>2020</Year>")),
-        "1"
-    );
+    // The stored rows answer Pull URI, with the owner's details the
+    // manifest gave in the certificate XML.
+    let found = repo.search("1.0", None, "<RollNo>1</RollNo><Year>2020</Year>");
+    assert_eq!(status(&found), "1");
+    let data = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        element(&found, "DataContent"),
+    )
+    .unwrap();
+    let data = String::from_utf8(data).unwrap();
+    assert!(data.contains("Asha Rao") && data.contains("9876543210"), "{data}");
     let bad = repo
         .server
         .cli(&words("repo doc import --issuer cbse.nic.in --manifest /no/such.csv"));
