@@ -85,7 +85,7 @@ pub enum RepoDocCommand {
     ///
     /// Columns (header row, any order): file, doc_type, owners, and optionally
     /// doc_name, issued_on, valid_from, valid_to, owner_name, owner_dob,
-    /// owner_gender, udfs. owners and udfs take several values separated by
+    /// owner_gender, owner_phone, udfs. owners and udfs take several values separated by
     /// ";" (udfs as FIELD=VALUE). File paths are relative to the manifest.
     Import {
         #[arg(long)]
