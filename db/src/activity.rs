@@ -1,7 +1,7 @@
 //! The residents' activity log.
 
 use crate::Db;
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
 use crate::{DbResult, UnixTime};
 
@@ -28,10 +28,10 @@ pub struct Entry {
 
 /// Adds an entry.
 pub fn insert(db: &Db, new: &NewEntry<'_>) -> DbResult<()> {
-    insert_on(&*db.conn()?, new)
+    insert_on(&db.conn()?, new)
 }
 
-pub(crate) fn insert_on(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
+pub(crate) fn insert_on(conn: &Conn, new: &NewEntry<'_>) -> DbResult<()> {
     conn.execute(
         "INSERT INTO activity (resident_id, at, kind, detail, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![new.resident_id, new.at, new.kind, new.detail, new.ip, new.user_agent],
@@ -43,7 +43,7 @@ pub(crate) fn insert_on(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
 /// `before` (all when `None`).
 pub fn list(db: &Db, resident_id: i64, before: Option<i64>, limit: u32) -> DbResult<Vec<Entry>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, kind, detail, ip, user_agent FROM activity
          WHERE resident_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",

@@ -21,26 +21,12 @@ pub async fn run(app: App) -> Result<(), Error> {
     } else {
         app
     };
-    remove_stale_spools(&app);
-    match crate::locker::uploads::remove_orphans(&app) {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
-        Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
-    }
-    match crate::repository::store::seal_legacy(&crate::repository::store_dir(&app), &app.keys.file_cipher()) {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
-        Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
-    }
-    match crate::repository::index_owner_uids(&app) {
-        Ok(0) => {}
-        Ok(n) => tracing::info!(owners = n, "indexed repository owners for search by UID"),
-        Err(e) => tracing::warn!(error = %e, "could not index repository owners for search by UID"),
-    }
-    match crate::locker::kept_copy::remove_unused(&app) {
-        Ok(_) => {}
-        Err(e) => tracing::warn!(error = %e, "could not remove unused kept copies"),
-    }
+    // The start-up sweeps use the database, whose client blocks: off the
+    // async thread (PostgreSQL's client refuses to block inside it).
+    let sweeping = app.clone();
+    actix_web::rt::task::spawn_blocking(move || sweep_at_start(&sweeping))
+        .await
+        .map_err(|e| Error::Internal(format!("start-up sweep: {e}")))?;
     let _scheduler = jobs::start(app.clone()).await?;
     let data = web::Data::new(app.clone());
     let connections = Connections::new(app.settings.max_connections_per_address);
@@ -80,11 +66,39 @@ pub async fn run(app: App) -> Result<(), Error> {
     tracing::info!(bind, public_url = app.settings.public_url(), "serving");
     flush_txns_every_second(&app)?;
     let served = server.run().await.map_err(|e| Error::Internal(format!("server: {e}")));
-    flush_txns(&app);
+    let flushing = app.clone();
+    if let Err(e) = actix_web::rt::task::spawn_blocking(move || flush_txns(&flushing)).await {
+        tracing::warn!(error = %e, "could not write the last txns");
+    }
     served
 }
 
-/// Writes the Pull txns that are checked in memory to SQLite (see
+/// What start-up tidies: stale spools, orphaned uploads, plaintext
+/// repository documents, the UID index and unused kept copies.
+fn sweep_at_start(app: &App) {
+    remove_stale_spools(app);
+    match crate::locker::uploads::remove_orphans(app) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
+        Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
+    }
+    match crate::repository::store::seal_legacy(&crate::repository::store_dir(app), &app.keys.file_cipher()) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
+        Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
+    }
+    match crate::repository::index_owner_uids(app) {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(owners = n, "indexed repository owners for search by UID"),
+        Err(e) => tracing::warn!(error = %e, "could not index repository owners for search by UID"),
+    }
+    match crate::locker::kept_copy::remove_unused(app) {
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "could not remove unused kept copies"),
+    }
+}
+
+/// Writes the Pull txns that are checked in memory to the database (see
 /// [`crate::wire::replay`]).
 fn flush_txns_every_second(app: &App) -> Result<(), Error> {
     let app = app.clone();
