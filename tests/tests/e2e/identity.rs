@@ -52,10 +52,8 @@ fn activity_kinds(server: &Server, http: &Http) -> Vec<String> {
     entries.iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect()
 }
 
-fn open_db(server: &Server) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(server.data.join("openlocker.db")).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-    conn
+fn open_db(server: &Server) -> openlocker_db::direct::Direct {
+    crate::backend::at_rest(&server.data)
 }
 
 #[test]
@@ -136,12 +134,11 @@ fn a_squatter_sees_nothing_and_is_closed_when_the_owner_verifies_by_otp() {
     // By the number too; the owner signs in by it as before.
     assert_eq!(login(&server, &number).status, 200);
     let squatter_log: Vec<String> = open_db(&server)
-        .prepare("SELECT kind FROM activity a JOIN residents r ON r.id = a.resident_id WHERE r.mobile = '9000000666'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+        .query_column(
+            "SELECT kind FROM activity a JOIN residents r ON r.id = a.resident_id WHERE r.mobile = '9000000666'",
+            &[],
+        )
+        .unwrap();
     assert!(squatter_log.contains(&"account_closed".to_owned()), "{squatter_log:?}");
     // A new claim of an owned number is refused, as any taken number is.
     let again = Http::new().post_json(
@@ -196,11 +193,7 @@ fn two_verifications_of_one_number_at_once_exactly_one_wins() {
         }
     }
     let verified: i64 = open_db(&server)
-        .query_row(
-            "SELECT count(*) FROM residents WHERE identity_state = 'verified'",
-            [],
-            |r| r.get(0),
-        )
+        .query_one("SELECT count(*) FROM residents WHERE identity_state = 'verified'", &[])
         .unwrap();
     assert_eq!(verified, numbers.len() as i64, "one verified account per number");
 }
@@ -217,7 +210,7 @@ fn wrong_expired_and_foreign_otps_change_nothing_and_five_wrong_are_throttled() 
     // An expired one.
     let stale = request_otp(&server, &http)["txn"].as_str().unwrap().to_owned();
     open_db(&server)
-        .execute("UPDATE kyc_txns SET expires_at = 1 WHERE txn = ?1", [&stale])
+        .execute("UPDATE kyc_txns SET expires_at = 1 WHERE txn = ?1", &[&stale])
         .unwrap();
     let expired = send_otp(&server, &http, &stale, "123456");
     assert_eq!(expired.status, 400);
@@ -392,11 +385,7 @@ fn counter_staff_verify_in_the_issuer_portal_only_with_the_permission() {
         (Some("Ravi Kumar"), Some("M"))
     );
     let detail: String = open_db(&server)
-        .query_row(
-            "SELECT detail FROM activity WHERE kind = 'identity_verified'",
-            [],
-            |r| r.get(0),
-        )
+        .query_one("SELECT detail FROM activity WHERE kind = 'identity_verified'", &[])
         .unwrap();
     assert!(detail.contains("counter1 at uidai.counter.in"), "{detail}");
 }

@@ -55,6 +55,7 @@ pub fn cli(data: &Path, args: &[&str]) -> CliOutput {
     let out = Command::new(bin())
         .arg("--data-dir")
         .arg(data)
+        .args(crate::backend::database_args(data))
         .args(args)
         .output()
         .unwrap();
@@ -109,6 +110,7 @@ impl Server {
         let mut child = Command::new(bin())
             .arg("--data-dir")
             .arg(data)
+            .args(crate::backend::database_args(data))
             .args(&args)
             .arg("serve")
             .env("OPENLOCKER_LOG", "debug")
@@ -158,6 +160,11 @@ impl Server {
         let dir = self._dir.take();
         *self = Server::start_in(&self.data, extra);
         self._dir = dir;
+    }
+
+    /// Whether the server process is still running (it did not exit or panic).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Everything the server wrote to stdout and stderr so far.

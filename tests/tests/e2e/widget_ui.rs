@@ -267,7 +267,7 @@ async fn a_resident_shares_through_the_popup_and_the_callback_gets_a_working_doc
     let db = open_db(&s.server);
     db.execute(
         "UPDATE shares SET expires_at = 1 WHERE id = (SELECT max(id) FROM shares)",
-        [],
+        &[],
     )
     .unwrap();
     let expired = Http::new().get(&second_url);
