@@ -58,5 +58,5 @@ pub fn list(db: &Db, resident_id: i64, before: Option<i64>, limit: u32) -> DbRes
             user_agent: r.get(5)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }

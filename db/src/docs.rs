@@ -100,7 +100,7 @@ pub fn for_resident(db: &Db, resident_id: i64) -> DbResult<Vec<IssuedDoc>> {
         "SELECT {COLUMNS} {JOINS} WHERE r.id = ?1 ORDER BY d.issued_on DESC, d.id DESC"
     ))?;
     let rows = stmt.query_map([resident_id], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// One of a resident's issued documents by URI, or `None` when that URI is
@@ -190,7 +190,7 @@ pub fn unused_trashed_copies(db: &Db) -> DbResult<Vec<String>> {
          AND NOT EXISTS (SELECT 1 FROM verify_links v WHERE v.certificate_id = t.content_id)",
     )?;
     let rows = stmt.query_map(params![], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Empties the trash of kept copies, once their files are dealt with

@@ -80,7 +80,7 @@ pub fn insert(db: &Db, new: &NewIssuer<'_>) -> DbResult<()> {
             new.pull_hmac
         ],
     )
-    .map_err(|e| match DbError::from(e) {
+    .map_err(|e| match e {
         DbError::Conflict(_) => DbError::Conflict(format!("issuer {} already exists", new.id)),
         other => other,
     })?;
@@ -122,7 +122,7 @@ pub fn list(db: &Db) -> DbResult<Vec<Issuer>> {
     let conn: &Conn = &pooled;
     let mut stmt = conn.prepare(&format!("SELECT {ISSUER_COLUMNS} FROM issuers ORDER BY id"))?;
     let rows = stmt.query_map(params![], issuer_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Sets how the locker reaches the issuer's repository, as the issuer set it
@@ -157,7 +157,7 @@ pub fn valid_keys(db: &Db, issuer_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u
          ORDER BY id DESC",
     )?;
     let rows = stmt.query_map(params![issuer_id, now], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Makes `key_enc` the current key. The previous keys stay valid until
@@ -234,7 +234,7 @@ pub fn insert_doc_type(db: &Db, doc_type: &DocType, now: UnixTime) -> DbResult<(
             doc_type.pull_match
         ],
     )
-    .map_err(|e| match DbError::from(e) {
+    .map_err(|e| match e {
         DbError::Conflict(_) => DbError::Conflict(format!(
             "doc type {} already exists for issuer {}",
             doc_type.code, doc_type.issuer_id
@@ -301,7 +301,7 @@ pub fn doc_types(db: &Db, issuer_id: &str) -> DbResult<Vec<DocType>> {
             pull_match: r.get(8)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// A person who signs in to an issuer's portal.
@@ -324,7 +324,7 @@ pub fn insert_user(db: &Db, issuer_id: &str, username: &str, password_hash: &str
             "INSERT INTO issuer_users (issuer_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![issuer_id, username, password_hash, now],
         )
-        .map_err(|e| match DbError::from(e) {
+        .map_err(|e| match e {
             DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
             other => other,
         })?;

@@ -359,7 +359,7 @@ pub fn resident_grants(db: &Db, resident_id: i64, now: UnixTime) -> DbResult<Vec
          WHERE g.resident_id = ?1 AND g.revoked_at IS NULL AND g.valid_till > ?2 ORDER BY g.id DESC"
     ))?;
     let rows = stmt.query_map(params![resident_id, now], |r| grant_from_row(r, 0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The current OpenID Connect signing key: its `kid` and sealed PKCS#8.
@@ -391,5 +391,5 @@ pub fn signing_keys(db: &Db, since: UnixTime) -> DbResult<Vec<(String, Vec<u8>)>
         "SELECT kid, key_enc FROM oauth_signing_keys WHERE retired_at IS NULL OR retired_at > ?1 ORDER BY created_at",
     )?;
     let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }

@@ -244,7 +244,7 @@ pub fn owners(db: &Db, doc: i64) -> DbResult<Vec<Vec<u8>>> {
     let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached("SELECT aadhaar_enc FROM repo_doc_owners WHERE doc = ?1")?;
     let rows = stmt.query_map([doc], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// An issuer's documents not yet pushed to a locker, oldest first (those
@@ -257,7 +257,7 @@ pub fn unpushed_docs(db: &Db, issuer_id: &str) -> DbResult<Vec<Doc>> {
              AND (d.approved_at IS NOT NULL OR COALESCE(t.verify_by_hand, 0) = 0) ORDER BY d.id"
     ))?;
     let rows = stmt.query_map([issuer_id], doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Records that these documents reached a locker.
@@ -321,7 +321,7 @@ pub fn find_by_udfs(
     }
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(values.as_slice(), doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 // An optional filter is `col = COALESCE(?N, col)`: PostgreSQL then takes the
@@ -344,7 +344,7 @@ pub fn find_by_owner(
              AND d.id IN (SELECT doc FROM repo_doc_owners WHERE aadhaar_hmac = ?3) LIMIT ?4"
     ))?;
     let rows = stmt.query_map(params![issuer_id, doc_type, aadhaar_hmac, limit], doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Documents owned by the holder of the Aadhaar number whose MD5 has this
@@ -356,7 +356,7 @@ pub fn find_by_uid(db: &Db, doc_type: Option<&str>, uid_hmac: &[u8], limit: u32)
              AND d.id IN (SELECT doc FROM repo_doc_owners WHERE uid_hmac = ?2) LIMIT ?3"
     ))?;
     let rows = stmt.query_map(params![doc_type, uid_hmac, limit], doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// An owner row by its key, with a value: `(doc, aadhaar_hmac, value)`.
@@ -367,7 +367,7 @@ pub fn owners_without_uid(db: &Db) -> DbResult<Vec<OwnerValue>> {
     let conn = db.conn()?;
     let mut stmt = conn.prepare("SELECT doc, aadhaar_hmac, aadhaar_enc FROM repo_doc_owners WHERE uid_hmac IS NULL")?;
     let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Fills in the UID index of owners, in one transaction.

@@ -101,7 +101,7 @@ pub fn app_ids(db: &Db) -> DbResult<Vec<String>> {
     let conn: &Conn = &pooled;
     let mut stmt = conn.prepare("SELECT app_id FROM requesters ORDER BY app_id")?;
     let rows = stmt.query_map(params![], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Replaces a requester's origins and services, and its redirect URIs when
@@ -141,7 +141,7 @@ pub fn valid_keys(db: &Db, app_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>
          ORDER BY id DESC",
     )?;
     let rows = stmt.query_map(params![app_id, now], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Makes `key_enc` the app's key; the previous ones stay valid until
@@ -187,7 +187,7 @@ pub fn insert_user(db: &Db, app_id: &str, username: &str, password_hash: &str, n
             "INSERT INTO requester_users (app_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![app_id, username, password_hash, now],
         )
-        .map_err(|e| match DbError::from(e) {
+        .map_err(|e| match e {
             DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
             other => other,
         })?;

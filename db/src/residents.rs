@@ -119,7 +119,7 @@ pub fn insert(
                 new.now
             ],
         )
-        .map_err(|e| match DbError::from(e) {
+        .map_err(|e| match e {
             DbError::Conflict(_) => DbError::Conflict("a locker with this mobile number already exists".into()),
             other => other,
         })?;
@@ -176,7 +176,7 @@ fn mark_verified(tx: &Conn, id: i64, v: &Verification<'_>, log: &VerifyLog<'_>) 
          WHERE id = ?7",
         params![v.method, v.by, v.now, v.name, v.dob, v.gender, id],
     )
-    .map_err(|e| match DbError::from(e) {
+    .map_err(|e| match e {
         // Only the partial unique index can refuse this update.
         DbError::Conflict(_) => DbError::Conflict("aadhaar_claimed".into()),
         other => other,
@@ -262,7 +262,7 @@ pub fn claimants(db: &Db, hmac: &[u8], limit: u32) -> DbResult<Vec<Resident>> {
          ORDER BY identity_state = 'verified' DESC, closed_at IS NULL DESC, id DESC LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![hmac, limit], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Looks a resident up by mobile number.

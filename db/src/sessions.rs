@@ -83,15 +83,15 @@ pub fn delete(db: &Db, token_hash: &[u8]) -> DbResult<()> {
 pub fn purge_expired(db: &Db, now: UnixTime) -> DbResult<usize> {
     let pooled = db.conn()?;
     let conn: &Conn = &pooled;
-    Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
+    conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])
 }
 
 /// Ends every session of one subject ("sign out everywhere"); returns how many.
 pub fn delete_all_of(db: &Db, kind: SessionKind, subject_id: i64) -> DbResult<usize> {
     let pooled = db.conn()?;
     let conn: &Conn = &pooled;
-    Ok(conn.execute(
+    conn.execute(
         "DELETE FROM sessions WHERE kind = ?1 AND subject_id = ?2",
         params![kind.as_str(), subject_id],
-    )?)
+    )
 }

@@ -143,7 +143,7 @@ pub fn for_resident(db: &Db, resident_id: i64) -> DbResult<Vec<Share>> {
         "SELECT {COLUMNS} FROM shares WHERE resident_id = ?1 ORDER BY id DESC LIMIT 500"
     ))?;
     let rows = stmt.query_map([resident_id], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The shares made to an app, newest first.
@@ -154,7 +154,7 @@ pub fn for_app(db: &Db, app_id: &str) -> DbResult<Vec<Share>> {
         "SELECT {COLUMNS} FROM shares WHERE app_id = ?1 ORDER BY id DESC LIMIT 500"
     ))?;
     let rows = stmt.query_map([app_id], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Revokes one of a resident's shares; `NotFound` when it is not theirs.

@@ -68,7 +68,6 @@ pub fn insert_key_if_absent(db: &Db, key: &NewSigningKey<'_>) -> DbResult<Signin
         params![],
         key_from_row,
     )
-    .map_err(Into::into)
 }
 
 /// Makes `key` the current key and retires the one before, in one
@@ -114,7 +113,7 @@ pub fn retired_keys(db: &Db) -> DbResult<Vec<RetiredKey>> {
             documents: r.get::<_, i64>(7)? as u64,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Trusts a certificate for an issuer; adding it twice is a no-op.
@@ -132,7 +131,7 @@ pub fn issuer_certs(db: &Db, issuer_id: &str) -> DbResult<Vec<Vec<u8>>> {
     let mut stmt =
         conn.prepare_cached("SELECT cert_der FROM issuer_certs WHERE issuer_id = ?1 ORDER BY added_at, fingerprint")?;
     let rows = stmt.query_map([issuer_id], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The locker's verdict on one document.

@@ -149,7 +149,7 @@ pub fn list_for_issuer(db: &Db, issuer_id: &str, limit: u32) -> DbResult<Vec<Tas
         "SELECT {COLUMNS} FROM import_tasks WHERE issuer_id = ?1 ORDER BY id DESC LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![issuer_id, limit], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Tasks still to import (pending, or running when an importer died), oldest first.
@@ -160,7 +160,7 @@ pub fn open_tasks(db: &Db) -> DbResult<Vec<Task>> {
         "SELECT {COLUMNS} FROM import_tasks WHERE status IN ('pending', 'running') ORDER BY id"
     ))?;
     let rows = stmt.query_map(params![], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Marks a task running from its current position, for progress figures.
@@ -211,5 +211,5 @@ pub fn rejections(db: &Db, task_id: i64, after: u64, limit: u32) -> DbResult<Vec
             reason: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }

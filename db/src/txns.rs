@@ -17,7 +17,7 @@ pub struct SeenTxn {
 pub fn purge(db: &Db, keep_since: UnixTime) -> DbResult<usize> {
     let pooled = db.conn()?;
     let conn: &Conn = &pooled;
-    Ok(conn.execute("DELETE FROM seen_txns WHERE seen_at < ?1", [keep_since])?)
+    conn.execute("DELETE FROM seen_txns WHERE seen_at < ?1", [keep_since])
 }
 
 /// Records that `org_id` used `txn` at `now`. Returns `false` when it was
@@ -74,7 +74,7 @@ pub fn since(db: &Db, since: UnixTime) -> DbResult<Vec<SeenTxn>> {
             seen_at: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Forgets a recorded `txn`, for a request that failed after recording it

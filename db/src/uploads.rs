@@ -75,7 +75,7 @@ pub fn folders(db: &Db, resident_id: i64) -> DbResult<Vec<Folder>> {
         "SELECT {FOLDER_COLUMNS} FROM upload_folders f WHERE f.resident_id = ?1 ORDER BY f.name"
     ))?;
     let rows = stmt.query_map([resident_id], folder_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// One of the resident's folders.
@@ -189,7 +189,7 @@ pub fn files(db: &Db, resident_id: i64) -> DbResult<Vec<File>> {
         "SELECT {FILE_COLUMNS} WHERE u.resident_id = ?1 ORDER BY f.name, u.name"
     ))?;
     let rows = stmt.query_map([resident_id], file_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// One of the resident's files.
@@ -208,11 +208,11 @@ pub fn file(db: &Db, resident_id: i64, id: i64) -> DbResult<Option<File>> {
 pub fn used_bytes(db: &Db, resident_id: i64) -> DbResult<i64> {
     let pooled = db.conn()?;
     let conn: &Conn = &pooled;
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM uploaded_files WHERE resident_id = ?1",
         [resident_id],
         |r| r.get(0),
-    )?)
+    )
 }
 
 /// Renames and/or moves a file. The target folder must be the resident's
@@ -262,9 +262,9 @@ pub fn delete_file(db: &Db, resident_id: i64, id: i64) -> DbResult<(String, bool
 pub fn content_in_use(db: &Db, content_id: &str) -> DbResult<bool> {
     let pooled = db.conn()?;
     let conn: &Conn = &pooled;
-    Ok(conn.query_row(
+    conn.query_row(
         "SELECT EXISTS (SELECT 1 FROM uploaded_files WHERE content_id = ?1)",
         [content_id],
         |r| r.get(0),
-    )?)
+    )
 }

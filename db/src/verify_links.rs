@@ -89,7 +89,7 @@ pub fn live_for_resident(db: &Db, resident_id: i64, now: UnixTime) -> DbResult<V
          WHERE resident_id = ?1 AND revoked_at IS NULL AND expires_at > ?2 ORDER BY id DESC LIMIT 500"
     ))?;
     let rows = stmt.query_map(params![resident_id, now], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Revokes one of a resident's links; `NotFound` when it is not theirs.
