@@ -1,7 +1,7 @@
 //! The residents' activity log.
 
 use crate::Db;
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
 use crate::{DbResult, UnixTime};
 
@@ -28,10 +28,10 @@ pub struct Entry {
 
 /// Adds an entry.
 pub fn insert(db: &Db, new: &NewEntry<'_>) -> DbResult<()> {
-    insert_on(&*db.conn()?, new)
+    insert_on(&db.conn()?, new)
 }
 
-pub(crate) fn insert_on(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
+pub(crate) fn insert_on(conn: &Conn, new: &NewEntry<'_>) -> DbResult<()> {
     conn.execute(
         "INSERT INTO activity (resident_id, at, kind, detail, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![new.resident_id, new.at, new.kind, new.detail, new.ip, new.user_agent],
@@ -43,8 +43,8 @@ pub(crate) fn insert_on(conn: &Connection, new: &NewEntry<'_>) -> DbResult<()> {
 /// transaction: the partner API's calls, written behind so a read stays a
 /// read on the hot path. A grant use only moves `last_used_at` forward.
 pub fn write_behind(db: &Db, entries: &[NewEntry<'_>], grant_uses: &[(i64, UnixTime)]) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let tx = pooled.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let conn = db.conn()?;
+    let tx = conn.transaction()?;
     {
         let mut insert = tx.prepare_cached(
             "INSERT INTO activity (resident_id, at, kind, detail, ip, user_agent) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -74,7 +74,7 @@ pub fn write_behind(db: &Db, entries: &[NewEntry<'_>], grant_uses: &[(i64, UnixT
 /// `before` (all when `None`).
 pub fn list(db: &Db, resident_id: i64, before: Option<i64>, limit: u32) -> DbResult<Vec<Entry>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, kind, detail, ip, user_agent FROM activity
          WHERE resident_id = ?1 AND id < ?2 ORDER BY id DESC LIMIT ?3",
@@ -89,5 +89,5 @@ pub fn list(db: &Db, resident_id: i64, before: Option<i64>, limit: u32) -> DbRes
             user_agent: r.get(5)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }

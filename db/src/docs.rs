@@ -3,9 +3,9 @@
 //! no locker, or only unverified claims) join no resident, so they appear
 //! the moment a resident proves the number is theirs.
 
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{Db, DbResult, UnixTime};
 
 /// An issued document as a resident sees it.
@@ -72,7 +72,7 @@ const JOINS: &str = "FROM issued_docs d
     LEFT JOIN issuers i ON i.id = d.issuer_id
     LEFT JOIN doc_types t ON t.issuer_id = d.issuer_id AND t.code = d.doc_type";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedDoc> {
+fn from_row(r: &Row<'_>) -> DbResult<IssuedDoc> {
     Ok(IssuedDoc {
         uri: r.get(0)?,
         issuer_id: r.get(1)?,
@@ -95,19 +95,19 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuedDoc> {
 /// A resident's issued documents, newest issue first.
 pub fn for_resident(db: &Db, resident_id: i64) -> DbResult<Vec<IssuedDoc>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} {JOINS} WHERE r.id = ?1 ORDER BY d.issued_on DESC, d.id DESC"
     ))?;
     let rows = stmt.query_map([resident_id], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// One of a resident's issued documents by URI, or `None` when that URI is
 /// not in their locker.
 pub fn for_resident_by_uri(db: &Db, resident_id: i64, uri: &str) -> DbResult<Option<IssuedDoc>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} {JOINS} WHERE r.id = ?1 AND d.uri = ?2"),
         params![resident_id, uri],
@@ -132,8 +132,8 @@ pub fn save_pulled(db: &Db, doc: &PulledDoc<'_>) -> DbResult<bool> {
              issued_on, time_stamp, source, updated_at, doc_content_id, data_content_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pull', ?10, ?11, ?12)
          ON CONFLICT (aadhaar_hmac, uri) DO UPDATE SET
-             doc_content_id = COALESCE(doc_content_id, excluded.doc_content_id),
-             data_content_id = COALESCE(data_content_id, excluded.data_content_id)",
+             doc_content_id = COALESCE(issued_docs.doc_content_id, excluded.doc_content_id),
+             data_content_id = COALESCE(issued_docs.data_content_id, excluded.data_content_id)",
         params![
             doc.aadhaar_hmac,
             doc.aadhaar_enc,
@@ -189,14 +189,14 @@ pub fn unused_trashed_copies(db: &Db) -> DbResult<Vec<String>> {
              SELECT 1 FROM issued_docs d WHERE d.doc_content_id = t.content_id OR d.data_content_id = t.content_id)
          AND NOT EXISTS (SELECT 1 FROM verify_links v WHERE v.certificate_id = t.content_id)",
     )?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map(params![], |r| r.get(0))?;
+    rows.collect::<Result<_, _>>()
 }
 
 /// Empties the trash of kept copies, once their files are dealt with
 /// (removed, or in use again).
 pub fn clear_copy_trash(db: &Db, content_ids: &[String]) -> DbResult<()> {
-    let mut conn = db.conn()?;
+    let conn = db.conn()?;
     let tx = conn.transaction()?;
     for id in content_ids {
         tx.execute("DELETE FROM issued_copy_trash WHERE content_id = ?1", [id])?;
@@ -208,7 +208,45 @@ pub fn clear_copy_trash(db: &Db, content_ids: &[String]) -> DbResult<()> {
 /// How many issued-document rows there are in all.
 pub fn total_count(db: &Db) -> DbResult<u64> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
-    let n: i64 = conn.query_row("SELECT count(*) FROM issued_docs", [], |r| r.get(0))?;
+    let conn: &Conn = &pooled;
+    let n: i64 = conn.query_row("SELECT count(*) FROM issued_docs", params![], |r| r.get(0))?;
     Ok(n as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pulled_document_saved_twice_keeps_its_first_copy_and_is_new_once() {
+        let db = crate::testing::db(1);
+        let copy = |id: &str| KeptCopy {
+            doc_content_id: Some(id.into()),
+            data_content_id: None,
+        };
+        fn pulled(copy: &KeptCopy) -> PulledDoc<'_> {
+            PulledDoc {
+                aadhaar_hmac: b"h",
+                aadhaar_enc: b"e",
+                uri: "in.gov.cbse-HSCER-A12",
+                issuer_id: "in.gov.cbse",
+                doc_type: "HSCER",
+                doc_name: "Marks",
+                doc_id: "A12",
+                issued_on: "2024-05-01",
+                time_stamp: "2024-05-01T10:00:00",
+                copy,
+                now: 1,
+            }
+        }
+        assert!(save_pulled(&db, &pulled(&copy("first"))).unwrap());
+        assert!(!save_pulled(&db, &pulled(&copy("second"))).unwrap());
+        let kept: Option<String> = db
+            .conn()
+            .unwrap()
+            .query_row("SELECT doc_content_id FROM issued_docs", params![], |r| r.get(0))
+            .unwrap();
+        assert_eq!(kept.as_deref(), Some("first"));
+        assert_eq!(total_count(&db).unwrap(), 1);
+    }
 }

@@ -2,7 +2,7 @@
 //! the task's reader position committed in the same transaction. A crash
 //! between batches loses nothing and a resumed import repeats nothing.
 
-use rusqlite::{Connection, Statement, Transaction, params};
+use crate::sql::{Conn, Stmt, Tx, params};
 
 use crate::tasks::{Position, Rejection};
 use crate::{DbResult, UnixTime};
@@ -26,7 +26,7 @@ pub struct DocRow<'a> {
 
 /// An open batch. Nothing in it is visible until [`Batch::commit`].
 pub struct Batch<'conn> {
-    tx: Transaction<'conn>,
+    tx: Tx<'conn>,
     task_id: i64,
     now: UnixTime,
 }
@@ -45,10 +45,10 @@ pub enum Applied {
 
 /// Writes rows inside a batch.
 pub struct Writer<'b> {
-    add: Statement<'b>,
-    update: Statement<'b>,
-    exists: Statement<'b>,
-    delete: Statement<'b>,
+    add: Stmt<'b>,
+    update: Stmt<'b>,
+    exists: Stmt<'b>,
+    delete: Stmt<'b>,
     task_id: i64,
     now: UnixTime,
 }
@@ -114,14 +114,16 @@ impl Writer<'_> {
 
 /// The import's own connection ([`crate::Db::import_conn`]): one writer,
 /// a large page cache, held for a whole file.
-pub struct ImportConn(pub(crate) Connection);
+pub struct ImportConn(pub(crate) Conn);
 
 /// Starts a batch for `task_id`.
 pub fn begin(conn: &mut ImportConn, task_id: i64, now: UnixTime) -> DbResult<Batch<'_>> {
-    // IMMEDIATE takes the write lock now rather than failing half-way.
-    let tx = conn
-        .0
-        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    // On SQLite, IMMEDIATE takes the write lock now rather than failing
+    // half-way; on PostgreSQL, batches of different files run side by side.
+    let tx = match conn.0.dialect() {
+        crate::Dialect::Sqlite => conn.0.transaction_serialized("import")?,
+        crate::Dialect::Postgres => conn.0.transaction()?,
+    };
     Ok(Batch { tx, task_id, now })
 }
 
@@ -140,8 +142,9 @@ impl Batch<'_> {
                 "UPDATE issued_docs SET doc_name = ?3, issued_on = ?4, valid_from = ?5, valid_to = ?6,
                      time_stamp = ?7, task_id = ?8, updated_at = ?9
                  WHERE aadhaar_hmac = ?1 AND uri = ?2
-                   AND (doc_name IS NOT ?3 OR issued_on IS NOT ?4 OR valid_from IS NOT ?5
-                        OR valid_to IS NOT ?6 OR time_stamp IS NOT ?7)",
+                   AND (doc_name IS DISTINCT FROM ?3 OR issued_on IS DISTINCT FROM ?4
+                        OR valid_from IS DISTINCT FROM ?5 OR valid_to IS DISTINCT FROM ?6
+                        OR time_stamp IS DISTINCT FROM ?7)",
             )?,
             exists: self
                 .tx
@@ -157,7 +160,8 @@ impl Batch<'_> {
     /// Records a refused row.
     pub fn reject(&self, rejection: &Rejection) -> DbResult<()> {
         let mut stmt = self.tx.prepare_cached(
-            "INSERT OR REPLACE INTO import_rejections (task_id, line, field, reason) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO import_rejections (task_id, line, field, reason) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (task_id, line) DO UPDATE SET field = excluded.field, reason = excluded.reason",
         )?;
         stmt.execute(params![
             self.task_id,

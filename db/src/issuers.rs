@@ -1,8 +1,8 @@
 //! Issuers, their Push API keys, their doc types and their portal users.
 
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A registered issuer.
@@ -43,7 +43,7 @@ pub struct NewIssuer<'a> {
 
 const ISSUER_COLUMNS: &str = "id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at, pull_set_in_portal, pull_hmac";
 
-fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
+fn issuer_from_row(row: &Row<'_>) -> DbResult<Issuer> {
     Ok(Issuer {
         id: row.get(0)?,
         name: row.get(1)?,
@@ -61,8 +61,8 @@ fn issuer_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Issuer> {
 /// Registers an issuer with its first API key, atomically.
 /// Fails with `Conflict` when the id (compared case-insensitively) is taken.
 pub fn insert(db: &Db, new: &NewIssuer<'_>) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO issuers (id, name, org_id, pull_uri_url, pull_doc_url, pull_org_id, pull_api_key_enc, created_at,
@@ -80,7 +80,7 @@ pub fn insert(db: &Db, new: &NewIssuer<'_>) -> DbResult<()> {
             new.pull_hmac
         ],
     )
-    .map_err(|e| match DbError::from(e) {
+    .map_err(|e| match e {
         DbError::Conflict(_) => DbError::Conflict(format!("issuer {} already exists", new.id)),
         other => other,
     })?;
@@ -95,7 +95,7 @@ pub fn insert(db: &Db, new: &NewIssuer<'_>) -> DbResult<()> {
 /// Looks an issuer up by its id, case-insensitively.
 pub fn get(db: &Db, id: &str) -> DbResult<Option<Issuer>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         &format!("SELECT {ISSUER_COLUMNS} FROM issuers WHERE id = ?1"),
         [id],
@@ -107,7 +107,7 @@ pub fn get(db: &Db, id: &str) -> DbResult<Option<Issuer>> {
 /// Looks an issuer up by its Push API orgId, case-insensitively.
 pub fn get_by_org_id(db: &Db, org_id: &str) -> DbResult<Option<Issuer>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         &format!("SELECT {ISSUER_COLUMNS} FROM issuers WHERE org_id = ?1"),
         [org_id],
@@ -119,10 +119,10 @@ pub fn get_by_org_id(db: &Db, org_id: &str) -> DbResult<Option<Issuer>> {
 /// Every issuer, by id.
 pub fn list(db: &Db) -> DbResult<Vec<Issuer>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare(&format!("SELECT {ISSUER_COLUMNS} FROM issuers ORDER BY id"))?;
-    let rows = stmt.query_map([], issuer_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map(params![], issuer_from_row)?;
+    rows.collect::<Result<_, _>>()
 }
 
 /// Sets how the locker reaches the issuer's repository, as the issuer set it
@@ -136,7 +136,7 @@ pub fn set_pull(
     api_key_enc: Option<&[u8]>,
 ) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "UPDATE issuers SET pull_uri_url = ?2, pull_doc_url = ?3, pull_org_id = ?4,
              pull_api_key_enc = COALESCE(?5, pull_api_key_enc), pull_set_in_portal = 1
@@ -150,14 +150,14 @@ pub fn set_pull(
 /// in their grace period, newest first.
 pub fn valid_keys(db: &Db, issuer_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT key_enc FROM issuer_keys
          WHERE issuer_id = ?1 AND (expires_at IS NULL OR expires_at > ?2)
          ORDER BY id DESC",
     )?;
     let rows = stmt.query_map(params![issuer_id, now], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Makes `key_enc` the current key. The previous keys stay valid until
@@ -169,11 +169,11 @@ pub fn rotate_key(
     now: UnixTime,
     old_keys_expire_at: UnixTime,
 ) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     tx.execute(
-        "UPDATE issuer_keys SET expires_at = MIN(COALESCE(expires_at, ?2), ?2)
+        "UPDATE issuer_keys SET expires_at = CASE WHEN expires_at < ?2 THEN expires_at ELSE ?2 END
          WHERE issuer_id = ?1",
         params![issuer_id, old_keys_expire_at],
     )?;
@@ -216,7 +216,7 @@ pub struct DocType {
 /// Adds a doc type; `Conflict` when the issuer already has that code.
 pub fn insert_doc_type(db: &Db, doc_type: &DocType, now: UnixTime) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute(
         "INSERT INTO doc_types (issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, created_at,
              pull_sends_name, pull_sends_dob, pull_match)
@@ -234,7 +234,7 @@ pub fn insert_doc_type(db: &Db, doc_type: &DocType, now: UnixTime) -> DbResult<(
             doc_type.pull_match
         ],
     )
-    .map_err(|e| match DbError::from(e) {
+    .map_err(|e| match e {
         DbError::Conflict(_) => DbError::Conflict(format!(
             "doc type {} already exists for issuer {}",
             doc_type.code, doc_type.issuer_id
@@ -247,7 +247,7 @@ pub fn insert_doc_type(db: &Db, doc_type: &DocType, now: UnixTime) -> DbResult<(
 /// Renames a doc type and replaces its search fields.
 pub fn update_doc_type(db: &Db, doc_type: &DocType) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "UPDATE doc_types SET name = ?3, udfs = ?4, verify_by_hand = ?5, pull_sends_uid = ?6,
              pull_sends_name = ?7, pull_sends_dob = ?8, pull_match = ?9
@@ -270,7 +270,7 @@ pub fn update_doc_type(db: &Db, doc_type: &DocType) -> DbResult<()> {
 /// Removes a doc type. Documents already in lockers keep their URIs.
 pub fn delete_doc_type(db: &Db, issuer_id: &str, code: &str) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "DELETE FROM doc_types WHERE issuer_id = ?1 AND code = ?2",
         params![issuer_id, code],
@@ -281,7 +281,7 @@ pub fn delete_doc_type(db: &Db, issuer_id: &str, code: &str) -> DbResult<()> {
 /// The doc types of an issuer, by code.
 pub fn doc_types(db: &Db, issuer_id: &str) -> DbResult<Vec<DocType>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT issuer_id, code, name, udfs, verify_by_hand, pull_sends_uid, pull_sends_name, pull_sends_dob,
              pull_match
@@ -301,7 +301,7 @@ pub fn doc_types(db: &Db, issuer_id: &str) -> DbResult<Vec<DocType>> {
             pull_match: r.get(8)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// A person who signs in to an issuer's portal.
@@ -318,19 +318,20 @@ pub struct IssuerUser {
 /// Adds a portal user; `Conflict` when the username is taken.
 pub fn insert_user(db: &Db, issuer_id: &str, username: &str, password_hash: &str, now: UnixTime) -> DbResult<i64> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
-    conn.execute(
-        "INSERT INTO issuer_users (issuer_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![issuer_id, username, password_hash, now],
-    )
-    .map_err(|e| match DbError::from(e) {
-        DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
-        other => other,
-    })?;
-    Ok(conn.last_insert_rowid())
+    let conn: &Conn = &pooled;
+    let inserted_id = conn
+        .insert_id(
+            "INSERT INTO issuer_users (issuer_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![issuer_id, username, password_hash, now],
+        )
+        .map_err(|e| match e {
+            DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
+            other => other,
+        })?;
+    Ok(inserted_id)
 }
 
-fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<IssuerUser> {
+fn user_from_row(r: &Row<'_>) -> DbResult<IssuerUser> {
     Ok(IssuerUser {
         id: r.get(0)?,
         issuer_id: r.get(1)?,
@@ -356,7 +357,7 @@ pub fn set_can_verify_residents(db: &Db, user_id: i64, allowed: bool) -> DbResul
 /// Looks a portal user up by username, case-insensitively.
 pub fn user_by_name(db: &Db, username: &str) -> DbResult<Option<IssuerUser>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE username = ?1",
         [username],
@@ -368,7 +369,7 @@ pub fn user_by_name(db: &Db, username: &str) -> DbResult<Option<IssuerUser>> {
 /// Looks a portal user up by id.
 pub fn user_by_id(db: &Db, id: i64) -> DbResult<Option<IssuerUser>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         "SELECT id, issuer_id, username, password_hash, can_verify_residents FROM issuer_users WHERE id = ?1",
         [id],
@@ -378,49 +379,5 @@ pub fn user_by_id(db: &Db, id: i64) -> DbResult<Option<IssuerUser>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("t.db"), 2).unwrap();
-        (dir, db)
-    }
-
-    fn new_issuer<'a>(id: &'a str, org: &'a str) -> NewIssuer<'a> {
-        NewIssuer {
-            id,
-            name: "Board",
-            org_id: org,
-            pull_uri_url: None,
-            pull_doc_url: None,
-            pull_org_id: None,
-            pull_api_key_enc: None,
-            pull_hmac: "raw",
-            key_enc: b"k1",
-            now: 100,
-        }
-    }
-
-    #[test]
-    fn issuer_ids_are_case_insensitive() {
-        let (_dir, db) = db();
-        insert(&db, &new_issuer("cbse.nic.in", "org1")).unwrap();
-        let err = insert(&db, &new_issuer("CBSE.nic.in", "org2")).unwrap_err();
-        assert!(matches!(err, DbError::Conflict(_)));
-        assert_eq!(get(&db, "CBSE.NIC.IN").unwrap().unwrap().id, "cbse.nic.in");
-        assert!(get_by_org_id(&db, "ORG1").unwrap().is_some());
-    }
-
-    #[test]
-    fn rotation_keeps_the_old_key_until_its_grace_ends() {
-        let (_dir, db) = db();
-        insert(&db, &new_issuer("x.in", "o")).unwrap();
-        rotate_key(&db, "x.in", b"k2", 200, 300).unwrap();
-        assert_eq!(
-            valid_keys(&db, "x.in", 250).unwrap(),
-            vec![b"k2".to_vec(), b"k1".to_vec()]
-        );
-        assert_eq!(valid_keys(&db, "x.in", 300).unwrap(), vec![b"k2".to_vec()]);
-    }
-}
+#[path = "issuers_tests.rs"]
+mod tests;

@@ -1,6 +1,6 @@
 //! Failed sign-ins, counted per throttle key inside a time window.
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use crate::sql::{Conn, params};
 
 use crate::{Db, DbResult, UnixTime};
 
@@ -14,10 +14,10 @@ pub struct Window {
 
 /// Counts the failures of `key` at or after `since`.
 pub fn since(db: &Db, key: &str, since: UnixTime) -> DbResult<Window> {
-    since_on(&*db.conn()?, key, since)
+    since_on(&db.conn()?, key, since)
 }
 
-pub(crate) fn since_on(conn: &Connection, key: &str, since: UnixTime) -> DbResult<Window> {
+pub(crate) fn since_on(conn: &Conn, key: &str, since: UnixTime) -> DbResult<Window> {
     let (count, oldest): (u32, Option<UnixTime>) = conn.query_row(
         "SELECT COUNT(*), MIN(failed_at) FROM login_failures WHERE key = ?1 AND failed_at >= ?2",
         params![key, since],
@@ -29,8 +29,8 @@ pub(crate) fn since_on(conn: &Connection, key: &str, since: UnixTime) -> DbResul
 /// Records one failure under each key, and drops failures older than
 /// `purge_before` (so the table only ever holds one window).
 pub fn record(db: &Db, keys: &[&str], now: UnixTime, purge_before: UnixTime) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     tx.execute("DELETE FROM login_failures WHERE failed_at < ?1", [purge_before])?;
     for key in keys {
@@ -65,8 +65,9 @@ pub fn reserve(
     since_time: UnixTime,
     purge_before: UnixTime,
 ) -> DbResult<Reservation> {
-    let mut conn = db.conn()?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = db.conn()?;
+    // Per throttle window: counting and recording are one step.
+    let tx = conn.transaction_serialized("login_failures")?;
     tx.execute("DELETE FROM login_failures WHERE failed_at < ?1", [purge_before])?;
     let windows = keys
         .iter()
@@ -76,22 +77,34 @@ pub fn reserve(
         return Ok(Reservation::Full(windows));
     }
     let mut rows = Vec::with_capacity(keys.len());
+    let insert = format!(
+        "INSERT INTO login_failures (key, failed_at) VALUES (?1, ?2) RETURNING {}",
+        row_id(&tx)
+    );
     for (key, _) in keys {
-        tx.execute(
-            "INSERT INTO login_failures (key, failed_at) VALUES (?1, ?2)",
-            params![key, now],
-        )?;
-        rows.push(tx.last_insert_rowid());
+        rows.push(tx.query_row(&insert, params![key, now], |r| r.get(0))?);
     }
     tx.commit()?;
     Ok(Reservation::Reserved(rows))
+}
+
+/// The column that names a failure row: SQLite's implicit `rowid`, or the
+/// explicit `id` of the PostgreSQL table (which has no rowid).
+fn row_id(conn: &Conn) -> &'static str {
+    match conn.dialect() {
+        crate::Dialect::Sqlite => "rowid",
+        crate::Dialect::Postgres => "id",
+    }
 }
 
 /// Takes back failures recorded by [`reserve`] for an attempt that did not fail.
 pub fn release(db: &Db, rows: &[i64]) -> DbResult<()> {
     let conn = db.conn()?;
     for row in rows {
-        conn.execute("DELETE FROM login_failures WHERE rowid = ?1", [row])?;
+        conn.execute(
+            &format!("DELETE FROM login_failures WHERE {} = ?1", row_id(&conn)),
+            [row],
+        )?;
     }
     Ok(())
 }
@@ -99,7 +112,7 @@ pub fn release(db: &Db, rows: &[i64]) -> DbResult<()> {
 /// Forgets the failures of `key` (after a successful sign-in).
 pub fn clear(db: &Db, key: &str) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute("DELETE FROM login_failures WHERE key = ?1", [key])?;
     Ok(())
 }
@@ -107,12 +120,10 @@ pub fn clear(db: &Db, key: &str) -> DbResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Db;
 
     #[test]
     fn failures_count_per_key_inside_the_window_and_clear() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let db = crate::testing::db(1);
         record(&db, &["account:1", "address:10.0.0.1"], 100, 0).unwrap();
         record(&db, &["account:1", "address:10.0.0.1"], 200, 0).unwrap();
         record(&db, &["account:2", "address:10.0.0.1"], 300, 0).unwrap();
@@ -146,8 +157,7 @@ mod tests {
 
     #[test]
     fn reservations_stop_at_the_limit_and_can_be_released() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("t.db"), 2).unwrap();
+        let db = crate::testing::db(2);
         let keys = [("account:1", 2), ("address:a", 10)];
         let Reservation::Reserved(first) = reserve(&db, &keys, 100, 0, 0).unwrap() else {
             panic!("under the limit")

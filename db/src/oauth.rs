@@ -3,9 +3,9 @@
 //! and refresh tokens (all secrets kept as SHA-256 only), and the OpenID
 //! Connect signing keys (sealed by the caller).
 
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{Db, DbError, DbResult, UnixTime};
 
 /// An authorize request, as stored until the resident decides.
@@ -56,7 +56,7 @@ pub fn insert_request(
 
 const REQUEST_COLUMNS: &str = "app_id, redirect_uri, state, code_challenge, scope, purpose, nonce, consent_valid_till";
 
-fn request_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<AuthRequest> {
+fn request_from_row(r: &Row<'_>) -> DbResult<AuthRequest> {
     Ok(AuthRequest {
         app_id: r.get(0)?,
         redirect_uri: r.get(1)?,
@@ -83,10 +83,10 @@ pub fn request(db: &Db, id_hash: &[u8], now: UnixTime) -> DbResult<Option<AuthRe
 /// Removes the request (the resident denied it); `None` when it was not
 /// there or expired.
 pub fn take_request(db: &Db, id_hash: &[u8], now: UnixTime) -> DbResult<Option<AuthRequest>> {
-    take(&*db.conn()?, id_hash, now)
+    take(&db.conn()?, id_hash, now)
 }
 
-fn take(conn: &Connection, id_hash: &[u8], now: UnixTime) -> DbResult<Option<AuthRequest>> {
+fn take(conn: &Conn, id_hash: &[u8], now: UnixTime) -> DbResult<Option<AuthRequest>> {
     conn.query_row(
         &format!("DELETE FROM oauth_requests WHERE id_hash = ?1 AND expires_at > ?2 RETURNING {REQUEST_COLUMNS}"),
         params![id_hash, now],
@@ -111,12 +111,12 @@ pub fn allow_request(
     code: &NewCode<'_>,
     now: UnixTime,
 ) -> DbResult<Option<AuthRequest>> {
-    let mut conn = db.conn()?;
+    let conn = db.conn()?;
     let tx = conn.transaction()?;
     let Some(request) = take(&tx, id_hash, now)? else {
         return Ok(None);
     };
-    tx.execute(
+    let inserted_id = tx.insert_id(
         "INSERT INTO oauth_grants (resident_id, app_id, scope, granted_at, valid_till) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             resident_id,
@@ -126,7 +126,7 @@ pub fn allow_request(
             request.consent_valid_till
         ],
     )?;
-    let grant_id = tx.last_insert_rowid();
+    let grant_id = inserted_id;
     tx.execute(
         "INSERT INTO oauth_codes (code_hash, grant_id, redirect_uri, code_challenge, nonce, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -160,7 +160,7 @@ pub struct Grant {
 const GRANT_COLUMNS: &str = "g.id, g.resident_id, g.app_id, r.name, g.scope, g.granted_at, g.valid_till, \
                              g.last_used_at, g.revoked_at";
 
-fn grant_from_row(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Grant> {
+fn grant_from_row(r: &Row<'_>, at: usize) -> DbResult<Grant> {
     Ok(Grant {
         id: r.get(at)?,
         resident_id: r.get(at + 1)?,
@@ -217,7 +217,7 @@ pub struct NewToken<'a> {
     pub expires_at: UnixTime,
 }
 
-fn insert_tokens(conn: &Connection, grant_id: i64, tokens: &[NewToken<'_>], now: UnixTime) -> DbResult<()> {
+fn insert_tokens(conn: &Conn, grant_id: i64, tokens: &[NewToken<'_>], now: UnixTime) -> DbResult<()> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO oauth_tokens (token_hash, grant_id, kind, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
@@ -238,7 +238,7 @@ fn spend_and_issue(
     tokens: &[NewToken<'_>],
     now: UnixTime,
 ) -> DbResult<bool> {
-    let mut conn = db.conn()?;
+    let conn = db.conn()?;
     let tx = conn.transaction()?;
     if tx.execute(spend_sql, params![used_hash, now])? == 0 {
         return Ok(false);
@@ -313,7 +313,7 @@ pub fn token(db: &Db, token_hash: &[u8]) -> DbResult<Option<Token>> {
 
 /// Revokes a grant: every token and code issued under it stops working.
 pub fn revoke_grant(db: &Db, grant_id: i64, now: UnixTime) -> DbResult<()> {
-    let mut conn = db.conn()?;
+    let conn = db.conn()?;
     let tx = conn.transaction()?;
     tx.execute(
         "UPDATE oauth_grants SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
@@ -359,7 +359,7 @@ pub fn resident_grants(db: &Db, resident_id: i64, now: UnixTime) -> DbResult<Vec
          WHERE g.resident_id = ?1 AND g.revoked_at IS NULL AND g.valid_till > ?2 ORDER BY g.id DESC"
     ))?;
     let rows = stmt.query_map(params![resident_id, now], |r| grant_from_row(r, 0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The current OpenID Connect signing key: its `kid` and sealed PKCS#8.
@@ -367,7 +367,7 @@ pub fn current_signing_key(db: &Db) -> DbResult<Option<(String, Vec<u8>)>> {
     db.conn()?
         .query_row(
             "SELECT kid, key_enc FROM oauth_signing_keys WHERE retired_at IS NULL",
-            [],
+            params![],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional_row()
@@ -377,7 +377,7 @@ pub fn current_signing_key(db: &Db) -> DbResult<Option<(String, Vec<u8>)>> {
 /// (read [`current_signing_key`] again).
 pub fn insert_signing_key(db: &Db, kid: &str, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
     db.conn()?.execute(
-        "INSERT OR IGNORE INTO oauth_signing_keys (kid, key_enc, created_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO oauth_signing_keys (kid, key_enc, created_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         params![kid, key_enc, now],
     )?;
     Ok(())
@@ -391,5 +391,5 @@ pub fn signing_keys(db: &Db, since: UnixTime) -> DbResult<Vec<(String, Vec<u8>)>
         "SELECT kid, key_enc FROM oauth_signing_keys WHERE retired_at IS NULL OR retired_at > ?1 ORDER BY created_at",
     )?;
     let rows = stmt.query_map([since], |r| Ok((r.get(0)?, r.get(1)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }

@@ -1,9 +1,9 @@
 //! The dedicated repository: lockers allowed to pull (clients) and the
 //! department's e-documents with their owners and search fields.
 
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, Param, params};
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A locker allowed to call the Pull APIs.
@@ -18,7 +18,7 @@ pub struct Client {
 /// Adds a client; `Conflict` when the orgId is taken.
 pub fn insert_client(db: &Db, org_id: &str, name: &str, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute(
         "INSERT INTO repo_clients (org_id, name, key_enc, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![org_id, name, key_enc, now],
@@ -29,7 +29,7 @@ pub fn insert_client(db: &Db, org_id: &str, name: &str, key_enc: &[u8], now: Uni
 /// Looks a client up by orgId, case-insensitively.
 pub fn client(db: &Db, org_id: &str) -> DbResult<Option<Client>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         "SELECT org_id, name, key_enc, disabled FROM repo_clients WHERE org_id = ?1",
         [org_id],
@@ -48,7 +48,7 @@ pub fn client(db: &Db, org_id: &str) -> DbResult<Option<Client>> {
 /// Enables or disables a client.
 pub fn set_client_disabled(db: &Db, org_id: &str, disabled: bool) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "UPDATE repo_clients SET disabled = ?2 WHERE org_id = ?1",
         params![org_id, disabled],
@@ -59,7 +59,7 @@ pub fn set_client_disabled(db: &Db, org_id: &str, disabled: bool) -> DbResult<()
 /// Replaces a client's key.
 pub fn set_client_key(db: &Db, org_id: &str, key_enc: &[u8]) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "UPDATE repo_clients SET key_enc = ?2 WHERE org_id = ?1",
         params![org_id, key_enc],
@@ -137,10 +137,10 @@ pub struct SealedOwner {
 /// Stores a document with its owners and search fields, atomically.
 /// `Conflict` when the URI (or the doc id within its type) is taken.
 pub fn insert_doc(db: &Db, doc: &NewDoc<'_>) -> DbResult<i64> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
-    tx.execute(
+    let inserted_id = tx.insert_id(
         "INSERT INTO repo_docs (uri, issuer_id, doc_type, doc_id, doc_name, content_sha256, content_type, size,
              issued_on, valid_from, valid_to, owner_name, owner_dob, owner_gender, created_at, owner_phone,
              certificate_sha256, signing_key)
@@ -166,10 +166,10 @@ pub fn insert_doc(db: &Db, doc: &NewDoc<'_>) -> DbResult<i64> {
             doc.signing_key
         ],
     )?;
-    let id = tx.last_insert_rowid();
+    let id = inserted_id;
     for owner in doc.owners {
         tx.execute(
-            "INSERT OR IGNORE INTO repo_doc_owners (doc, aadhaar_hmac, aadhaar_enc, uid_hmac) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO repo_doc_owners (doc, aadhaar_hmac, aadhaar_enc, uid_hmac) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             params![id, owner.aadhaar_hmac, owner.aadhaar_enc, owner.uid_hmac],
         )?;
     }
@@ -186,7 +186,7 @@ pub fn insert_doc(db: &Db, doc: &NewDoc<'_>) -> DbResult<i64> {
 /// How many documents a doc type has, for the size of its DocId space.
 pub fn count_docs(db: &Db, issuer_id: &str, doc_type: &str) -> DbResult<u64> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let n: i64 = conn.query_row(
         "SELECT count(*) FROM repo_docs WHERE issuer_id = ?1 AND doc_type = ?2",
         params![issuer_id, doc_type],
@@ -201,7 +201,7 @@ const DOC_COLUMNS: &str = "d.id, d.uri, d.issuer_id, d.doc_type, d.doc_id, d.doc
 
 const DOC_FROM: &str = "repo_docs d LEFT JOIN doc_types t ON t.issuer_id = d.issuer_id AND t.code = d.doc_type";
 
-fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
+fn doc_from_row(r: &Row<'_>) -> DbResult<Doc> {
     Ok(Doc {
         id: r.get(0)?,
         uri: r.get(1)?,
@@ -229,7 +229,7 @@ fn doc_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Doc> {
 /// A document by URI, case-insensitively.
 pub fn doc_by_uri(db: &Db, uri: &str) -> DbResult<Option<Doc>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         &format!("SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.uri = ?1"),
         [uri],
@@ -241,29 +241,29 @@ pub fn doc_by_uri(db: &Db, uri: &str) -> DbResult<Option<Doc>> {
 /// The sealed Aadhaar numbers of a document's owners.
 pub fn owners(db: &Db, doc: i64) -> DbResult<Vec<Vec<u8>>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached("SELECT aadhaar_enc FROM repo_doc_owners WHERE doc = ?1")?;
     let rows = stmt.query_map([doc], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// An issuer's documents not yet pushed to a locker, oldest first (those
 /// waiting for approval are left out).
 pub fn unpushed_docs(db: &Db, issuer_id: &str) -> DbResult<Vec<Doc>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare(&format!(
         "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.issuer_id = ?1 AND d.pushed_at IS NULL
              AND (d.approved_at IS NOT NULL OR COALESCE(t.verify_by_hand, 0) = 0) ORDER BY d.id"
     ))?;
     let rows = stmt.query_map([issuer_id], doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Records that these documents reached a locker.
 pub fn mark_pushed(db: &Db, ids: &[i64], now: UnixTime) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     {
         let mut stmt = tx.prepare("UPDATE repo_docs SET pushed_at = ?2 WHERE id = ?1")?;
@@ -278,7 +278,7 @@ pub fn mark_pushed(db: &Db, ids: &[i64], now: UnixTime) -> DbResult<()> {
 /// Approves a document of a "verify by hand" doc type.
 pub fn approve(db: &Db, uri: &str, now: UnixTime) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "UPDATE repo_docs SET approved_at = COALESCE(approved_at, ?2) WHERE uri = ?1",
         params![uri, now],
@@ -296,7 +296,7 @@ pub fn find_by_udfs(
     limit: u32,
 ) -> DbResult<Vec<Doc>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     if udfs.is_empty() {
         return Ok(Vec::new());
     }
@@ -310,19 +310,22 @@ pub fn find_by_udfs(
         })
         .collect();
     let sql = format!(
-        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE (?1 IS NULL OR d.issuer_id = ?1)
-             AND (?2 IS NULL OR d.doc_type = ?2) AND d.id IN ({}) LIMIT ?3",
+        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.issuer_id = COALESCE(?1, d.issuer_id)
+             AND d.doc_type = COALESCE(?2, d.doc_type) AND d.id IN ({}) LIMIT ?3",
         matches.join(" INTERSECT ")
     );
-    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&issuer_id, &doc_type, &limit];
+    let mut values: Vec<&dyn Param> = vec![&issuer_id, &doc_type, &limit];
     for (name, value) in udfs {
         values.push(name);
         values.push(value);
     }
     let mut stmt = conn.prepare(&sql)?;
     let rows = stmt.query_map(values.as_slice(), doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
+
+// An optional filter is `col = COALESCE(?N, col)`: PostgreSQL then takes the
+// parameter's type from the column (a bare `?N IS NULL` gives it none).
 
 /// Documents owned by the holder of this Aadhaar HMAC, optionally of one
 /// doc type. At most `limit`.
@@ -334,14 +337,14 @@ pub fn find_by_owner(
     limit: u32,
 ) -> DbResult<Vec<Doc>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE (?1 IS NULL OR d.issuer_id = ?1)
-             AND (?2 IS NULL OR d.doc_type = ?2)
+        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.issuer_id = COALESCE(?1, d.issuer_id)
+             AND d.doc_type = COALESCE(?2, d.doc_type)
              AND d.id IN (SELECT doc FROM repo_doc_owners WHERE aadhaar_hmac = ?3) LIMIT ?4"
     ))?;
     let rows = stmt.query_map(params![issuer_id, doc_type, aadhaar_hmac, limit], doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Documents owned by the holder of the Aadhaar number whose MD5 has this
@@ -349,11 +352,11 @@ pub fn find_by_owner(
 pub fn find_by_uid(db: &Db, doc_type: Option<&str>, uid_hmac: &[u8], limit: u32) -> DbResult<Vec<Doc>> {
     let conn = db.conn()?;
     let mut stmt = conn.prepare(&format!(
-        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE (?1 IS NULL OR d.doc_type = ?1)
+        "SELECT {DOC_COLUMNS} FROM {DOC_FROM} WHERE d.doc_type = COALESCE(?1, d.doc_type)
              AND d.id IN (SELECT doc FROM repo_doc_owners WHERE uid_hmac = ?2) LIMIT ?3"
     ))?;
     let rows = stmt.query_map(params![doc_type, uid_hmac, limit], doc_from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// An owner row by its key, with a value: `(doc, aadhaar_hmac, value)`.
@@ -363,13 +366,13 @@ pub type OwnerValue = (i64, Vec<u8>, Vec<u8>);
 pub fn owners_without_uid(db: &Db) -> DbResult<Vec<OwnerValue>> {
     let conn = db.conn()?;
     let mut stmt = conn.prepare("SELECT doc, aadhaar_hmac, aadhaar_enc FROM repo_doc_owners WHERE uid_hmac IS NULL")?;
-    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map(params![], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    rows.collect::<Result<_, _>>()
 }
 
 /// Fills in the UID index of owners, in one transaction.
 pub fn set_owner_uids(db: &Db, uids: &[OwnerValue]) -> DbResult<()> {
-    let mut conn = db.conn()?;
+    let conn = db.conn()?;
     let tx = conn.transaction()?;
     for (doc, aadhaar_hmac, uid_hmac) in uids {
         tx.execute(
@@ -380,3 +383,7 @@ pub fn set_owner_uids(db: &Db, uids: &[OwnerValue]) -> DbResult<()> {
     tx.commit()?;
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "repo_tests.rs"]
+mod tests;

@@ -2,9 +2,9 @@
 //! origins and services.
 
 use crate::Db;
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{DbError, DbResult, UnixTime};
 
 /// A requester as stored; keys are read with [`valid_keys`].
@@ -22,8 +22,8 @@ pub struct Requester {
 
 /// Adds a requester with its first key; `Conflict` when the app id is taken.
 pub fn insert(db: &Db, requester: &Requester, key_enc: &[u8], now: UnixTime) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     tx.execute(
         "INSERT INTO requesters (app_id, name, services, created_at) VALUES (?1, ?2, ?3, ?4)",
@@ -39,19 +39,21 @@ pub fn insert(db: &Db, requester: &Requester, key_enc: &[u8], now: UnixTime) -> 
     Ok(())
 }
 
-fn replace_redirect_uris(conn: &Connection, app_id: &str, uris: &[String]) -> DbResult<()> {
+fn replace_redirect_uris(conn: &Conn, app_id: &str, uris: &[String]) -> DbResult<()> {
     conn.execute("DELETE FROM requester_redirect_uris WHERE app_id = ?1", [app_id])?;
-    let mut insert =
-        conn.prepare_cached("INSERT OR IGNORE INTO requester_redirect_uris (app_id, redirect_uri) VALUES (?1, ?2)")?;
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO requester_redirect_uris (app_id, redirect_uri) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+    )?;
     for uri in uris {
         insert.execute(params![app_id, uri])?;
     }
     Ok(())
 }
 
-fn replace_origins(conn: &Connection, app_id: &str, origins: &[String]) -> DbResult<()> {
+fn replace_origins(conn: &Conn, app_id: &str, origins: &[String]) -> DbResult<()> {
     conn.execute("DELETE FROM requester_origins WHERE app_id = ?1", [app_id])?;
-    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO requester_origins (app_id, origin) VALUES (?1, ?2)")?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO requester_origins (app_id, origin) VALUES (?1, ?2) ON CONFLICT DO NOTHING")?;
     for origin in origins {
         insert.execute(params![app_id, origin])?;
     }
@@ -61,7 +63,7 @@ fn replace_origins(conn: &Connection, app_id: &str, origins: &[String]) -> DbRes
 /// A requester by app id (case-insensitive).
 pub fn get(db: &Db, app_id: &str) -> DbResult<Option<Requester>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let found = conn
         .query_row(
             "SELECT app_id, name, services FROM requesters WHERE app_id = ?1",
@@ -96,10 +98,10 @@ pub fn get(db: &Db, app_id: &str) -> DbResult<Option<Requester>> {
 /// Every requester's app id, in order.
 pub fn app_ids(db: &Db) -> DbResult<Vec<String>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare("SELECT app_id FROM requesters ORDER BY app_id")?;
-    let rows = stmt.query_map([], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map(params![], |r| r.get(0))?;
+    rows.collect::<Result<_, _>>()
 }
 
 /// Replaces a requester's origins and services, and its redirect URIs when
@@ -111,8 +113,8 @@ pub fn update(
     services: &[String],
     redirect_uris: Option<&[String]>,
 ) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     let changed = tx.execute(
         "UPDATE requesters SET services = ?2 WHERE app_id = ?1",
@@ -132,24 +134,24 @@ pub fn update(
 /// The sealed keys of an app that are valid at `now`, newest first.
 pub fn valid_keys(db: &Db, app_id: &str, now: UnixTime) -> DbResult<Vec<Vec<u8>>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT key_enc FROM requester_keys
          WHERE app_id = ?1 AND (expires_at IS NULL OR expires_at > ?2)
          ORDER BY id DESC",
     )?;
     let rows = stmt.query_map(params![app_id, now], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Makes `key_enc` the app's key; the previous ones stay valid until
 /// `old_keys_expire_at` (or their own earlier expiry).
 pub fn rotate_key(db: &Db, app_id: &str, key_enc: &[u8], now: UnixTime, old_keys_expire_at: UnixTime) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     let changed = tx.execute(
-        "UPDATE requester_keys SET expires_at = MIN(COALESCE(expires_at, ?2), ?2) WHERE app_id = ?1",
+        "UPDATE requester_keys SET expires_at = CASE WHEN expires_at < ?2 THEN expires_at ELSE ?2 END WHERE app_id = ?1",
         params![app_id, old_keys_expire_at],
     )?;
     if changed == 0 {
@@ -179,19 +181,20 @@ pub struct RequesterUser {
 /// Adds a portal user; `Conflict` when the username is taken.
 pub fn insert_user(db: &Db, app_id: &str, username: &str, password_hash: &str, now: UnixTime) -> DbResult<i64> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
-    conn.execute(
-        "INSERT INTO requester_users (app_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![app_id, username, password_hash, now],
-    )
-    .map_err(|e| match DbError::from(e) {
-        DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
-        other => other,
-    })?;
-    Ok(conn.last_insert_rowid())
+    let conn: &Conn = &pooled;
+    let inserted_id = conn
+        .insert_id(
+            "INSERT INTO requester_users (app_id, username, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![app_id, username, password_hash, now],
+        )
+        .map_err(|e| match e {
+            DbError::Conflict(_) => DbError::Conflict(format!("user {username} already exists")),
+            other => other,
+        })?;
+    Ok(inserted_id)
 }
 
-fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequesterUser> {
+fn user_from_row(r: &Row<'_>) -> DbResult<RequesterUser> {
     Ok(RequesterUser {
         id: r.get(0)?,
         app_id: r.get(1)?,
@@ -203,7 +206,7 @@ fn user_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RequesterUser> {
 /// A portal user by username, case-insensitively.
 pub fn user_by_name(db: &Db, username: &str) -> DbResult<Option<RequesterUser>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         "SELECT id, app_id, username, password_hash FROM requester_users WHERE username = ?1",
         [username],
@@ -215,7 +218,7 @@ pub fn user_by_name(db: &Db, username: &str) -> DbResult<Option<RequesterUser>> 
 /// A portal user by id.
 pub fn user_by_id(db: &Db, id: i64) -> DbResult<Option<RequesterUser>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         "SELECT id, app_id, username, password_hash FROM requester_users WHERE id = ?1",
         [id],
@@ -230,8 +233,7 @@ mod tests {
 
     #[test]
     fn a_rotated_key_keeps_working_until_its_grace_ends() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let db = crate::testing::db(1);
         let requester = Requester {
             app_id: "APP1".into(),
             name: "Partner".into(),

@@ -4,10 +4,9 @@
 //! verified (a partial unique index, so racing verifications cannot both
 //! win), and verifying one closes the others in the same transaction.
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::sql::{Conn, OptionalRow, Row, params};
 
 use crate::activity::{self, NewEntry};
-use crate::error::OptionalRow;
 use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A resident as stored. The Aadhaar number is only here sealed.
@@ -98,32 +97,33 @@ pub fn insert(
     new: &NewResident<'_>,
     verification: Option<(&Verification<'_>, &VerifyLog<'_>)>,
 ) -> DbResult<(i64, Verified)> {
-    let mut conn = db.conn()?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = db.conn()?;
+    let tx = conn.transaction_serialized("residents")?;
     if verified_owner(&tx, new.aadhaar_hmac)?.is_some() {
         return Err(DbError::Conflict(
             "a locker with this Aadhaar number already exists".into(),
         ));
     }
-    tx.execute(
-        "INSERT INTO residents (aadhaar_hmac, aadhaar_enc, name, dob, gender, mobile, password_hash, created_at)
+    let inserted_id = tx
+        .insert_id(
+            "INSERT INTO residents (aadhaar_hmac, aadhaar_enc, name, dob, gender, mobile, password_hash, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        params![
-            new.aadhaar_hmac,
-            new.aadhaar_enc,
-            new.name,
-            new.dob,
-            new.gender,
-            new.mobile,
-            new.password_hash,
-            new.now
-        ],
-    )
-    .map_err(|e| match DbError::from(e) {
-        DbError::Conflict(_) => DbError::Conflict("a locker with this mobile number already exists".into()),
-        other => other,
-    })?;
-    let id = tx.last_insert_rowid();
+            params![
+                new.aadhaar_hmac,
+                new.aadhaar_enc,
+                new.name,
+                new.dob,
+                new.gender,
+                new.mobile,
+                new.password_hash,
+                new.now
+            ],
+        )
+        .map_err(|e| match e {
+            DbError::Conflict(_) => DbError::Conflict("a locker with this mobile number already exists".into()),
+            other => other,
+        })?;
+    let id = inserted_id;
     let outcome = match verification {
         Some((verification, log)) => mark_verified(&tx, id, verification, log)?,
         None => Verified::default(),
@@ -140,21 +140,21 @@ pub fn insert(
 /// `Conflict("txn_used")` when the txn was used already; `NotFound` when
 /// there is no such open account.
 pub fn verify(db: &Db, id: i64, verification: &Verification<'_>, log: &VerifyLog<'_>) -> DbResult<Verified> {
-    let mut conn = db.conn()?;
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let conn = db.conn()?;
+    let tx = conn.transaction_serialized("residents")?;
     let outcome = mark_verified(&tx, id, verification, log)?;
     tx.commit()?;
     Ok(outcome)
 }
 
-fn mark_verified(tx: &Transaction<'_>, id: i64, v: &Verification<'_>, log: &VerifyLog<'_>) -> DbResult<Verified> {
+fn mark_verified(tx: &Conn, id: i64, v: &Verification<'_>, log: &VerifyLog<'_>) -> DbResult<Verified> {
     let row: Option<(Vec<u8>, Option<UnixTime>)> = tx
         .query_row(
             "SELECT aadhaar_hmac, closed_at FROM residents WHERE id = ?1",
             [id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
-        .optional()?;
+        .optional_row()?;
     let Some((hmac, closed_at)) = row else {
         return Err(DbError::NotFound);
     };
@@ -176,7 +176,7 @@ fn mark_verified(tx: &Transaction<'_>, id: i64, v: &Verification<'_>, log: &Veri
          WHERE id = ?7",
         params![v.method, v.by, v.now, v.name, v.dob, v.gender, id],
     )
-    .map_err(|e| match DbError::from(e) {
+    .map_err(|e| match e {
         // Only the partial unique index can refuse this update.
         DbError::Conflict(_) => DbError::Conflict("aadhaar_claimed".into()),
         other => other,
@@ -187,7 +187,7 @@ fn mark_verified(tx: &Transaction<'_>, id: i64, v: &Verification<'_>, log: &Veri
 }
 
 /// Closes every other open claim of `hmac` and ends its sessions.
-fn close_other_claimants(tx: &Transaction<'_>, hmac: &[u8], winner: i64, now: UnixTime) -> DbResult<Vec<i64>> {
+fn close_other_claimants(tx: &Conn, hmac: &[u8], winner: i64, now: UnixTime) -> DbResult<Vec<i64>> {
     let mut stmt = tx.prepare(
         "UPDATE residents SET closed_at = ?1
          WHERE aadhaar_hmac = ?2 AND id <> ?3 AND identity_state = 'unverified' AND closed_at IS NULL
@@ -202,7 +202,7 @@ fn close_other_claimants(tx: &Transaction<'_>, hmac: &[u8], winner: i64, now: Un
     Ok(closed)
 }
 
-fn write_log(tx: &Transaction<'_>, winner: i64, closed: &[i64], now: UnixTime, log: &VerifyLog<'_>) -> DbResult<()> {
+fn write_log(tx: &Conn, winner: i64, closed: &[i64], now: UnixTime, log: &VerifyLog<'_>) -> DbResult<()> {
     let entry = |resident_id, (kind, detail): (&str, &str)| {
         activity::insert_on(
             tx,
@@ -223,7 +223,7 @@ fn write_log(tx: &Transaction<'_>, winner: i64, closed: &[i64], now: UnixTime, l
     Ok(())
 }
 
-fn verified_owner(conn: &Connection, hmac: &[u8]) -> DbResult<Option<i64>> {
+fn verified_owner(conn: &Conn, hmac: &[u8]) -> DbResult<Option<i64>> {
     conn.query_row(
         "SELECT id FROM residents WHERE aadhaar_hmac = ?1 AND identity_state = 'verified'",
         [hmac],
@@ -234,7 +234,7 @@ fn verified_owner(conn: &Connection, hmac: &[u8]) -> DbResult<Option<i64>> {
 
 const COLUMNS: &str = "id, aadhaar_enc, name, dob, gender, mobile, password_hash, identity_method, identity_by, verified_at, closed_at, digilocker_id";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Resident> {
+fn from_row(r: &Row<'_>) -> DbResult<Resident> {
     Ok(Resident {
         id: r.get(0)?,
         aadhaar_enc: r.get(1)?,
@@ -262,13 +262,13 @@ pub fn claimants(db: &Db, hmac: &[u8], limit: u32) -> DbResult<Vec<Resident>> {
          ORDER BY identity_state = 'verified' DESC, closed_at IS NULL DESC, id DESC LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![hmac, limit], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Looks a resident up by mobile number.
 pub fn by_mobile(db: &Db, mobile: &str) -> DbResult<Option<Resident>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM residents WHERE mobile = ?1"),
         [mobile],
@@ -280,7 +280,7 @@ pub fn by_mobile(db: &Db, mobile: &str) -> DbResult<Option<Resident>> {
 /// Looks a resident up by id.
 pub fn by_id(db: &Db, id: i64) -> DbResult<Option<Resident>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM residents WHERE id = ?1"),
         [id],
@@ -324,96 +324,5 @@ pub fn kyc_txn(db: &Db, txn: &str, id: i64) -> DbResult<Option<KycTxn>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("t.db"), 4).unwrap();
-        (dir, db)
-    }
-
-    fn claim(db: &Db, mobile: &str) -> i64 {
-        let new = NewResident {
-            aadhaar_hmac: b"same-number",
-            aadhaar_enc: b"sealed",
-            name: "typed",
-            dob: "1990-01-01",
-            gender: None,
-            mobile,
-            password_hash: "x",
-            now: 1,
-        };
-        insert(db, &new, None).unwrap().0
-    }
-
-    const LOG: VerifyLog<'static> = VerifyLog {
-        verified: ("identity_verified", ""),
-        closed: ("account_closed", ""),
-        ip: "local",
-        user_agent: "test",
-    };
-
-    fn by_operator(name: &str) -> Verification<'_> {
-        Verification {
-            name,
-            dob: "1991-02-03",
-            gender: Some("F"),
-            method: "operator",
-            by: "op",
-            kyc_txn: None,
-            now: 2,
-        }
-    }
-
-    #[test]
-    fn the_first_verification_wins_and_closes_the_other_claims() {
-        let (_dir, db) = db();
-        let (a, b) = (claim(&db, "9000000001"), claim(&db, "9000000002"));
-        let outcome = verify(&db, b, &by_operator("Real Owner"), &LOG).unwrap();
-        assert_eq!(outcome.closed, vec![a]);
-        let err = verify(&db, a, &by_operator("Squatter"), &LOG).unwrap_err();
-        assert!(
-            matches!(err, DbError::Conflict(ref c) if c == "aadhaar_claimed"),
-            "{err:?}"
-        );
-        let owner = by_id(&db, b).unwrap().unwrap();
-        assert_eq!(
-            (owner.name.as_str(), owner.gender.as_deref()),
-            ("Real Owner", Some("F"))
-        );
-        assert!(owner.identity.is_verified());
-        assert!(by_id(&db, a).unwrap().unwrap().closed_at.is_some());
-    }
-
-    #[test]
-    fn the_unique_index_refuses_a_second_verified_account_even_without_the_close() {
-        let (_dir, db) = db();
-        let (a, b) = (claim(&db, "9000000001"), claim(&db, "9000000002"));
-        verify(&db, a, &by_operator("One"), &LOG).unwrap();
-        // Reopen b behind the service's back: the index still says no.
-        db.conn()
-            .unwrap()
-            .execute("UPDATE residents SET closed_at = NULL WHERE id = ?1", [b])
-            .unwrap();
-        let err = verify(&db, b, &by_operator("Two"), &LOG).unwrap_err();
-        assert!(
-            matches!(err, DbError::Conflict(ref c) if c == "aadhaar_claimed"),
-            "{err:?}"
-        );
-    }
-
-    #[test]
-    fn a_kyc_txn_is_used_once() {
-        let (_dir, db) = db();
-        let a = claim(&db, "9000000001");
-        insert_kyc_txn(&db, "t1", a, 1, 100).unwrap();
-        let mut v = by_operator("Owner");
-        v.kyc_txn = Some("t1");
-        v.method = "ekyc";
-        verify(&db, a, &v, &LOG).unwrap();
-        let err = verify(&db, a, &v, &LOG).unwrap_err();
-        assert!(matches!(err, DbError::Conflict(ref c) if c == "txn_used"), "{err:?}");
-        assert!(kyc_txn(&db, "t1", a).unwrap().unwrap().used_at.is_some());
-    }
-}
+#[path = "residents_tests.rs"]
+mod tests;

@@ -1,9 +1,9 @@
 //! Sign-in sessions of residents, issuer users and requester users.
 
 use crate::Db;
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
-use crate::error::OptionalRow;
+use crate::sql::OptionalRow;
 use crate::{DbResult, UnixTime};
 
 /// Who a session belongs to.
@@ -43,7 +43,7 @@ pub fn insert(
     expires_at: UnixTime,
 ) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute(
         "INSERT INTO sessions (token_hash, kind, subject_id, csrf_token, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -55,7 +55,7 @@ pub fn insert(
 /// The session with this token hash and kind, if it has not expired.
 pub fn get(db: &Db, token_hash: &[u8], kind: SessionKind, now: UnixTime) -> DbResult<Option<Session>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         "SELECT subject_id, csrf_token, expires_at FROM sessions
          WHERE token_hash = ?1 AND kind = ?2 AND expires_at > ?3",
@@ -74,7 +74,7 @@ pub fn get(db: &Db, token_hash: &[u8], kind: SessionKind, now: UnixTime) -> DbRe
 /// Ends one session.
 pub fn delete(db: &Db, token_hash: &[u8]) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute("DELETE FROM sessions WHERE token_hash = ?1", [token_hash])?;
     Ok(())
 }
@@ -82,16 +82,16 @@ pub fn delete(db: &Db, token_hash: &[u8]) -> DbResult<()> {
 /// Drops sessions that have expired; returns how many.
 pub fn purge_expired(db: &Db, now: UnixTime) -> DbResult<usize> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
-    Ok(conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])?)
+    let conn: &Conn = &pooled;
+    conn.execute("DELETE FROM sessions WHERE expires_at <= ?1", [now])
 }
 
 /// Ends every session of one subject ("sign out everywhere"); returns how many.
 pub fn delete_all_of(db: &Db, kind: SessionKind, subject_id: i64) -> DbResult<usize> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
-    Ok(conn.execute(
+    let conn: &Conn = &pooled;
+    conn.execute(
         "DELETE FROM sessions WHERE kind = ?1 AND subject_id = ?2",
         params![kind.as_str(), subject_id],
-    )?)
+    )
 }

@@ -2,9 +2,9 @@
 //! that expires and allows a limited number of fetches.
 
 use crate::Db;
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{DbError, DbResult, UnixTime};
 
 /// What was shared: an issued document (by URI) or an uploaded file (by id).
@@ -46,12 +46,12 @@ pub struct NewShare<'a> {
 
 pub fn insert(db: &Db, new: &NewShare<'_>) -> DbResult<i64> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let (kind, reference) = match new.doc {
         SharedDoc::Issued { uri } => ("issued", uri.clone()),
         SharedDoc::Uploaded { id } => ("uploaded", id.to_string()),
     };
-    conn.execute(
+    let inserted_id = conn.insert_id(
         "INSERT INTO shares (resident_id, app_id, origin, doc_kind, doc_ref, doc_name, token_hash,
              created_at, expires_at, max_fetches)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -68,13 +68,13 @@ pub fn insert(db: &Db, new: &NewShare<'_>) -> DbResult<i64> {
             new.max_fetches
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(inserted_id)
 }
 
 const COLUMNS: &str = "id, resident_id, app_id, origin, doc_kind, doc_ref, doc_name, created_at, expires_at,
     max_fetches, fetches, last_fetched_at, revoked_at";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Share> {
+fn from_row(r: &Row<'_>) -> DbResult<Share> {
     let kind: String = r.get(4)?;
     let reference: String = r.get(5)?;
     let doc = if kind == "uploaded" {
@@ -105,7 +105,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Share> {
 /// The second value says whether this fetch was counted.
 pub fn fetch(db: &Db, token_hash: &[u8], now: UnixTime) -> DbResult<Option<(Share, bool)>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     // One statement, so two fetches racing for the last allowed one cannot
     // both win.
     let counted = conn.execute(
@@ -127,7 +127,7 @@ pub fn fetch(db: &Db, token_hash: &[u8], now: UnixTime) -> DbResult<Option<(Shar
 /// that the requester may try again.
 pub fn uncount_fetch(db: &Db, id: i64) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute(
         "UPDATE shares SET fetches = fetches - 1 WHERE id = ?1 AND fetches > 0",
         [id],
@@ -138,29 +138,29 @@ pub fn uncount_fetch(db: &Db, id: i64) -> DbResult<()> {
 /// A resident's shares, newest first.
 pub fn for_resident(db: &Db, resident_id: i64) -> DbResult<Vec<Share>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM shares WHERE resident_id = ?1 ORDER BY id DESC LIMIT 500"
     ))?;
     let rows = stmt.query_map([resident_id], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The shares made to an app, newest first.
 pub fn for_app(db: &Db, app_id: &str) -> DbResult<Vec<Share>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM shares WHERE app_id = ?1 ORDER BY id DESC LIMIT 500"
     ))?;
     let rows = stmt.query_map([app_id], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Revokes one of a resident's shares; `NotFound` when it is not theirs.
 pub fn revoke(db: &Db, resident_id: i64, id: i64, now: UnixTime) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "UPDATE shares SET revoked_at = COALESCE(revoked_at, ?3) WHERE id = ?1 AND resident_id = ?2",
         params![id, resident_id, now],

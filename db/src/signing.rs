@@ -2,9 +2,9 @@
 //! those it replaced), the certificates a locker trusts per issuer, and the
 //! locker's verdict on each issued document.
 
-use rusqlite::params;
+use crate::sql::params;
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{Db, DbResult, UnixTime};
 
 /// A repository signing key as stored (its private key sealed).
@@ -31,7 +31,7 @@ pub struct NewSigningKey<'a> {
 
 const KEY_COLUMNS: &str = "id, fingerprint, cert_der, key_enc, source, created_at, retired_at";
 
-fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<SigningKey> {
+fn key_from_row(r: &Row<'_>) -> DbResult<SigningKey> {
     Ok(SigningKey {
         id: r.get(0)?,
         fingerprint: r.get(1)?,
@@ -48,7 +48,7 @@ pub fn current_key(db: &Db) -> DbResult<Option<SigningKey>> {
     db.conn()?
         .query_row(
             &format!("SELECT {KEY_COLUMNS} FROM repo_signing_keys WHERE retired_at IS NULL"),
-            [],
+            params![],
             key_from_row,
         )
         .optional_row()
@@ -59,22 +59,21 @@ pub fn current_key(db: &Db) -> DbResult<Option<SigningKey>> {
 pub fn insert_key_if_absent(db: &Db, key: &NewSigningKey<'_>) -> DbResult<SigningKey> {
     let conn = db.conn()?;
     conn.execute(
-        "INSERT OR IGNORE INTO repo_signing_keys (fingerprint, cert_der, key_enc, source, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+        "INSERT INTO repo_signing_keys (fingerprint, cert_der, key_enc, source, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
         params![key.fingerprint, key.cert_der, key.key_enc, key.source, key.now],
     )?;
     conn.query_row(
         &format!("SELECT {KEY_COLUMNS} FROM repo_signing_keys WHERE retired_at IS NULL"),
-        [],
+        params![],
         key_from_row,
     )
-    .map_err(Into::into)
 }
 
 /// Makes `key` the current key and retires the one before, in one
 /// transaction. `Conflict` when this very certificate is stored already.
 pub fn replace_key(db: &Db, key: &NewSigningKey<'_>) -> DbResult<SigningKey> {
-    let mut conn = db.conn()?;
+    let conn = db.conn()?;
     let tx = conn.transaction()?;
     tx.execute(
         "UPDATE repo_signing_keys SET retired_at = ?1 WHERE retired_at IS NULL",
@@ -87,7 +86,7 @@ pub fn replace_key(db: &Db, key: &NewSigningKey<'_>) -> DbResult<SigningKey> {
     )?;
     let stored = tx.query_row(
         &format!("SELECT {KEY_COLUMNS} FROM repo_signing_keys WHERE retired_at IS NULL"),
-        [],
+        params![],
         key_from_row,
     )?;
     tx.commit()?;
@@ -108,19 +107,19 @@ pub fn retired_keys(db: &Db) -> DbResult<Vec<RetiredKey>> {
         "SELECT {KEY_COLUMNS}, (SELECT count(*) FROM repo_docs d WHERE d.signing_key = k.id)
          FROM repo_signing_keys k WHERE retired_at IS NOT NULL ORDER BY retired_at DESC, id DESC"
     ))?;
-    let rows = stmt.query_map([], |r| {
+    let rows = stmt.query_map(params![], |r| {
         Ok(RetiredKey {
             key: key_from_row(r)?,
             documents: r.get::<_, i64>(7)? as u64,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Trusts a certificate for an issuer; adding it twice is a no-op.
 pub fn add_issuer_cert(db: &Db, issuer_id: &str, fingerprint: &str, cert_der: &[u8], now: UnixTime) -> DbResult<()> {
     db.conn()?.execute(
-        "INSERT OR IGNORE INTO issuer_certs (issuer_id, fingerprint, cert_der, added_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO issuer_certs (issuer_id, fingerprint, cert_der, added_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
         params![issuer_id, fingerprint, cert_der, now],
     )?;
     Ok(())
@@ -132,7 +131,7 @@ pub fn issuer_certs(db: &Db, issuer_id: &str) -> DbResult<Vec<Vec<u8>>> {
     let mut stmt =
         conn.prepare_cached("SELECT cert_der FROM issuer_certs WHERE issuer_id = ?1 ORDER BY added_at, fingerprint")?;
     let rows = stmt.query_map([issuer_id], |r| r.get(0))?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// The locker's verdict on one document.
@@ -157,10 +156,8 @@ pub fn set_issued_verdict(db: &Db, uri: &str, verdict: &Verdict<'_>) -> DbResult
 mod tests {
     use super::*;
 
-    fn db() -> (tempfile::TempDir, Db) {
-        let dir = tempfile::tempdir().unwrap();
-        let db = Db::open(&dir.path().join("t.sqlite"), 2).unwrap();
-        (dir, db)
+    fn db() -> ((), crate::testing::TestDb) {
+        ((), crate::testing::db(2))
     }
 
     fn key(fingerprint: &str, now: UnixTime) -> NewSigningKey<'_> {

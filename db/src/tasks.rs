@@ -1,9 +1,9 @@
 //! Import tasks: one per uploaded CSV file, by API or by hand, with the
 //! progress of its import and the rows it rejected.
 
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{Db, DbError, DbResult, UnixTime};
 
 /// Where a task's file came from.
@@ -68,16 +68,16 @@ pub struct NewTask<'a> {
 
 /// Queues a file for import and returns the task id.
 pub fn insert(db: &Db, new: &NewTask<'_>) -> DbResult<i64> {
-    insert_on(&*db.conn()?, new)
+    insert_on(&db.conn()?, new)
 }
 
-pub(crate) fn insert_on(conn: &Connection, new: &NewTask<'_>) -> DbResult<i64> {
-    conn.execute(
+pub(crate) fn insert_on(conn: &Conn, new: &NewTask<'_>) -> DbResult<i64> {
+    let inserted_id = conn.insert_id(
         "INSERT INTO import_tasks (issuer_id, source, file_name, stored_path, bytes_total, txn, status, created_at, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7, ?7)",
         params![new.issuer_id, new.source.as_str(), new.file_name, new.stored_path, new.bytes_total as i64, new.txn, new.now],
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(inserted_id)
 }
 
 /// Queues a pushed file and records its `txn` (used by `org_id` at
@@ -88,7 +88,7 @@ pub fn insert_pushed(db: &Db, new: &NewTask<'_>, org_id: &str, remember_since: U
     let txn = new
         .txn
         .ok_or_else(|| DbError::Other("a pushed task needs its txn".into()))?;
-    let mut conn = db.conn()?;
+    let conn = db.conn()?;
     let tx = conn.transaction()?;
     if !crate::txns::record_on(&tx, org_id, txn, new.now, remember_since)? {
         return Ok(None);
@@ -102,7 +102,7 @@ const COLUMNS: &str = "id, issuer_id, source, file_name, stored_path, bytes_tota
     pos_byte, pos_line, pos_record, rows_imported, rows_rejected, run_started_at, run_start_byte,
     run_start_rows, created_at, updated_at, finished_at";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
+fn from_row(r: &Row<'_>) -> DbResult<Task> {
     Ok(Task {
         id: r.get(0)?,
         issuer_id: r.get(1)?,
@@ -132,7 +132,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Task> {
 /// One task by id.
 pub fn get(db: &Db, id: i64) -> DbResult<Option<Task>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.query_row(
         &format!("SELECT {COLUMNS} FROM import_tasks WHERE id = ?1"),
         [id],
@@ -144,29 +144,29 @@ pub fn get(db: &Db, id: i64) -> DbResult<Option<Task>> {
 /// An issuer's tasks, newest first, at most `limit`.
 pub fn list_for_issuer(db: &Db, issuer_id: &str, limit: u32) -> DbResult<Vec<Task>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM import_tasks WHERE issuer_id = ?1 ORDER BY id DESC LIMIT ?2"
     ))?;
     let rows = stmt.query_map(params![issuer_id, limit], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Tasks still to import (pending, or running when an importer died), oldest first.
 pub fn open_tasks(db: &Db) -> DbResult<Vec<Task>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare(&format!(
         "SELECT {COLUMNS} FROM import_tasks WHERE status IN ('pending', 'running') ORDER BY id"
     ))?;
-    let rows = stmt.query_map([], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    let rows = stmt.query_map(params![], from_row)?;
+    rows.collect::<Result<_, _>>()
 }
 
 /// Marks a task running from its current position, for progress figures.
 pub fn mark_running(db: &Db, id: i64, now: UnixTime) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let changed = conn.execute(
         "UPDATE import_tasks SET status = 'running', run_started_at = ?2, run_start_byte = pos_byte,
              run_start_rows = rows_imported + rows_rejected, updated_at = ?2
@@ -180,7 +180,7 @@ pub fn mark_running(db: &Db, id: i64, now: UnixTime) -> DbResult<()> {
 /// is already finished is left as it is (another importer finished it).
 pub fn finish(db: &Db, id: i64, error: Option<&str>, now: UnixTime) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute(
         "UPDATE import_tasks SET status = ?2, error = ?3, finished_at = ?4, updated_at = ?4
          WHERE id = ?1 AND status IN ('pending', 'running')",
@@ -200,7 +200,7 @@ pub struct Rejection {
 /// A task's rejected rows by line, from line `after` on, at most `limit`.
 pub fn rejections(db: &Db, task_id: i64, after: u64, limit: u32) -> DbResult<Vec<Rejection>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare_cached(
         "SELECT line, field, reason FROM import_rejections WHERE task_id = ?1 AND line > ?2 ORDER BY line LIMIT ?3",
     )?;
@@ -211,5 +211,5 @@ pub fn rejections(db: &Db, task_id: i64, after: u64, limit: u32) -> DbResult<Vec
             reason: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }

@@ -1,7 +1,7 @@
 //! Replay protection: the `txn` values each orgId used inside the window.
 
 use crate::Db;
-use rusqlite::{Connection, params};
+use crate::sql::{Conn, params};
 
 use crate::{DbResult, UnixTime};
 
@@ -16,19 +16,19 @@ pub struct SeenTxn {
 /// Forgets the txns recorded before `keep_since`; returns how many.
 pub fn purge(db: &Db, keep_since: UnixTime) -> DbResult<usize> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
-    Ok(conn.execute("DELETE FROM seen_txns WHERE seen_at < ?1", [keep_since])?)
+    let conn: &Conn = &pooled;
+    conn.execute("DELETE FROM seen_txns WHERE seen_at < ?1", [keep_since])
 }
 
 /// Records that `org_id` used `txn` at `now`. Returns `false` when it was
 /// used at or after `remember_since` (a replay); an older use, not yet
 /// purged, no longer counts.
 pub fn record(db: &Db, org_id: &str, txn: &str, now: UnixTime, remember_since: UnixTime) -> DbResult<bool> {
-    record_on(&*db.conn()?, org_id, txn, now, remember_since)
+    record_on(&db.conn()?, org_id, txn, now, remember_since)
 }
 
 pub(crate) fn record_on(
-    conn: &Connection,
+    conn: &Conn,
     org_id: &str,
     txn: &str,
     now: UnixTime,
@@ -45,13 +45,14 @@ pub(crate) fn record_on(
 /// Records many txn uses in one transaction; a txn already recorded keeps
 /// its newest use.
 pub fn record_many(db: &Db, seen: &[SeenTxn]) -> DbResult<()> {
-    let mut pooled = db.conn()?;
-    let conn: &mut Connection = &mut pooled;
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
     let tx = conn.transaction()?;
     {
         let mut insert = tx.prepare_cached(
             "INSERT INTO seen_txns (org_id, txn, seen_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (org_id, txn) DO UPDATE SET seen_at = max(seen_txns.seen_at, excluded.seen_at)",
+                 ON CONFLICT (org_id, txn) DO UPDATE SET seen_at = CASE WHEN excluded.seen_at > seen_txns.seen_at
+                     THEN excluded.seen_at ELSE seen_txns.seen_at END",
         )?;
         for s in seen {
             insert.execute(params![s.org_id, s.txn, s.seen_at])?;
@@ -64,7 +65,7 @@ pub fn record_many(db: &Db, seen: &[SeenTxn]) -> DbResult<()> {
 /// Every txn recorded at or after `since`.
 pub fn since(db: &Db, since: UnixTime) -> DbResult<Vec<SeenTxn>> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     let mut stmt = conn.prepare("SELECT org_id, txn, seen_at FROM seen_txns WHERE seen_at >= ?1")?;
     let rows = stmt.query_map([since], |r| {
         Ok(SeenTxn {
@@ -73,14 +74,14 @@ pub fn since(db: &Db, since: UnixTime) -> DbResult<Vec<SeenTxn>> {
             seen_at: r.get(2)?,
         })
     })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Forgets a recorded `txn`, for a request that failed after recording it
 /// through no fault of the sender, so that the sender may retry.
 pub fn forget(db: &Db, org_id: &str, txn: &str) -> DbResult<()> {
     let pooled = db.conn()?;
-    let conn: &Connection = &pooled;
+    let conn: &Conn = &pooled;
     conn.execute(
         "DELETE FROM seen_txns WHERE org_id = ?1 AND txn = ?2",
         params![org_id, txn],
@@ -94,8 +95,7 @@ mod tests {
 
     #[test]
     fn a_txn_is_a_replay_until_it_is_purged() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let db = crate::testing::db(1);
         assert!(record(&db, "ORG", "t1", 1000, 0).unwrap());
         assert_eq!(purge(&db, 400).unwrap(), 0);
         assert!(
@@ -112,8 +112,7 @@ mod tests {
 
     #[test]
     fn many_are_recorded_at_once_and_read_back_by_time() {
-        let dir = tempfile::tempdir().unwrap();
-        let db = crate::Db::open(&dir.path().join("t.db"), 1).unwrap();
+        let db = crate::testing::db(1);
         let seen = |txn: &str, at| SeenTxn {
             org_id: "ORG".into(),
             txn: txn.into(),
@@ -124,5 +123,17 @@ mod tests {
         let mut back = since(&db, 15).unwrap();
         back.sort_by(|x, y| x.txn.cmp(&y.txn));
         assert_eq!(back, vec![seen("b", 30)], "a repeat keeps the newest use");
+    }
+
+    #[test]
+    fn a_txn_recorded_by_one_node_is_refused_at_another() {
+        // Two handles on one database, as two nodes: the primary key decides.
+        let (_dir, url) = crate::testing::fresh_url();
+        let (a, b) = (
+            crate::Db::connect(&url, 2).unwrap(),
+            crate::Db::connect(&url, 2).unwrap(),
+        );
+        assert!(record(&a, "ORG", "t9", 1000, 0).unwrap());
+        assert!(!record(&b, "org", "t9", 1001, 0).unwrap(), "a replay at the other node");
     }
 }

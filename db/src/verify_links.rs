@@ -2,9 +2,9 @@
 //! Each names one document's kept certificate XML, behind a token stored
 //! only as its SHA-256, until it expires or its resident revokes it.
 
-use rusqlite::params;
+use crate::sql::params;
 
-use crate::error::OptionalRow;
+use crate::sql::{OptionalRow, Row};
 use crate::{Db, DbError, DbResult, UnixTime};
 
 /// A verification link as stored.
@@ -34,7 +34,7 @@ pub struct NewVerifyLink<'a> {
 
 const COLUMNS: &str = "id, resident_id, uri, doc_name, certificate_id, created_at, expires_at, revoked_at";
 
-fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VerifyLink> {
+fn from_row(r: &Row<'_>) -> DbResult<VerifyLink> {
     Ok(VerifyLink {
         id: r.get(0)?,
         resident_id: r.get(1)?,
@@ -50,7 +50,7 @@ fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<VerifyLink> {
 /// Stores a new link; returns its id.
 pub fn insert(db: &Db, new: &NewVerifyLink<'_>) -> DbResult<i64> {
     let conn = db.conn()?;
-    conn.execute(
+    let inserted_id = conn.insert_id(
         "INSERT INTO verify_links (resident_id, uri, doc_name, certificate_id, token_hash, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
@@ -63,7 +63,7 @@ pub fn insert(db: &Db, new: &NewVerifyLink<'_>) -> DbResult<i64> {
             new.expires_at
         ],
     )?;
-    Ok(conn.last_insert_rowid())
+    Ok(inserted_id)
 }
 
 /// The link behind `token_hash` while it works at `now` (not revoked, not
@@ -89,7 +89,7 @@ pub fn live_for_resident(db: &Db, resident_id: i64, now: UnixTime) -> DbResult<V
          WHERE resident_id = ?1 AND revoked_at IS NULL AND expires_at > ?2 ORDER BY id DESC LIMIT 500"
     ))?;
     let rows = stmt.query_map(params![resident_id, now], from_row)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+    rows.collect::<Result<_, _>>()
 }
 
 /// Revokes one of a resident's links; `NotFound` when it is not theirs.

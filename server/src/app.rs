@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use openlocker_db::Db;
+use openlocker_db::{DatabaseUrl, Db};
 
 use crate::locker::activity_behind::ActivityBehind;
 use crate::locker::verify_gate::VerifyGate;
@@ -46,7 +46,10 @@ impl App {
             std::time::Duration::from_secs(settings.password_hash_wait_seconds),
         );
         let keys = Keys::load_or_create(&settings.data_dir)?;
-        let db = Db::open(&settings.db_path(), 8)?;
+        let url = DatabaseUrl::parse(&settings.database_url()?)?;
+        // The redacted form: a password in the URL never reaches the log.
+        tracing::info!(database = %url.redacted(), "opening the database");
+        let db = Db::open_url(&url, 8)?;
         let app = App {
             db,
             keys: Arc::new(keys),

@@ -21,7 +21,12 @@ pub async fn run(app: App) -> Result<(), Error> {
     } else {
         app
     };
-    tidy_data_folder(&app);
+    // The start-up sweeps use the database, whose client blocks: off the
+    // async thread (PostgreSQL's client refuses to block inside it).
+    let sweeping = app.clone();
+    actix_web::rt::task::spawn_blocking(move || tidy_data_folder(&sweeping))
+        .await
+        .map_err(|e| Error::Internal(format!("start-up sweep: {e}")))?;
     let _scheduler = jobs::start(app.clone()).await?;
     let server = http_server(&app, listener)?;
     // Printed on stdout so scripts and tests can find the port (bind :0).
@@ -32,7 +37,10 @@ pub async fn run(app: App) -> Result<(), Error> {
     tracing::info!(bind, public_url = app.settings.public_url(), "serving");
     write_behind_every_second(&app)?;
     let served = server.await.map_err(|e| Error::Internal(format!("server: {e}")));
-    write_behind(&app);
+    let flushing = app.clone();
+    if let Err(e) = actix_web::rt::task::spawn_blocking(move || write_behind(&flushing)).await {
+        tracing::warn!(error = %e, "could not write the last txns and partner activity");
+    }
     served
 }
 
@@ -97,8 +105,9 @@ fn tidy_data_folder(app: &App) {
     }
 }
 
-/// Writes what is kept in memory and written behind: the Pull txns checked
-/// in memory (see [`crate::wire::replay`]) and the partner API's activity
+/// Writes what is kept in memory and written behind to the database: the
+/// Pull txns checked in memory (see [`crate::wire::replay`]) and the partner
+/// API's activity
 /// (see [`crate::locker::activity_behind`]).
 fn write_behind_every_second(app: &App) -> Result<(), Error> {
     let app = app.clone();

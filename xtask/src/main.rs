@@ -132,24 +132,25 @@ fn offer_demo(bin: &std::path::Path, demo: bool) -> Result {
 fn test(extra: &[String]) -> Result {
     step(
         1,
-        5,
-        "checking the tools (chromium, chromedriver; installed when missing)",
+        6,
+        "checking the tools (chromium, chromedriver, postgresql; installed when missing)",
     );
     let browser = tools::ensure_browser()?;
-    step(2, 5, "building the web app (wasm) and the loader");
+    tools::ensure_postgresql()?;
+    step(2, 6, "building the web app (wasm) and the loader");
     // The independent peers of the signed e-document tests.
     tools::ensure_debian_packages(&["xmlsec1", "openssl"], &["xmlsec1", "openssl"])?;
     widget::build()?;
-    step(3, 5, "building the server");
+    step(3, 6, "building the server");
     status(cargo().args(["build", "--package", "openlocker"]))?;
     let bin = tools::target_dir()?.join("debug/openlocker");
     // The widget's pure logic (Verhoeff, translations, JSON shapes) natively.
-    step(4, 5, "the web app's unit tests");
+    step(4, 6, "the web app's unit tests");
     status(cargo().args(["test", "--package", "openlocker-widget", "--lib"]))?;
     step(
         5,
-        5,
-        "the server, storage and end-to-end tests (browser tests included)",
+        6,
+        "the server, storage and end-to-end tests on SQLite (browser tests included)",
     );
     status(
         cargo()
@@ -158,5 +159,40 @@ fn test(extra: &[String]) -> Result {
             .env("OL_TEST_BIN", &bin)
             .env("OL_TEST_CHROMIUM", &browser.chromium)
             .env("OL_TEST_CHROMEDRIVER", &browser.chromedriver),
+    )?;
+    step(
+        6,
+        6,
+        "the storage and end-to-end tests again on PostgreSQL (browser tests ran above)",
+    );
+    postgres_pass(&bin, extra)
+}
+
+/// The db suite and the e2e suite with `OL_TEST_DATABASE=postgres`: each
+/// test process starts a PostgreSQL server in a temporary folder, and each
+/// test gets a database of its own. The browser tests (`*_ui`, `browser`)
+/// exercise the web app, not storage: they run once, on SQLite. The same
+/// package selection as the SQLite pass, so nothing is built again (the
+/// other crates' unit tests run twice; they are quick and take no backend).
+fn postgres_pass(bin: &std::path::Path, extra: &[String]) -> Result {
+    let mut args: Vec<String> = extra.to_vec();
+    if !args.iter().any(|a| a == "--") {
+        args.push("--".into());
+    }
+    args.extend(["--skip", "_ui::", "--skip", "browser::"].map(String::from));
+    status(
+        cargo()
+            .args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "openlocker-widget",
+                "--lib",
+                "--test",
+                "e2e",
+            ])
+            .args(&args)
+            .env("OL_TEST_DATABASE", "postgres")
+            .env("OL_TEST_BIN", bin),
     )
 }

@@ -81,6 +81,23 @@ pub fn ensure_debian_packages(binaries: &[&str], packages: &[&str]) -> Result {
     if binaries.iter().all(|b| which(b).is_some()) {
         return Ok(());
     }
+    install_debian_packages(binaries, packages)
+}
+
+/// PostgreSQL's server binaries (`initdb`, `pg_ctl`), which Debian keeps
+/// off PATH in `/usr/lib/postgresql/N/bin`: the PostgreSQL test pass
+/// starts its own server with them.
+pub fn ensure_postgresql() -> Result {
+    let installed = std::fs::read_dir("/usr/lib/postgresql")
+        .map(|dirs| dirs.flatten().any(|d| d.path().join("bin/initdb").is_file()))
+        .unwrap_or(false);
+    if installed {
+        return Ok(());
+    }
+    install_debian_packages(&["initdb"], &["postgresql"])
+}
+
+fn install_debian_packages(binaries: &[&str], packages: &[&str]) -> Result {
     let root = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
     if !root {
         return Err(format!(

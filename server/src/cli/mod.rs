@@ -44,6 +44,11 @@ pub struct GlobalArgs {
     /// Data folder: SQLite database, secrets, stored files [default: ./data].
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<String>,
+    /// The database: sqlite://FILE or postgres://USER[:PASSWORD]@HOST:PORT/DB
+    /// [default: sqlite://<data_dir>/openlocker.db]. Others on this machine can
+    /// read flags: give a password through OPENLOCKER_DATABASE_URL or database_url_file.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
     /// The static web folder whose pkg/ holds the built resident app [default: www].
     #[arg(long, global = true, value_name = "DIR")]
     pub www_dir: Option<String>,
@@ -75,6 +80,7 @@ impl GlobalArgs {
     pub fn settings_flags(&self) -> Vec<(&'static str, String)> {
         [
             ("data_dir", &self.data_dir),
+            ("database_url", &self.database_url),
             ("www_dir", &self.www_dir),
             ("bind", &self.bind),
             ("public_url", &self.public_url),

@@ -13,6 +13,11 @@ use crate::platform::error::Error;
 pub struct Settings {
     /// SQLite database, secrets and stored files.
     pub data_dir: PathBuf,
+    /// The database URL (`sqlite://FILE` or `postgres://...`); unset: the
+    /// SQLite file in `data_dir`. Never shown: it may hold a password.
+    pub database_url: Option<SecretText>,
+    /// A file whose first line is the database URL (instead of `database_url`).
+    pub database_url_file: Option<PathBuf>,
     /// The static web folder: the resident portal's built app is served from
     /// its `pkg/` (built by `cargo xtask`, not in git).
     pub www_dir: PathBuf,
@@ -100,6 +105,8 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             data_dir: PathBuf::from("./data"),
+            database_url: None,
+            database_url_file: None,
             www_dir: PathBuf::from("www"),
             bind: "127.0.0.1:8080".into(),
             public_url: None,
@@ -242,9 +249,31 @@ impl Settings {
         self.public_url().starts_with("https://")
     }
 
-    /// The SQLite database file.
-    pub fn db_path(&self) -> PathBuf {
-        self.data_dir.join("openlocker.db")
+    /// The database URL: `database_url`, else the first line of
+    /// `database_url_file`, else the SQLite file in the data folder.
+    pub fn database_url(&self) -> Result<String, Error> {
+        match (&self.database_url, &self.database_url_file) {
+            (Some(_), Some(_)) => Err(Error::Invalid("set database_url or database_url_file, not both".into())),
+            (Some(url), None) => Ok(url.0.clone()),
+            (None, Some(file)) => {
+                let text = std::fs::read_to_string(file)
+                    .map_err(|e| Error::Invalid(format!("cannot read database_url_file {}: {e}", file.display())))?;
+                Ok(text.lines().next().unwrap_or("").trim().to_owned())
+            }
+            (None, None) => Ok(format!("sqlite://{}", self.data_dir.join("openlocker.db").display())),
+        }
+    }
+}
+
+/// A setting that may hold a secret (a password in a URL): its `Debug`
+/// form is redacted, so no settings dump can leak it.
+#[derive(Clone, Deserialize)]
+#[serde(transparent)]
+pub struct SecretText(pub String);
+
+impl std::fmt::Debug for SecretText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
     }
 }
 
@@ -296,6 +325,7 @@ fn coerce_numbers(table: &mut toml::Table) {
         "public_url",
         "import_schedule",
         "data_dir",
+        "database_url",
         "www_dir",
         "repo_push_org_id",
         "kyc_url",
@@ -352,5 +382,24 @@ mod tests {
         let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../openlocker.example.toml");
         let s = Settings::load(Some(&example), env(&[]), &[]).unwrap();
         assert_eq!(s.import_schedule, Settings::default().import_schedule);
+    }
+
+    #[test]
+    fn the_database_url_comes_from_the_setting_or_its_file_and_never_shows() {
+        let dir = tempfile::tempdir().unwrap();
+        let defaults = Settings::load(None, env(&[("OPENLOCKER_DATA_DIR", "/srv/ol")]), &[]).unwrap();
+        assert_eq!(defaults.database_url().unwrap(), "sqlite:///srv/ol/openlocker.db");
+        let url = "postgres://app:pw-4711@db:5432/locker";
+        let from_env = Settings::load(None, env(&[("OPENLOCKER_DATABASE_URL", url)]), &[]).unwrap();
+        assert_eq!(from_env.database_url().unwrap(), url);
+        assert!(!format!("{from_env:?}").contains("pw-4711"), "Debug redacts it");
+        let file = dir.path().join("url");
+        std::fs::write(&file, format!("{url}\n")).unwrap();
+        let file_env = [("OPENLOCKER_DATABASE_URL_FILE", file.to_str().unwrap())];
+        let from_file = Settings::load(None, env(&file_env), &[]).unwrap();
+        assert_eq!(from_file.database_url().unwrap(), url);
+        let flag = [("database_url", url.to_owned())];
+        let both = Settings::load(None, env(&file_env), &flag).unwrap();
+        assert!(both.database_url().unwrap_err().to_string().contains("not both"));
     }
 }

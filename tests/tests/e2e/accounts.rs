@@ -37,9 +37,9 @@ fn activity_kinds(server: &Server, http: &Http) -> Vec<String> {
 
 /// Moves every session in the database into the past.
 fn expire_sessions(data: &Path) {
-    let conn = rusqlite::Connection::open(data.join("openlocker.db")).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-    conn.execute("UPDATE sessions SET expires_at = 1", []).unwrap();
+    crate::backend::at_rest(data)
+        .execute("UPDATE sessions SET expires_at = 1", &[])
+        .unwrap();
 }
 
 #[test]

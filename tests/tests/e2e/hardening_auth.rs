@@ -84,6 +84,7 @@ fn cli_secrets_can_come_from_a_file_or_stdin_instead_of_argv() {
     let mut child = Command::new(bin())
         .arg("--data-dir")
         .arg(&server.data)
+        .args(crate::backend::database_args(&server.data))
         .args([
             "--json",
             "resident",

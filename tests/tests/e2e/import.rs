@@ -204,6 +204,7 @@ fn spawn_importer(server: &Server) -> std::process::Child {
     std::process::Command::new(bin())
         .arg("--data-dir")
         .arg(&server.data)
+        .args(crate::backend::database_args(&server.data))
         .args(["--json", "import", "run"])
         .env("OPENLOCKER_IMPORT_BATCH_ROWS", "2000")
         .stdout(std::process::Stdio::null())
@@ -252,8 +253,10 @@ fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     // The locker holds each good row exactly once.
     // The imported file is gone from the data folder.
     assert_eq!(std::fs::read_dir(server.data.join("imports")).unwrap().count(), 0);
-    let db = openlocker_db::Db::open(&server.data.join("openlocker.db"), 1).unwrap();
-    let stored = openlocker_db::docs::total_count(&db).unwrap();
+    let stored: i64 = crate::backend::at_rest(&server.data)
+        .query_one("SELECT count(*) FROM issued_docs", &[])
+        .unwrap();
+    let stored = stored as u64;
     assert_eq!(stored, ROWS - ROWS / 1000);
 }
 
@@ -284,6 +287,7 @@ fn the_scheduler_and_the_cli_importing_at_once_count_every_row_once() {
         let out = std::process::Command::new(bin())
             .arg("--data-dir")
             .arg(&server.data)
+            .args(crate::backend::database_args(&server.data))
             .args(["--json", "import", "run"])
             .env("OPENLOCKER_IMPORT_BATCH_ROWS", "500")
             .output()

@@ -319,8 +319,8 @@ fn the_issuer_portal_sets_public_pull_urls_only_checked_again_at_call_time() {
 
     // A name that resolved to a public address when it was set can lead
     // inward later: the address connected to is checked at each call.
-    let conn = rusqlite::Connection::open(pair.locker.data.join("openlocker.db")).unwrap();
-    conn.execute("UPDATE issuers SET pull_doc_url = ?1", [&repository_url])
+    let conn = crate::backend::at_rest(&pair.locker.data);
+    conn.execute("UPDATE issuers SET pull_doc_url = ?1", &[&repository_url])
         .unwrap();
     let pulls_before = pair.repository.logs().matches("/repository/api/pulldoc/1/xml").count();
     let refused = http.get(&pair.file_url());

@@ -1,16 +1,19 @@
 //! OpenLocker's end-to-end tests: one test binary (each file would be a
 //! binary of its own, and slow to link). Every test drives the real
-//! `openlocker` binary on a loopback port with a real SQLite file.
+//! `openlocker` binary on a loopback port with a real SQLite file, or with
+//! `OL_TEST_DATABASE=postgres` a real PostgreSQL database (see `backend`).
 
 // Test code: a failed unwrap is a failed test, with its location.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod backend; // the database under test (SQLite, or PostgreSQL by OL_TEST_DATABASE) and reading it at rest
 mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
 mod conformance; // the issuer conformance kit: passes our repository, names what a sloppy issuer skips
+mod database; // PostgreSQL: the database URL's settings, its password never logged, the database going away and back
 mod demo; // `demo seed`: an empty data folder becomes a sandbox; a second seed is refused
 mod field; // the locker against a strict Issuer API v1.13 repository written from the specification (Python)
 mod hardening; // the security review's findings: inert documents, JSON headers, no tokens in logs

@@ -135,7 +135,7 @@ fn an_expired_code_a_wrong_secret_and_an_unknown_grant_type_are_refused() {
     let setup = Setup::new(REDIRECT);
     let (code, verifier) = setup.consented_code(&[]);
     let conn = crate::shares::open_db(&setup.server);
-    conn.execute("UPDATE oauth_codes SET expires_at = expires_at - 601", [])
+    conn.execute("UPDATE oauth_codes SET expires_at = expires_at - 601", &[])
         .unwrap();
     let client = setup.client(1);
     assert_eq!(

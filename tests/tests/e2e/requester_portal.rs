@@ -69,13 +69,7 @@ fn a_rotated_key_is_shown_once_and_works_at_once() {
     );
     assert_eq!(check.status, 200, "{}", check.text());
     let db = crate::shares::open_db(&server);
-    let stored: Vec<Vec<u8>> = db
-        .prepare("SELECT key_enc FROM requester_keys")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+    let stored: Vec<Vec<u8>> = db.query_column("SELECT key_enc FROM requester_keys", &[]).unwrap();
     assert_eq!(stored.len(), 2, "the old key lives on for the grace period");
     let new_key = rotated.json()["app_key"].as_str().unwrap().as_bytes().to_vec();
     assert!(

@@ -31,10 +31,8 @@ pub fn partner_at(server: &Server, origin: &str, services: &[&str]) -> Partner {
     }
 }
 
-pub fn open_db(server: &Server) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(server.data.join("openlocker.db")).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-    conn
+pub fn open_db(server: &Server) -> openlocker_db::direct::Direct {
+    crate::backend::at_rest(&server.data)
 }
 
 pub fn unix_now() -> i64 {
@@ -186,20 +184,17 @@ fn a_shared_document_is_fetched_by_its_url_until_the_fetch_limit() {
     // The database keeps only the token's hash, never the token.
     let db = open_db(&server);
     let count = |value: Vec<u8>| -> i64 {
-        db.query_row("SELECT count(*) FROM shares WHERE token_hash = ?1", [value], |r| {
-            r.get(0)
-        })
-        .unwrap()
+        db.query_one("SELECT count(*) FROM shares WHERE token_hash = ?1", &[&value])
+            .unwrap()
     };
     assert_eq!(count(Sha256::digest(token.as_bytes()).to_vec()), 1);
     assert_eq!(count(token.as_bytes().to_vec()), 0);
-    let dump: String = db
-        .query_row(
-            "SELECT group_concat(origin || doc_ref || doc_name || hex(token_hash)) FROM shares",
-            [],
-            |r| r.get(0),
-        )
+    let mut dump: Vec<String> = db
+        .query_column("SELECT origin || doc_ref || doc_name FROM shares", &[])
         .unwrap();
+    let hashes: Vec<Vec<u8>> = db.query_column("SELECT token_hash FROM shares", &[]).unwrap();
+    dump.extend(hashes.iter().map(hex::encode));
+    let dump = dump.join(",");
     assert!(!dump.contains(token) && !dump.contains(&token.to_uppercase()), "{dump}");
 }
 
@@ -225,7 +220,7 @@ fn a_revoked_or_expired_share_answers_410() {
     let db = open_db(&server);
     db.execute(
         "UPDATE shares SET expires_at = 1 WHERE id = ?1",
-        [expired["share_id"].as_i64().unwrap()],
+        &[&expired["share_id"].as_i64().unwrap()],
     )
     .unwrap();
     let late = anyone.get(expired["doc_url"].as_str().unwrap());

@@ -65,11 +65,11 @@ fn summary(s: &Setup, token: &str) -> Resp {
 
 /// Makes the link `id` past its expiry, as time would.
 fn expire(s: &Setup, id: i64) {
-    let conn = rusqlite::Connection::open(s.locker.data.join("openlocker.db")).unwrap();
+    let conn = crate::backend::at_rest(&s.locker.data);
     let changed = conn
         .execute(
             "UPDATE verify_links SET expires_at = created_at - 1 WHERE id = ?1",
-            [id],
+            &[&id],
         )
         .unwrap();
     assert_eq!(changed, 1);

@@ -114,9 +114,7 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
     if task.status != "pending" && task.status != "running" {
         return Ok(None);
     }
-    let mut conn = app
-        .db
-        .import_conn(&app.settings.db_path(), app.settings.import_cache_mib)?;
+    let mut conn = app.db.import_conn(app.settings.import_cache_mib)?;
     tasks::mark_running(&app.db, task.id, dates::unix_now())?;
     tracing::info!(
         task_id = task.id,

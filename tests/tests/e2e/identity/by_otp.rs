@@ -62,12 +62,11 @@ fn assert_closed(server: &Server, squatter: &Http, number: &str) {
     // By the number too; the owner signs in by it as before.
     assert_eq!(login(server, number).status, 200);
     let squatter_log: Vec<String> = open_db(server)
-        .prepare("SELECT kind FROM activity a JOIN residents r ON r.id = a.resident_id WHERE r.mobile = '9000000666'")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .map(Result::unwrap)
-        .collect();
+        .query_column(
+            "SELECT kind FROM activity a JOIN residents r ON r.id = a.resident_id WHERE r.mobile = '9000000666'",
+            &[],
+        )
+        .unwrap();
     assert!(squatter_log.contains(&"account_closed".to_owned()), "{squatter_log:?}");
 }
 
@@ -156,11 +155,7 @@ fn two_verifications_of_one_number_at_once_exactly_one_wins() {
         }
     }
     let verified: i64 = open_db(&server)
-        .query_row(
-            "SELECT count(*) FROM residents WHERE identity_state = 'verified'",
-            [],
-            |r| r.get(0),
-        )
+        .query_one("SELECT count(*) FROM residents WHERE identity_state = 'verified'", &[])
         .unwrap();
     assert_eq!(verified, numbers.len() as i64, "one verified account per number");
 }
@@ -177,7 +172,7 @@ fn wrong_expired_and_foreign_otps_change_nothing_and_five_wrong_are_throttled() 
     // An expired one.
     let stale = request_otp(&server, &http)["txn"].as_str().unwrap().to_owned();
     open_db(&server)
-        .execute("UPDATE kyc_txns SET expires_at = 1 WHERE txn = ?1", [&stale])
+        .execute("UPDATE kyc_txns SET expires_at = 1 WHERE txn = ?1", &[&stale])
         .unwrap();
     let expired = send_otp(&server, &http, &stale, "123456");
     assert_eq!(expired.status, 400);

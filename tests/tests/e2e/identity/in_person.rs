@@ -95,11 +95,7 @@ fn counter_staff_verify_in_the_issuer_portal_only_with_the_permission() {
         (Some("Ravi Kumar"), Some("M"))
     );
     let detail: String = open_db(&server)
-        .query_row(
-            "SELECT detail FROM activity WHERE kind = 'identity_verified'",
-            [],
-            |r| r.get(0),
-        )
+        .query_one("SELECT detail FROM activity WHERE kind = 'identity_verified'", &[])
         .unwrap();
     assert!(detail.contains("counter1 at uidai.counter.in"), "{detail}");
 }

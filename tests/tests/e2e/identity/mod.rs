@@ -55,8 +55,6 @@ fn activity_kinds(server: &Server, http: &Http) -> Vec<String> {
     entries.iter().map(|e| e["kind"].as_str().unwrap().to_owned()).collect()
 }
 
-fn open_db(server: &Server) -> rusqlite::Connection {
-    let conn = rusqlite::Connection::open(server.data.join("openlocker.db")).unwrap();
-    conn.busy_timeout(std::time::Duration::from_secs(10)).unwrap();
-    conn
+fn open_db(server: &Server) -> openlocker_db::direct::Direct {
+    crate::backend::at_rest(&server.data)
 }

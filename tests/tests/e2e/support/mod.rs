@@ -60,6 +60,7 @@ pub fn cli(data: &Path, args: &[&str]) -> CliOutput {
     let out = Command::new(bin())
         .arg("--data-dir")
         .arg(data)
+        .args(crate::backend::database_args(data))
         .args(args)
         .output()
         .unwrap();

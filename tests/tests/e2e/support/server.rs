@@ -44,6 +44,7 @@ impl Server {
         let mut child = Command::new(bin())
             .arg("--data-dir")
             .arg(data)
+            .args(crate::backend::database_args(data))
             .args(serve_flags(extra))
             .arg("serve")
             .env("OPENLOCKER_LOG", "debug")
@@ -80,6 +81,11 @@ impl Server {
         let dir = self._dir.take();
         *self = Server::start_in(&self.data, extra);
         self._dir = dir;
+    }
+
+    /// Whether the server process is still running (it did not exit or panic).
+    pub fn is_running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
     }
 
     /// Everything the server wrote to stdout and stderr so far.

@@ -19,7 +19,7 @@ async fn revoke_and_expire_on_the_shares_screen(s: &Setup, browser: &Browser, fi
     let db = open_db(&s.server);
     db.execute(
         "UPDATE shares SET expires_at = 1 WHERE id = (SELECT max(id) FROM shares)",
-        [],
+        &[],
     )
     .unwrap();
     let expired = Http::new().get(second_url);
