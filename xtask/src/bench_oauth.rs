@@ -76,6 +76,17 @@ fn measure(bin: &Path, data: &Path) -> Result {
     );
     let (rate, token) = exchange_all(&partner, codes)?;
     println!("  token issuance (/1/token, authorization_code + PKCE): {rate:.0} per second, {THREADS} threads");
+    files_issued(&base, &token)?;
+    println!(
+        "  activity rows of partner calls in the resident's log afterwards: {}",
+        activity_rows(&base, &session)?
+    );
+    drop(server);
+    Ok(())
+}
+
+/// `files/issued` with one access token under wrk: its rate.
+fn files_issued(base: &str, token: &str) -> Result {
     let out = wrk_run(
         CONNECTIONS,
         SECONDS,
@@ -94,11 +105,6 @@ fn measure(bin: &Path, data: &Path) -> Result {
         "  files/issued: {rps:.0} requests/s over {CONNECTIONS} connections ({} non-2xx), activity written behind",
         non_2xx.trim()
     );
-    // Give the writer its second, then count what landed.
-    std::thread::sleep(std::time::Duration::from_millis(1500));
-    let logged = activity_rows(&base, &session)?;
-    println!("  activity rows of partner calls in the resident's log afterwards: {logged}");
-    drop(server);
     Ok(())
 }
 

@@ -79,69 +79,55 @@ fn prepare(bin: &Path, work: &Path) -> Result<(PathBuf, PathBuf)> {
     let data = work.join("data");
     let pdf = work.join("doc.pdf");
     std::fs::write(&pdf, crate::bench_pulldoc::pdf_of_100_kb()).map_err(|e| e.to_string())?;
-    json_of(
-        bin,
-        &data,
-        &["issuer", "add", "--id", "bench.gov.in", "--name", "Bench"],
+    let run = |words: &str, extra: &[&str]| {
+        let mut args: Vec<&str> = words.split_whitespace().collect();
+        args.extend_from_slice(extra);
+        json_of(bin, &data, &args)
+    };
+    run("issuer add --id bench.gov.in --name Bench", &[])?;
+    run(
+        "issuer doctype add --issuer bench.gov.in --code MARKS --name Marks --udf RollNo",
+        &[],
     )?;
-    json_of(
-        bin,
-        &data,
-        &[
-            "issuer",
-            "doctype",
-            "add",
-            "--issuer",
-            "bench.gov.in",
-            "--code",
-            "MARKS",
-            "--name",
-            "Marks",
-            "--udf",
-            "RollNo",
-        ],
-    )?;
-    let client = json_of(bin, &data, &["repo", "client", "add", "--name", "bench"])?;
-    let doc = json_of(
-        bin,
-        &data,
-        &[
-            "repo",
-            "doc",
-            "add",
-            "--issuer",
-            "bench.gov.in",
-            "--doctype",
-            "MARKS",
-            "--file",
-            &pdf.to_string_lossy(),
-            "--owner",
-            "234123412346",
-            "--udf",
-            "RollNo=1001",
-        ],
+    let client = run("repo client add --name bench", &[])?;
+    let owner = "--owner 234123412346 --udf RollNo=1001";
+    let doc = run(
+        &format!("repo doc add --issuer bench.gov.in --doctype MARKS {owner} --file"),
+        &[&pdf.to_string_lossy()],
     )?;
     let uri = doc["uri"].as_str().ok_or("no uri")?;
+    let (org, key) = (
+        client["org_id"].as_str().unwrap_or_default(),
+        client["api_key"].as_str().unwrap_or_default(),
+    );
+    Ok((
+        write_script(work, org, key, "pulluri.lua", "PullURIRequest", "<RollNo>1001</RollNo>")?,
+        write_script(
+            work,
+            org,
+            key,
+            "pulldoc.lua",
+            "PullDocRequest",
+            &format!("<URI>{uri}</URI>"),
+        )?,
+    ))
+}
+
+/// A wrk script for requests of `root` (original form), a fresh txn each,
+/// all with the keyhash of one shared ts.
+fn write_script(work: &Path, org: &str, key: &str, name: &str, root: &str, details: &str) -> Result<PathBuf> {
     let ts = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| e.to_string())?;
-    let org = client["org_id"].as_str().unwrap_or_default();
-    let key = client["api_key"].as_str().unwrap_or_default();
     let keyhash = hex::encode(Sha256::digest(format!("{key}{ts}")));
-    let script = |name: &str, root: &str, details: &str| -> Result<PathBuf> {
-        let head = format!(r#"<{root} ver="1.0" ts="{ts}" txn="b"#);
-        let tail = format!(r#"" orgId="{org}" keyhash="{keyhash}"><DocDetails>{details}</DocDetails></{root}>"#);
-        let path = work.join(name);
-        let lua = crate::bench_pulldoc::PULL_DOC_LUA
-            .replace("HEAD", &head)
-            .replace("TAIL", &tail);
-        std::fs::write(&path, lua).map_err(|e| e.to_string())?;
-        Ok(path)
-    };
-    Ok((
-        script("pulluri.lua", "PullURIRequest", "<RollNo>1001</RollNo>")?,
-        script("pulldoc.lua", "PullDocRequest", &format!("<URI>{uri}</URI>"))?,
-    ))
+    let head = format!(r#"<{root} ver="1.0" ts="{ts}" txn="b"#);
+    let tail = format!(r#"" orgId="{org}" keyhash="{keyhash}"><DocDetails>{details}</DocDetails></{root}>"#);
+    let path = work.join(name);
+    let lua = crate::bench_pulldoc::PULL_DOC_LUA
+        .replace("HEAD", &head)
+        .replace("TAIL", &tail);
+    std::fs::write(&path, lua).map_err(|e| e.to_string())?;
+    Ok(path)
 }
 
 /// One round of both calls against a server on `bin`'s data: the two rates.

@@ -64,6 +64,21 @@ fn the_url_comes_from_the_environment_or_a_file_and_its_password_is_never_shown(
         &[("OPENLOCKER_DATABASE_URL", &url)],
     );
     assert!(listed.json().to_string().contains("cbse.nic.in"), "{}", listed.stdout);
+    assert_bad_urls_refused_without_echo(data_arg, &url);
+    // The server's log names the database without its password.
+    let server = Server::start_in(&data, &[]);
+    wait_for(Duration::from_secs(10), "the log line naming the database", || {
+        server
+            .logs()
+            .contains("postgres://postgres:[redacted]@127.0.0.1")
+            .then_some(())
+    });
+    assert!(!server.logs().contains(PASSWORD), "{}", server.logs());
+}
+
+/// A wrong password is refused with the URL redacted, and a URL of another
+/// kind without echoing it.
+fn assert_bad_urls_refused_without_echo(data_arg: &str, url: &str) {
     // A wrong password: refused with the URL redacted.
     let wrong = url.replace(PASSWORD, "wrong-pw-5150");
     let refused = run_bare(
@@ -91,15 +106,6 @@ fn the_url_comes_from_the_environment_or_a_file_and_its_password_is_never_shown(
         "{}",
         odd.stderr
     );
-    // The server's log names the database without its password.
-    let server = Server::start_in(&data, &[]);
-    wait_for(Duration::from_secs(10), "the log line naming the database", || {
-        server
-            .logs()
-            .contains("postgres://postgres:[redacted]@127.0.0.1")
-            .then_some(())
-    });
-    assert!(!server.logs().contains(PASSWORD), "{}", server.logs());
 }
 
 #[test]

@@ -35,6 +35,13 @@ fn a_seeded_folder_is_a_working_locker_and_a_second_seed_is_refused() {
 
     let server = Server::start_in(&data, &[]);
     let asha = server.login_resident_with(residents[0]["mobile"].as_str().unwrap(), &password);
+    assert_documents_open(&server, &asha);
+    assert_partner_app_registered(&server, &seeded);
+}
+
+/// Two signed issued documents that open from their kept copies, and the
+/// uploaded receipt.
+fn assert_documents_open(server: &Server, asha: &Http) {
     let issued = asha.get(&server.url("/api/issued")).json();
     let issued = issued.as_array().unwrap();
     assert_eq!(issued.len(), 2, "{issued:?}");
@@ -49,8 +56,11 @@ fn a_seeded_folder_is_a_working_locker_and_a_second_seed_is_refused() {
     let uploaded = asha.get(&server.url("/api/uploaded")).json();
     assert_eq!(uploaded[0]["name"], "rent-receipt.pdf");
     assert_eq!(uploaded[0]["folder"], "Personal");
+}
 
-    // The partner app's registered redirect URI leads to the consent screen.
+/// The partner app's registered redirect URI leads to the consent screen;
+/// another is refused without a redirect.
+fn assert_partner_app_registered(server: &Server, seeded: &serde_json::Value) {
     let client_id = seeded["partner"]["client_id"].as_str().unwrap();
     let redirect = seeded["partner"]["redirect_uris"][0].as_str().unwrap();
     let authorize = server.url(&format!(

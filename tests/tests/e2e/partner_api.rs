@@ -20,27 +20,7 @@ fn the_code_flow_gives_tokens_that_rotate_and_a_reused_refresh_token_kills_the_g
         .set_pkce_verifier(verifier)
         .request(&transport)
         .unwrap();
-    assert_eq!(answer.expires_in().unwrap().as_secs(), 3600);
-    let extra = answer.extra_fields();
-    assert_eq!(
-        (extra.name.as_str(), extra.dob.as_str(), extra.eaadhaar.as_str()),
-        ("Asha Devi", "01041990", "N")
-    );
-    assert_eq!(extra.digilockerid.len(), 36);
-    let claims = verify_id_token(&setup, extra.id_token.as_deref().expect("/2/token gives an id_token"));
-    assert_eq!(claims["sub"], extra.digilockerid.as_str());
-    assert_eq!(claims["nonce"], "n-0S6_WzA2Mj");
-
-    let access = answer.access_token().secret().clone();
-    let user = setup.call("/public/oauth2/1/user", &access);
-    assert_eq!(user.status, 200, "{}", user.text());
-    assert_eq!(user.json()["digilockerid"], extra.digilockerid.as_str());
-    // The grant does not cover issued documents.
-    let issued = setup.call("/public/oauth2/2/files/issued", &access);
-    assert_eq!(
-        (issued.status, issued.json()["error"].as_str()),
-        (403, Some("insufficient_scope"))
-    );
+    assert_first_answer(&setup, &answer);
 
     let first_refresh = answer.refresh_token().unwrap().clone();
     let rotated = client
@@ -57,10 +37,7 @@ fn the_code_flow_gives_tokens_that_rotate_and_a_reused_refresh_token_kills_the_g
         "invalid_grant"
     );
     let dead = setup.call("/public/oauth2/1/user", &new_access);
-    assert_eq!(
-        (dead.status, dead.json()["error"].as_str()),
-        (401, Some("invalid_token"))
-    );
+    assert_eq!(error_of(&dead), (401, "invalid_token".into()));
     assert_eq!(
         refusal(
             client
@@ -76,34 +53,42 @@ fn the_code_flow_gives_tokens_that_rotate_and_a_reused_refresh_token_kills_the_g
     );
 }
 
+/// `/2/token`'s answer: the resident's details, an ID token that verifies
+/// against the JWKS, and an access token that reads the user but nothing
+/// outside its scope.
+fn assert_first_answer(setup: &Setup, answer: &Answer) {
+    assert_eq!(answer.expires_in().unwrap().as_secs(), 3600);
+    let extra = answer.extra_fields();
+    assert_eq!(
+        (extra.name.as_str(), extra.dob.as_str(), extra.eaadhaar.as_str()),
+        ("Asha Devi", "01041990", "N")
+    );
+    assert_eq!(extra.digilockerid.len(), 36);
+    let claims = verify_id_token(setup, extra.id_token.as_deref().expect("/2/token gives an id_token"));
+    assert_eq!(claims["sub"], extra.digilockerid.as_str());
+    assert_eq!(claims["nonce"], "n-0S6_WzA2Mj");
+
+    let access = answer.access_token().secret().clone();
+    let user = setup.call("/public/oauth2/1/user", &access);
+    assert_eq!(user.status, 200, "{}", user.text());
+    assert_eq!(user.json()["digilockerid"], extra.digilockerid.as_str());
+    // The grant does not cover issued documents.
+    let issued = setup.call("/public/oauth2/2/files/issued", &access);
+    assert_eq!(error_of(&issued), (403, "insufficient_scope".into()));
+}
+
 #[test]
 fn a_wrong_verifier_another_redirect_uri_and_a_reused_code_are_invalid_grant() {
     let setup = Setup::new(REDIRECT);
     let client = setup.client(1);
     let (code, verifier) = setup.consented_code(&[]);
     let wrong = PkceCodeVerifier::new("x".repeat(43));
-    assert_eq!(
-        refusal(
-            client
-                .exchange_code(AuthorizationCode::new(code.clone()))
-                .set_pkce_verifier(wrong)
-                .request(&transport)
-        ),
-        "invalid_grant"
-    );
+    assert_eq!(refusal(exchange(&client, &code, wrong.secret())), "invalid_grant");
     let elsewhere = client
         .clone()
         .set_redirect_uri(RedirectUrl::new("http://127.0.0.1:9/other".into()).unwrap());
     let v2 = PkceCodeVerifier::new(verifier.secret().clone());
-    assert_eq!(
-        refusal(
-            elsewhere
-                .exchange_code(AuthorizationCode::new(code.clone()))
-                .set_pkce_verifier(v2)
-                .request(&transport)
-        ),
-        "invalid_grant"
-    );
+    assert_eq!(refusal(exchange(&elsewhere, &code, v2.secret())), "invalid_grant");
     // Nothing changed: the right verifier still works, once.
     let v3 = PkceCodeVerifier::new(verifier.secret().clone());
     let answer = client
@@ -114,15 +99,7 @@ fn a_wrong_verifier_another_redirect_uri_and_a_reused_code_are_invalid_grant() {
     assert!(answer.extra_fields().id_token.is_none(), "/1/token gives no id_token");
     let access = answer.access_token().secret().clone();
     assert_eq!(setup.call("/public/oauth2/1/user", &access).status, 200);
-    assert_eq!(
-        refusal(
-            client
-                .exchange_code(AuthorizationCode::new(code))
-                .set_pkce_verifier(verifier)
-                .request(&transport)
-        ),
-        "invalid_grant"
-    );
+    assert_eq!(refusal(exchange(&client, &code, verifier.secret())), "invalid_grant");
     assert_eq!(
         setup.call("/public/oauth2/1/user", &access).status,
         401,
@@ -138,28 +115,12 @@ fn an_expired_code_a_wrong_secret_and_an_unknown_grant_type_are_refused() {
     conn.execute("UPDATE oauth_codes SET expires_at = expires_at - 601", &[])
         .unwrap();
     let client = setup.client(1);
-    assert_eq!(
-        refusal(
-            client
-                .exchange_code(AuthorizationCode::new(code))
-                .set_pkce_verifier(verifier)
-                .request(&transport)
-        ),
-        "invalid_grant"
-    );
+    assert_eq!(refusal(exchange(&client, &code, verifier.secret())), "invalid_grant");
     let impostor = client
         .clone()
         .set_client_secret(ClientSecret::new("not-the-key".into()));
     let (code, verifier) = setup.consented_code(&[]);
-    assert_eq!(
-        refusal(
-            impostor
-                .exchange_code(AuthorizationCode::new(code))
-                .set_pkce_verifier(verifier)
-                .request(&transport)
-        ),
-        "invalid_client"
-    );
+    assert_eq!(refusal(exchange(&impostor, &code, verifier.secret())), "invalid_client");
     let form = format!(
         "grant_type=password&client_id={}&client_secret={}",
         setup.app_id, setup.secret
@@ -169,10 +130,7 @@ fn an_expired_code_a_wrong_secret_and_an_unknown_grant_type_are_refused() {
         "application/x-www-form-urlencoded",
         form.as_bytes(),
     );
-    assert_eq!(
-        (resp.status, resp.json()["error"].as_str()),
-        (400, Some("invalid_grant_type"))
-    );
+    assert_eq!(error_of(&resp), (400, "invalid_grant_type".into()));
 }
 
 #[test]
@@ -221,7 +179,13 @@ fn plain_pkce_a_missing_state_and_an_unknown_scope_go_back_with_an_error_and_den
         Some("invalid_request")
     );
 
-    let consent = location(&url);
+    assert_consent_shown_then_denied(&setup, &url, state.secret());
+}
+
+/// The consent request shows the app, its origin and the default scopes;
+/// a forged decision is refused; deny goes back with `access_denied`, once.
+fn assert_consent_shown_then_denied(setup: &Setup, url: &str, state: &str) {
+    let consent = location(url);
     let request_id = query_param(&consent, "request").unwrap();
     let resident = setup.server.login_resident(MOBILE);
     let request_url = setup.server.url(&format!("/api/oauth/requests/{request_id}"));
@@ -239,7 +203,7 @@ fn plain_pkce_a_missing_state_and_an_unknown_scope_go_back_with_an_error_and_den
         .json();
     let back = denied["redirect"].as_str().unwrap();
     assert_eq!(query_param(back, "error").as_deref(), Some("access_denied"));
-    assert_eq!(query_param(back, "state").as_deref(), Some(state.secret().as_str()));
+    assert_eq!(query_param(back, "state").as_deref(), Some(state));
     assert_eq!(
         resident
             .post_json(&request_url, &serde_json::json!({ "allow": true }))
@@ -267,15 +231,9 @@ fn a_revoked_connection_fails_at_once_and_the_calls_are_in_the_activity_log() {
         (200, b"%PDF-1.4\n%%EOF\n".as_slice())
     );
     let missing = setup.call("/public/oauth2/1/file/999999", &access);
-    assert_eq!(
-        (missing.status, missing.json()["error"].as_str()),
-        (404, Some("invalid_uri"))
-    );
+    assert_eq!(error_of(&missing), (404, "invalid_uri".into()));
     let made_up = setup.call("/public/oauth2/1/user", "made-up-token");
-    assert_eq!(
-        (made_up.status, made_up.json()["error"].as_str()),
-        (401, Some("invalid_token"))
-    );
+    assert_eq!(error_of(&made_up), (401, "invalid_token".into()));
 
     let connections = resident.get(&setup.server.url("/api/connections")).json();
     assert_eq!(connections[0]["app_name"], "Jobs Portal");
@@ -288,10 +246,7 @@ fn a_revoked_connection_fails_at_once_and_the_calls_are_in_the_activity_log() {
     );
     assert_eq!(resident.post(&revoke_url, "application/json", b"").status, 204);
     let refused = setup.call("/public/oauth2/1/user", &access);
-    assert_eq!(
-        (refused.status, refused.json()["error"].as_str()),
-        (401, Some("invalid_token"))
-    );
+    assert_eq!(error_of(&refused), (401, "invalid_token".into()));
     assert_eq!(resident.post(&revoke_url, "application/json", b"").status, 404);
 
     let log = resident.get(&setup.server.url("/api/activity")).json();

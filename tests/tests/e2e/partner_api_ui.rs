@@ -7,11 +7,11 @@
 
 use std::time::Duration;
 
-use oauth2::{AuthorizationCode, TokenResponse};
+use oauth2::TokenResponse;
 
 use crate::browser::Browser;
 use crate::locker_ui::{click, fill, find, nav};
-use crate::partner_client::{MOBILE, REDIRECT, Setup, query_param, transport, verify_id_token};
+use crate::partner_client::{MOBILE, REDIRECT, Setup, exchange, query_param, verify_id_token};
 use crate::support::*;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -37,17 +37,10 @@ async fn a_resident_signs_in_consents_and_later_revokes_the_app_in_the_browser()
     assert_eq!(query_param(&back, "state").as_deref(), Some(state.secret().as_str()));
     let code = query_param(&back, "code").unwrap();
 
-    let exchange = {
-        let client = setup.client(2);
-        tokio::task::spawn_blocking(move || {
-            client
-                .exchange_code(AuthorizationCode::new(code))
-                .set_pkce_verifier(verifier)
-                .request(&transport)
-                .unwrap()
-        })
-    };
-    let answer = exchange.await.unwrap();
+    let client = setup.client(2);
+    let answer = tokio::task::spawn_blocking(move || exchange(&client, &code, verifier.secret()).unwrap())
+        .await
+        .unwrap();
     let claims = verify_id_token(&setup, answer.extra_fields().id_token.as_deref().unwrap());
     assert_eq!(claims["aud"], setup.app_id.as_str());
     let access = answer.access_token().secret().clone();
@@ -87,15 +80,9 @@ async fn dl_flow_signup_sends_a_newcomer_to_sign_up_then_to_consent_and_back_wit
     assert_eq!(query_param(&back, "state").as_deref(), Some(state.secret().as_str()));
     let code = query_param(&back, "code").unwrap();
     let client = setup.client(1);
-    let answer = tokio::task::spawn_blocking(move || {
-        client
-            .exchange_code(AuthorizationCode::new(code))
-            .set_pkce_verifier(verifier)
-            .request(&transport)
-            .unwrap()
-    })
-    .await
-    .unwrap();
+    let answer = tokio::task::spawn_blocking(move || exchange(&client, &code, verifier.secret()).unwrap())
+        .await
+        .unwrap();
     let user = setup.call("/public/oauth2/1/user", answer.access_token().secret());
     assert_eq!(user.status, 200, "{}", user.text());
     assert_eq!(user.json()["name"], "Nandini Rao");

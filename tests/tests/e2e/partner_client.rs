@@ -237,6 +237,26 @@ pub fn http_bearer(url: &str, token: &str) -> Resp {
     }
 }
 
+/// A partner call's status and error name, to assert a refusal in one line.
+pub fn error_of(resp: &Resp) -> (u16, String) {
+    (
+        resp.status,
+        resp.json()["error"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+/// `client`'s exchange of `code` with the verifier `verifier`.
+pub fn exchange(
+    client: &Partner,
+    code: &str,
+    verifier: &str,
+) -> Result<Answer, RequestTokenError<ureq::Error, BasicErrorResponse>> {
+    client
+        .exchange_code(oauth2::AuthorizationCode::new(code.to_owned()))
+        .set_pkce_verifier(oauth2::PkceCodeVerifier::new(verifier.to_owned()))
+        .request(&transport)
+}
+
 /// The server's error name of a refused token call.
 pub fn refusal(result: Result<Answer, RequestTokenError<ureq::Error, BasicErrorResponse>>) -> String {
     match result {
