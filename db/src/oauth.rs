@@ -341,15 +341,6 @@ pub fn revoke_resident_grant(db: &Db, resident_id: i64, grant_id: i64, now: Unix
     }
 }
 
-/// Notes that the grant was used at `now`.
-pub fn touch_grant(db: &Db, grant_id: i64, now: UnixTime) -> DbResult<()> {
-    db.conn()?.execute(
-        "UPDATE oauth_grants SET last_used_at = ?2 WHERE id = ?1",
-        params![grant_id, now],
-    )?;
-    Ok(())
-}
-
 /// The resident's active grants (not revoked, not past `valid_till`),
 /// newest first.
 pub fn resident_grants(db: &Db, resident_id: i64, now: UnixTime) -> DbResult<Vec<Grant>> {

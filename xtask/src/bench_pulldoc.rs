@@ -313,12 +313,14 @@ pub(crate) fn bytes_per_answer(wrk_out: &str) -> Result<f64> {
     Ok(bytes / requests.max(1.0))
 }
 
-/// Pull Doc requests: the same `ts` and keyhash, a txn unique to the
-/// thread and request.
+/// Pull requests: the same `ts` and keyhash, a txn unique to the run, the
+/// thread and the request (a server remembers the txns of earlier runs on
+/// its data, so each run's txns start with the second it started).
 pub(crate) const PULL_DOC_LUA: &str = r#"
 local counter = 0
+local run = os.time()
 function setup(thread)
-  thread:set("id", counter)
+  thread:set("id", run .. "-" .. counter)
   counter = counter + 1
 end
 function init(args)

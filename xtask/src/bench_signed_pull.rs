@@ -123,7 +123,9 @@ fn write_script(work: &Path, org: &str, key: &str, name: &str, root: &str, detai
     let head = format!(r#"<{root} ver="1.0" ts="{ts}" txn="b"#);
     let tail = format!(r#"" orgId="{org}" keyhash="{keyhash}"><DocDetails>{details}</DocDetails></{root}>"#);
     let path = work.join(name);
-    let lua = UNIQUE_TXN_LUA.replace("HEAD", &head).replace("TAIL", &tail);
+    let lua = crate::bench_pulldoc::PULL_DOC_LUA
+        .replace("HEAD", &head)
+        .replace("TAIL", &tail);
     std::fs::write(&path, lua).map_err(|e| e.to_string())?;
     Ok(path)
 }
@@ -190,24 +192,3 @@ pub fn compare(work: &Path) -> Result {
     }
     Ok(())
 }
-
-/// Requests whose txn is unique across runs too: each wrk run (a round's
-/// Pull URI, then its Pull Doc, against a server that remembers the txns of
-/// the rounds before) starts its txns with the second it started.
-const UNIQUE_TXN_LUA: &str = r#"
-local counter = 0
-local run = os.time()
-function setup(thread)
-  thread:set("id", run .. "-" .. counter)
-  counter = counter + 1
-end
-function init(args)
-  n = 0
-  wrk.method = "POST"
-  wrk.headers["Content-Type"] = "application/xml"
-end
-function request()
-  n = n + 1
-  return wrk.format(nil, nil, nil, [[HEAD]] .. id .. "-" .. n .. [[TAIL]])
-end
-"#;
