@@ -4,8 +4,8 @@
 
 use crate::sql::{Conn, Stmt, Tx, params};
 
-use crate::tasks::{Position, Rejection};
-use crate::{DbResult, UnixTime};
+use crate::tasks::{Lease, Position, Rejection};
+use crate::{DbError, DbResult, UnixTime};
 
 /// One validated row, ready to store.
 pub struct DocRow<'a> {
@@ -172,13 +172,16 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// Commits the batch together with the reader position after it and the
-    /// row counts it adds.
-    pub fn commit(self, next: Position, imported: u64, rejected: u64) -> DbResult<()> {
-        self.tx.execute(
+    /// Commits the batch together with the reader position after it, the
+    /// row counts it adds and the lease renewed. A node whose lease another
+    /// node has taken commits nothing: [`DbError::Conflict`], and the rows
+    /// are rolled back (the other node imports them).
+    pub fn commit(self, next: Position, imported: u64, rejected: u64, lease: Lease<'_>) -> DbResult<()> {
+        let changed = self.tx.execute(
             "UPDATE import_tasks SET pos_byte = ?2, pos_line = ?3, pos_record = ?4,
-                 rows_imported = rows_imported + ?5, rows_rejected = rows_rejected + ?6, updated_at = ?7
-             WHERE id = ?1",
+                 rows_imported = rows_imported + ?5, rows_rejected = rows_rejected + ?6, updated_at = ?7,
+                 lease_until = ?8
+             WHERE id = ?1 AND lease_owner = ?9",
             params![
                 self.task_id,
                 next.byte as i64,
@@ -186,9 +189,14 @@ impl Batch<'_> {
                 next.record as i64,
                 imported as i64,
                 rejected as i64,
-                self.now
+                self.now,
+                lease.until,
+                lease.owner
             ],
         )?;
+        if changed != 1 {
+            return Err(DbError::Conflict("another node took over this import".into()));
+        }
         self.tx.commit()?;
         Ok(())
     }

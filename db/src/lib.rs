@@ -20,6 +20,8 @@ mod testing;
 mod url;
 
 pub mod activity;
+pub mod changes;
+pub mod copy;
 pub mod direct;
 pub mod docs;
 pub mod import;

@@ -79,6 +79,11 @@ const MIGRATIONS: &[Step] = &[
         include_str!("../migrations/sqlite/0012-oauth.sql"),
         include_str!("../migrations/postgres/0012-oauth.sql"),
     ),
+    step(
+        "0013-cluster",
+        include_str!("../migrations/sqlite/0013-cluster.sql"),
+        include_str!("../migrations/postgres/0013-cluster.sql"),
+    ),
 ];
 
 /// The advisory lock that nodes starting at once take, so that one migrates

@@ -176,13 +176,48 @@ pub fn mark_running(db: &Db, id: i64, now: UnixTime) -> DbResult<()> {
     if changed == 0 { Err(DbError::NotFound) } else { Ok(()) }
 }
 
+/// A node's hold on a task: who holds it, and until when.
+#[derive(Debug, Clone, Copy)]
+pub struct Lease<'a> {
+    pub owner: &'a str,
+    pub until: UnixTime,
+}
+
+/// Takes the lease of an open task when no other holder has a live one
+/// (or renews this holder's). `false`: another node holds it, or the task is
+/// finished. One UPDATE decides, so two nodes can never both win.
+pub fn take_lease(db: &Db, id: i64, lease: Lease<'_>, now: UnixTime) -> DbResult<bool> {
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
+    let changed = conn.execute(
+        "UPDATE import_tasks SET lease_owner = ?2, lease_until = ?3
+         WHERE id = ?1 AND status IN ('pending', 'running')
+           AND (lease_owner IS NULL OR lease_owner = ?2 OR lease_until IS NULL OR lease_until < ?4)",
+        params![id, lease.owner, lease.until, now],
+    )?;
+    Ok(changed == 1)
+}
+
+/// Whether a running task's lease has run out: its node stopped.
+pub fn abandoned_count(db: &Db, now: UnixTime) -> DbResult<i64> {
+    let pooled = db.conn()?;
+    let conn: &Conn = &pooled;
+    conn.query_row(
+        "SELECT COUNT(*) FROM import_tasks
+         WHERE status = 'running' AND (lease_until IS NULL OR lease_until < ?1)",
+        params![now],
+        |r| r.get(0),
+    )
+}
+
 /// Marks a task finished: `done`, or `failed` with the reason. A task that
 /// is already finished is left as it is (another importer finished it).
 pub fn finish(db: &Db, id: i64, error: Option<&str>, now: UnixTime) -> DbResult<()> {
     let pooled = db.conn()?;
     let conn: &Conn = &pooled;
     conn.execute(
-        "UPDATE import_tasks SET status = ?2, error = ?3, finished_at = ?4, updated_at = ?4
+        "UPDATE import_tasks SET status = ?2, error = ?3, finished_at = ?4, updated_at = ?4,
+             lease_owner = NULL, lease_until = NULL
          WHERE id = ?1 AND status IN ('pending', 'running')",
         params![id, if error.is_some() { "failed" } else { "done" }, error, now],
     )?;

@@ -10,6 +10,7 @@ use crate::locker::activity_behind::ActivityBehind;
 use crate::locker::verify_gate::VerifyGate;
 use crate::platform::crypto::Keys;
 use crate::platform::error::Error;
+use crate::platform::objects::Objects;
 use crate::platform::settings::Settings;
 use crate::repository::cache::RepoCache;
 use crate::wire::replay::ReplayGuard;
@@ -18,6 +19,11 @@ use crate::wire::replay::ReplayGuard;
 #[derive(Clone)]
 pub struct App {
     pub db: Db,
+    /// Where stored files live (the data folder, or a shared bucket).
+    pub objects: Arc<Objects>,
+    /// This process's name in import leases: random, so two nodes (or a
+    /// node and an admin command) never share one.
+    pub node_id: Arc<str>,
     pub keys: Arc<Keys>,
     pub settings: Arc<Settings>,
     /// The txns seen inside the window (one guard per process).
@@ -45,26 +51,25 @@ impl App {
             settings.password_hash_queue,
             std::time::Duration::from_secs(settings.password_hash_wait_seconds),
         );
-        let keys = Keys::load_or_create(&settings.data_dir)?;
+        let keys = Keys::load_or_create_file(&settings.master_key_path())?;
+        let objects = Objects::open(settings.object_store_url.as_deref(), &settings.data_dir)?;
         let url = DatabaseUrl::parse(&settings.database_url()?)?;
         // The redacted form: a password in the URL never reaches the log.
         tracing::info!(database = %url.redacted(), "opening the database");
         let db = Db::open_url(&url, 8)?;
         let app = App {
             db,
+            objects: Arc::new(objects),
+            node_id: format!("{}-{}", std::process::id(), crate::platform::crypto::random_hex(8)).into(),
             keys: Arc::new(keys),
             replay: Arc::new(ReplayGuard::new(settings.ts_window_minutes)),
-            repo_cache: Arc::new(RepoCache::new(
-                &settings.data_dir,
-                settings.repo_cache_mib as usize * 1024 * 1024,
-            )),
+            repo_cache: Arc::new(RepoCache::new(settings.repo_cache_mib as usize * 1024 * 1024)),
             verify_gate: Arc::new(VerifyGate::default()),
             activity_behind: Arc::new(ActivityBehind::default()),
             settings: Arc::new(settings),
         };
-        for dir in [app.imports_dir(), app.incoming_dir()] {
-            std::fs::create_dir_all(&dir)?;
-        }
+        std::fs::create_dir_all(app.incoming_dir())?;
+        tracing::info!(objects = %app.objects.describe(), node = %app.node_id, "stored files");
         Ok(app)
     }
 
@@ -76,11 +81,6 @@ impl App {
             settings: Arc::new(settings),
             ..self.clone()
         }
-    }
-
-    /// Where accepted CSV files wait for (and stay after) import.
-    pub fn imports_dir(&self) -> PathBuf {
-        self.settings.data_dir.join("imports")
     }
 
     /// Where request bodies are spooled while they are read.

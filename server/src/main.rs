@@ -48,7 +48,11 @@ fn run(cli: Cli) -> Result<(), Error> {
     }
     let app = App::open(settings)?;
     if let Command::Serve = cli.command {
-        return actix_web::rt::System::new().block_on(serve::run(app));
+        // This handle outlives the runtime, so the database pool closes off
+        // it: the PostgreSQL client refuses to block on an async thread.
+        let served = actix_web::rt::System::new().block_on(serve::run(app.clone()));
+        drop(app);
+        return served;
     }
     let output = admin::run(&app, cli.command)?;
     if cli.global.json {

@@ -21,6 +21,12 @@ pub async fn run(app: App) -> Result<(), Error> {
     } else {
         app
     };
+    // A store that is away or has no bucket is told now, not at the first
+    // upload. Its calls block, as the database's do: off the async thread.
+    let checking = app.clone();
+    actix_web::rt::task::spawn_blocking(move || checking.objects.check())
+        .await
+        .map_err(|e| Error::Internal(format!("start-up check: {e}")))??;
     // The start-up sweeps use the database, whose client blocks: off the
     // async thread (PostgreSQL's client refuses to block inside it).
     let sweeping = app.clone();
@@ -36,6 +42,7 @@ pub async fn run(app: App) -> Result<(), Error> {
     );
     tracing::info!(bind, public_url = app.settings.public_url(), "serving");
     write_behind_every_second(&app)?;
+    take_over_abandoned_imports(&app)?;
     let served = server.await.map_err(|e| Error::Internal(format!("server: {e}")));
     let flushing = app.clone();
     if let Err(e) = actix_web::rt::task::spawn_blocking(move || write_behind(&flushing)).await {
@@ -89,7 +96,7 @@ fn tidy_data_folder(app: &App) {
         Ok(n) => tracing::info!(files = n, "removed stored uploads that no row refers to"),
         Err(e) => tracing::warn!(error = %e, "could not sweep the upload store"),
     }
-    match crate::repository::store::seal_legacy(&crate::repository::store_dir(app), &app.keys.file_cipher()) {
+    match crate::repository::store::seal_legacy(&app.objects, &app.keys.file_cipher()) {
         Ok(0) => {}
         Ok(n) => tracing::info!(files = n, "sealed repository documents stored in plaintext"),
         Err(e) => tracing::warn!(error = %e, "could not seal the repository's plaintext documents"),
@@ -130,6 +137,33 @@ fn write_behind(app: &App) {
     if let Err(e) = app.activity_behind.flush(app) {
         tracing::warn!(error = %e, queued = app.activity_behind.queued(), "could not write the partner activity; will retry");
     }
+}
+
+/// How often an idle node looks for import files that a stopped node left.
+const ABANDONED_POLL: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Every few seconds, imports the files whose node stopped mid-file (their
+/// lease ran out), so another node finishes them within a lease and a few
+/// seconds; new files wait for `import_schedule` as before.
+fn take_over_abandoned_imports(app: &App) -> Result<(), Error> {
+    let app = app.clone();
+    std::thread::Builder::new()
+        .name("import-takeover".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(ABANDONED_POLL);
+                match crate::issuers::import::has_abandoned_work(&app) {
+                    Ok(false) => {}
+                    Ok(true) => match crate::issuers::import::run_pending(&app) {
+                        Ok(summary) => tracing::info!(?summary, "finished import files a stopped node left"),
+                        Err(e) => tracing::error!(error = %e, "taking over abandoned imports failed; will retry"),
+                    },
+                    Err(e) => tracing::warn!(error = %e, "could not look for abandoned imports"),
+                }
+            }
+        })
+        .map_err(|e| Error::Internal(format!("cannot start the import take-over thread: {e}")))?;
+    Ok(())
 }
 
 /// Removes request bodies left in the spool folder by a server that died

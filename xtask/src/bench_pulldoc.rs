@@ -44,10 +44,23 @@ pub(crate) fn pdf_of_100_kb() -> Vec<u8> {
     pdf
 }
 
+/// The database the benches' servers and admin commands use when it is not
+/// the data folder's SQLite (`bench import --database-url`).
+pub(crate) static DATABASE_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// `--database-url URL` when a bench runs on another database; else nothing.
+pub(crate) fn database_args() -> Vec<String> {
+    DATABASE_URL
+        .get()
+        .map(|url| vec!["--database-url".to_owned(), url.clone()])
+        .unwrap_or_default()
+}
+
 pub(crate) fn json_of(bin: &Path, data: &Path, args: &[&str]) -> Result<serde_json::Value> {
     let out = Command::new(bin)
         .arg("--data-dir")
         .arg(data)
+        .args(database_args())
         .arg("--json")
         .args(args)
         .output()
@@ -188,6 +201,7 @@ pub(crate) fn start_server(bin: &Path, data: &Path, env: &[(&str, &str)]) -> Res
     let mut server = Command::new(bin)
         .arg("--data-dir")
         .arg(data)
+        .args(database_args())
         .args(["--bind", "127.0.0.1:0", "serve"])
         .env("OPENLOCKER_LOG", "warn")
         .envs(env.iter().copied())

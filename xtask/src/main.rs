@@ -133,10 +133,11 @@ fn test(extra: &[String]) -> Result {
     step(
         1,
         6,
-        "checking the tools (chromium, chromedriver, postgresql; installed when missing)",
+        "checking the tools (chromium, chromedriver, postgresql, an S3 server; installed when missing)",
     );
     let browser = tools::ensure_browser()?;
     tools::ensure_postgresql()?;
+    let s3 = tools::ensure_s3_server()?;
     step(2, 6, "building the web app (wasm) and the loader");
     // The independent peers of the signed e-document tests.
     tools::ensure_debian_packages(&["xmlsec1", "openssl"], &["xmlsec1", "openssl"])?;
@@ -157,6 +158,7 @@ fn test(extra: &[String]) -> Result {
             .args(["test", "--workspace", "--exclude", "openlocker-widget"])
             .args(extra)
             .env("OL_TEST_BIN", &bin)
+            .env("OL_TEST_MOTO", &s3)
             .env("OL_TEST_CHROMIUM", &browser.chromium)
             .env("OL_TEST_CHROMEDRIVER", &browser.chromedriver),
     )?;
@@ -171,7 +173,9 @@ fn test(extra: &[String]) -> Result {
 /// The db suite and the e2e suite with `OL_TEST_DATABASE=postgres`: each
 /// test process starts a PostgreSQL server in a temporary folder, and each
 /// test gets a database of its own. The browser tests (`*_ui`, `browser`)
-/// exercise the web app, not storage: they run once, on SQLite. The same
+/// exercise the web app, not storage: they run once, on SQLite. So do the
+/// two-node tests (`cluster`), which are on PostgreSQL in either pass, and
+/// `db_copy`, whose source is SQLite by definition. The same
 /// package selection as the SQLite pass, so nothing is built again (the
 /// other crates' unit tests run twice; they are quick and take no backend).
 fn postgres_pass(bin: &std::path::Path, extra: &[String]) -> Result {
@@ -179,7 +183,19 @@ fn postgres_pass(bin: &std::path::Path, extra: &[String]) -> Result {
     if !args.iter().any(|a| a == "--") {
         args.push("--".into());
     }
-    args.extend(["--skip", "_ui::", "--skip", "browser::"].map(String::from));
+    args.extend(
+        [
+            "--skip",
+            "_ui::",
+            "--skip",
+            "browser::",
+            "--skip",
+            "cluster::",
+            "--skip",
+            "db_copy::",
+        ]
+        .map(String::from),
+    );
     status(
         cargo()
             .args([

@@ -97,6 +97,32 @@ pub fn ensure_postgresql() -> Result {
     install_debian_packages(&["initdb"], &["postgresql"])
 }
 
+/// The version of moto (PyPI) whose server mode is the S3-compatible store
+/// of the tests.
+const MOTO: &str = "moto[server]==5.2.5";
+
+/// moto's `moto_server`, in a virtualenv under the target folder (made
+/// and filled from PyPI on first use); its path.
+pub fn ensure_s3_server() -> Result<PathBuf> {
+    let venv = target_dir()?.join("s3-venv");
+    let server = venv.join("bin/moto_server");
+    if server.is_file() {
+        return Ok(server);
+    }
+    eprintln!(
+        "xtask: installing {MOTO} from PyPI into {} (a minute or two)",
+        venv.display()
+    );
+    let python = which("python3").ok_or("python3 is missing: it runs the S3 server of the tests (moto)")?;
+    status(Command::new(&python).args(["-m", "venv"]).arg(&venv))?;
+    status(
+        Command::new(venv.join("bin/pip"))
+            .args(["install", "--progress-bar", "on", MOTO])
+            .env("PIP_DISABLE_PIP_VERSION_CHECK", "1"),
+    )?;
+    Ok(server)
+}
+
 fn install_debian_packages(binaries: &[&str], packages: &[&str]) -> Result {
     let root = output_of("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
     if !root {

@@ -28,6 +28,7 @@ pub fn run(app: &App, command: Command) -> Result<Output, Error> {
         Command::Repo(cmd) => repo::run(app, cmd),
         Command::Requester(cmd) => requester::run(app, cmd),
         Command::Demo(crate::cli::DemoCommand::Seed) => crate::cli::demo::seed(app),
+        Command::Db(crate::cli::DbCommand::Copy { to }) => crate::cli::db_copy::run(app, &to),
         Command::Import(ImportCommand::Run) => {
             let summary = import::run_pending(app)?;
             Ok(Output {

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod conformance;
+pub mod db_copy;
 pub mod demo;
 pub mod issuer;
 pub mod repo;
@@ -49,6 +50,15 @@ pub struct GlobalArgs {
     /// read flags: give a password through OPENLOCKER_DATABASE_URL or database_url_file.
     #[arg(long, global = true, value_name = "URL")]
     pub database_url: Option<String>,
+    /// Where stored files live: file://DIR or s3://BUCKET?endpoint=URL&region=REGION
+    /// [default: the data folder]. S3 credentials come from AWS_ACCESS_KEY_ID and
+    /// AWS_SECRET_ACCESS_KEY.
+    #[arg(long, global = true, value_name = "URL")]
+    pub object_store_url: Option<String>,
+    /// The master key file, shared by every node of a deployment
+    /// [default: <data_dir>/secrets/master.key].
+    #[arg(long, global = true, value_name = "FILE")]
+    pub master_key_file: Option<String>,
     /// The static web folder whose pkg/ holds the built resident app [default: www].
     #[arg(long, global = true, value_name = "DIR")]
     pub www_dir: Option<String>,
@@ -81,6 +91,8 @@ impl GlobalArgs {
         [
             ("data_dir", &self.data_dir),
             ("database_url", &self.database_url),
+            ("object_store_url", &self.object_store_url),
+            ("master_key_file", &self.master_key_file),
             ("www_dir", &self.www_dir),
             ("bind", &self.bind),
             ("public_url", &self.public_url),
@@ -124,6 +136,9 @@ pub enum Command {
     /// A sandbox: synthetic residents, issuers, documents and a partner app.
     #[command(subcommand)]
     Demo(DemoCommand),
+    /// The database: move a SQLite deployment up to PostgreSQL.
+    #[command(subcommand)]
+    Db(DbCommand),
     /// Check an issuer's Pull URI API against Issuer API v1.13, clause by
     /// clause (needs no data folder). Exit 0 when every check passes, 1 when any fails.
     Conformance(ConformanceArgs),
@@ -136,6 +151,19 @@ pub enum DemoCommand {
     /// issuers, signed issued documents, uploaded documents and a partner
     /// app with redirect URIs; prints one random password for them all.
     Seed,
+}
+
+/// `openlocker db ...`.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy this SQLite deployment (every row, and with --object-store-url
+    /// every stored file) into an empty PostgreSQL database, checked by counts
+    /// and hashes. Stop `serve` first; the new nodes need the same master key.
+    Copy {
+        /// The PostgreSQL database: postgres://USER[:PASSWORD]@HOST:PORT/DB.
+        #[arg(long, value_name = "URL")]
+        to: String,
+    },
 }
 
 /// What `openlocker conformance` checks, and how to reach it.

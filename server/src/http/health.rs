@@ -1,6 +1,6 @@
-//! `GET /healthz`: the server answers and its database does too. A
-//! database that does not answer (down, unreachable, pool exhausted) is a
-//! 503, with the cause in the log.
+//! `GET /healthz`: the server answers and so do its database and its object
+//! store. Either not answering (down, unreachable, pool exhausted, bucket
+//! gone) is a 503, with the cause in the log.
 
 use actix_web::{HttpResponse, web};
 
@@ -13,6 +13,10 @@ pub async fn healthz(app: web::Data<App>) -> Result<HttpResponse, Error> {
         app.db.ping().map_err(|err| {
             tracing::warn!(%err, "health check: the database does not answer");
             Error::Unavailable("the database does not answer".into())
+        })?;
+        app.objects.check().map_err(|err| {
+            tracing::warn!(%err, "health check: the object store does not answer");
+            Error::Unavailable("the object store does not answer".into())
         })
     })
     .await?;

@@ -1,12 +1,11 @@
 //! Kept copies of issued documents: what a v1.13 issuer's Pull URI answer
 //! carried (the PDF and the certificate XML) is kept sealed under
-//! `data/issued/`, in the same sealed, content-addressed store as Uploaded
+//! `issued/` of the object store, in the same sealed, content-addressed store as Uploaded
 //! Documents ([`crate::locker::uploads::store`]), so a document opens and is shared
 //! from the copy without calling the issuer again. A copy whose row went (a
 //! pushed `D`) is removed by [`remove_unused`].
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
 use std::sync::{Mutex, MutexGuard};
 
 use hmac::Mac;
@@ -14,7 +13,6 @@ use openlocker_db::docs::{self, KeptCopy};
 
 use crate::app::App;
 use crate::locker::uploads::store;
-use crate::platform::crypto;
 use crate::platform::error::Error;
 use crate::platform::sealed_file::SealedWriter;
 
@@ -29,8 +27,11 @@ pub fn lock() -> MutexGuard<'static, ()> {
 }
 
 /// Where kept copies are stored.
-pub fn store_dir(app: &App) -> PathBuf {
-    app.settings.data_dir.join("issued")
+pub fn shelf(app: &App) -> store::Shelf<'_> {
+    store::Shelf {
+        objects: &app.objects,
+        folder: "issued",
+    }
 }
 
 /// Stores `bytes` sealed (once per content) and returns its content id.
@@ -39,14 +40,12 @@ pub fn put(app: &App, bytes: &[u8]) -> Result<String, Error> {
     let mut hasher = app.keys.content_id_hasher();
     hasher.update(bytes);
     let content_id = hex::encode(hasher.finalize().into_bytes());
-    let root = store_dir(app);
-    std::fs::create_dir_all(&root)?;
-    let spooled = root.join(format!("incoming-{}", crypto::random_hex(12)));
+    let spooled = app.spool_path("kept");
     let written = (|| -> Result<(), Error> {
         let mut writer = SealedWriter::new(std::fs::File::create(&spooled)?, app.keys.file_cipher())?;
         writer.write_all(bytes)?;
         writer.finish()?;
-        store::put(&root, &content_id, &spooled)
+        shelf(app).put(&content_id, &spooled)
     })();
     // The spooled name goes either way; the stored one is a hard link.
     let _ = std::fs::remove_file(&spooled);
@@ -63,7 +62,7 @@ pub fn put_parts(app: &App, doc_content: Option<&[u8]>, data_content: Option<&[u
 
 /// The bytes of a kept part.
 pub fn read(app: &App, content_id: &str) -> Result<Vec<u8>, Error> {
-    let mut reader = store::open(&store_dir(app), content_id, app.keys.file_cipher())?;
+    let mut reader = shelf(app).open(content_id, app.keys.file_cipher())?;
     let mut bytes = Vec::new();
     reader.read_to_end(&mut bytes)?;
     Ok(bytes)
@@ -74,13 +73,18 @@ pub fn read(app: &App, content_id: &str) -> Result<Vec<u8>, Error> {
 pub fn remove_unused(app: &App) -> Result<usize, Error> {
     let _guard = lock();
     let unused = docs::unused_trashed_copies(&app.db)?;
-    let root = store_dir(app);
-    for content_id in &unused {
-        store::remove(&root, content_id)?;
+    let root = shelf(app);
+    let mut removed = Vec::with_capacity(unused.len());
+    for content_id in unused {
+        // One left for now (written lately to a shared store) stays in the
+        // trash for a later run.
+        if root.remove_unused(&content_id)? {
+            removed.push(content_id);
+        }
     }
-    docs::clear_copy_trash(&app.db, &unused)?;
-    if !unused.is_empty() {
-        tracing::info!(files = unused.len(), "removed kept copies of deleted documents");
+    docs::clear_copy_trash(&app.db, &removed)?;
+    if !removed.is_empty() {
+        tracing::info!(files = removed.len(), "removed kept copies of deleted documents");
     }
-    Ok(unused.len())
+    Ok(removed.len())
 }

@@ -14,7 +14,6 @@ use crate::partners::widget_check::{self, WidgetRequest};
 use crate::platform::crypto;
 use crate::platform::dates;
 use crate::platform::error::Error;
-use crate::platform::sealed_file::SealedReader;
 
 /// The document a resident picked, and a new share as the popup hands it
 /// to the partner page: the shared JSON types.
@@ -95,7 +94,7 @@ pub enum SharedContent {
     },
     /// Read from the resident's encrypted store.
     Uploaded {
-        reader: Box<SealedReader<std::fs::File>>,
+        reader: Box<uploads::Download>,
         content_type: String,
     },
 }
@@ -162,7 +161,7 @@ fn read(app: &App, share: &Share) -> Result<SharedContent, Error> {
         SharedDoc::Uploaded { id } => {
             let file = uploads_db::file(&app.db, share.resident_id, *id)?
                 .ok_or_else(|| Error::Gone("the resident deleted this document".into()))?;
-            let reader = uploads::store::open(&uploads::store_dir(app), &file.content_id, app.keys.file_cipher())?;
+            let reader = uploads::shelf(app).open(&file.content_id, app.keys.file_cipher())?;
             Ok(SharedContent::Uploaded {
                 reader: Box::new(reader),
                 content_type: file.content_type,

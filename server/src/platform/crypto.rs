@@ -60,9 +60,16 @@ impl Keys {
     /// Loads `secrets/master.key` under `data_dir`, creating it (mode 0600,
     /// in a 0700 folder) on first use.
     pub fn load_or_create(data_dir: &Path) -> Result<Keys, Error> {
-        let dir = data_dir.join("secrets");
-        fs::DirBuilder::new().recursive(true).mode(0o700).create(&dir)?;
-        let path = dir.join("master.key");
+        Keys::load_or_create_file(&data_dir.join("secrets/master.key"))
+    }
+
+    /// Loads the master key file at `path`, creating it (mode 0600, in a
+    /// 0700 folder) on first use; every node of a deployment shares it.
+    pub fn load_or_create_file(path: &Path) -> Result<Keys, Error> {
+        if let Some(dir) = path.parent() {
+            fs::DirBuilder::new().recursive(true).mode(0o700).create(dir)?;
+        }
+        let path = path.to_path_buf();
         let master = match fs::read(&path) {
             Ok(bytes) => bytes,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => create_master_key(&path)?,

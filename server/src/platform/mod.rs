@@ -10,6 +10,7 @@ pub mod error;
 pub mod faults;
 pub mod ids;
 pub mod logging;
+pub mod objects;
 pub mod passwords;
 pub mod sealed_file;
 pub mod settings;

@@ -18,6 +18,15 @@ pub struct Settings {
     pub database_url: Option<SecretText>,
     /// A file whose first line is the database URL (instead of `database_url`).
     pub database_url_file: Option<PathBuf>,
+    /// Where stored files live: `file://DIR` or `s3://BUCKET?endpoint=…&region=…`;
+    /// unset: the data folder. Credentials come from `AWS_*` variables.
+    pub object_store_url: Option<String>,
+    /// The master key, shared by the nodes of one deployment; unset:
+    /// `secrets/master.key` in the data folder.
+    pub master_key_file: Option<PathBuf>,
+    /// How long a node's hold on an import file lasts unless renewed (each
+    /// batch renews it), in seconds: a killed node's file is taken over after this.
+    pub import_lease_seconds: u64,
     /// The static web folder: the resident portal's built app is served from
     /// its `pkg/` (built by `cargo xtask`, not in git).
     pub www_dir: PathBuf,
@@ -107,6 +116,9 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             database_url_file: None,
+            object_store_url: None,
+            master_key_file: None,
+            import_lease_seconds: 30,
             www_dir: PathBuf::from("www"),
             bind: "127.0.0.1:8080".into(),
             public_url: None,
@@ -249,6 +261,13 @@ impl Settings {
         self.public_url().starts_with("https://")
     }
 
+    /// The master key file: `master_key_file`, else the data folder's.
+    pub fn master_key_path(&self) -> PathBuf {
+        self.master_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("secrets/master.key"))
+    }
+
     /// The database URL: `database_url`, else the first line of
     /// `database_url_file`, else the SQLite file in the data folder.
     pub fn database_url(&self) -> Result<String, Error> {
@@ -295,6 +314,7 @@ fn coerce_numbers(table: &mut toml::Table) {
         "session_hours",
         "import_batch_rows",
         "import_cache_mib",
+        "import_lease_seconds",
         "repo_cache_mib",
         "share_minutes",
         "share_max_fetches",
@@ -326,6 +346,8 @@ fn coerce_numbers(table: &mut toml::Table) {
         "import_schedule",
         "data_dir",
         "database_url",
+        "object_store_url",
+        "master_key_file",
         "www_dir",
         "repo_push_org_id",
         "kyc_url",

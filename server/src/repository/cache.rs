@@ -2,24 +2,31 @@
 //! clients (with their keys opened), the documents by URI, and the
 //! base64 contents of the documents most recently pulled.
 //!
-//! A client changed by an admin command (another process) is forgotten at
-//! once: the command grows a stamp file, which the server checks with one
-//! `stat` per request. Clients and documents are also trusted for
-//! [`FRESH_FOR`] only, in case the database is changed by other means.
+//! A client changed by an admin command (another process, at any node) is
+//! forgotten within [`CHANGES_EVERY`]: the command bumps the `repo_clients`
+//! change counter in the database, which each node reads at most once in
+//! that time. Clients and documents are also trusted for [`FRESH_FOR`] only,
+//! in case the database is changed by other means.
 //! Contents are stored by hash and never change, so they stay until the
 //! memory budget pushes them out, oldest first.
 
 use std::collections::{HashMap, VecDeque};
-use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use openlocker_db::repo::Doc;
+use openlocker_db::{Db, DbResult, changes};
 
 /// How long a cached client or document is trusted.
 pub const FRESH_FOR: Duration = Duration::from_secs(5);
+
+/// How often a node reads the clients' change counter: a client disabled
+/// at one node is refused at every node within this (and a request's time).
+pub const CHANGES_EVERY: Duration = Duration::from_secs(1);
+
+/// The change counter of the repository's clients.
+const CLIENTS: &str = "repo_clients";
 
 /// Most clients or documents remembered at once.
 const MAX_ENTRIES: usize = 100_000;
@@ -33,22 +40,18 @@ pub struct CachedClient {
 
 /// The memory of the Pull APIs; one per process.
 pub struct RepoCache {
-    /// Replaced whenever a client changes.
-    stamp: PathBuf,
-    /// The stamp's inode and size when the clients were last read.
-    clients_stamp: Mutex<Option<(u64, u64)>>,
+    /// The clients' change counter as last read, and when.
+    clients_seen: Mutex<Option<(i64, Instant)>>,
     clients: FreshMap<CachedClient>,
     docs: FreshMap<Doc>,
     contents: Mutex<Contents>,
 }
 
 impl RepoCache {
-    /// A cache holding up to `content_budget` bytes of document contents,
-    /// watching a stamp file in `data_dir`.
-    pub fn new(data_dir: &Path, content_budget: usize) -> RepoCache {
+    /// A cache holding up to `content_budget` bytes of document contents.
+    pub fn new(content_budget: usize) -> RepoCache {
         RepoCache {
-            stamp: data_dir.join("repo-clients.stamp"),
-            clients_stamp: Mutex::new(None),
+            clients_seen: Mutex::new(None),
             clients: FreshMap::default(),
             docs: FreshMap::default(),
             contents: Mutex::new(Contents {
@@ -58,28 +61,36 @@ impl RepoCache {
         }
     }
 
-    /// The client with this orgId, if it was read in the last few seconds.
-    pub fn client(&self, org_id: &str) -> Option<Arc<CachedClient>> {
-        let stamp = std::fs::metadata(&self.stamp).ok().map(|m| (m.ino(), m.size()));
-        let mut seen = lock(&self.clients_stamp);
-        if *seen != stamp {
-            *seen = stamp;
-            lock(&self.clients.entries).clear();
-            return None;
+    /// The client with this orgId, if it was read in the last few seconds
+    /// and no client changed since (see [`CHANGES_EVERY`]). Without `db`
+    /// (an async worker, which must not block), `None` when the change
+    /// counter is due to be read again.
+    pub fn client(&self, db: Option<&Db>, org_id: &str) -> Option<Arc<CachedClient>> {
+        let mut seen = lock(&self.clients_seen);
+        let fresh = seen.is_some_and(|(_, at)| at.elapsed() < CHANGES_EVERY);
+        if !fresh {
+            let db = db?;
+            // A database that does not answer: trust nothing (the caller's
+            // own read then fails with the cause).
+            let counter = changes::counter(db, CLIENTS).ok();
+            let unchanged = matches!((*seen, counter), (Some((was, _)), Some(now)) if was == now);
+            *seen = counter.map(|now| (now, Instant::now()));
+            if !unchanged {
+                lock(&self.clients.entries).clear();
+                return None;
+            }
         }
         drop(seen);
         self.clients.get(org_id)
     }
 
-    /// Tells every server on this data folder that a client changed: the
-    /// stamp grows by one byte, so its size never repeats (file times can).
-    pub fn clients_changed(&self) -> std::io::Result<()> {
-        use std::io::Write;
-        let mut stamp = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.stamp)?;
-        stamp.write_all(b".")
+    /// Tells every node that a client changed.
+    pub fn clients_changed(&self, db: &Db) -> DbResult<()> {
+        changes::bump(db, CLIENTS)?;
+        // This node forgets at once.
+        *lock(&self.clients_seen) = None;
+        lock(&self.clients.entries).clear();
+        Ok(())
     }
 
     pub fn put_client(&self, client: CachedClient) -> Arc<CachedClient> {
@@ -175,8 +186,7 @@ mod tests {
 
     #[test]
     fn contents_over_the_budget_push_out_the_oldest() {
-        let dir = tempfile::tempdir().unwrap();
-        let cache = RepoCache::new(dir.path(), 100);
+        let cache = RepoCache::new(100);
         cache.put_content("a", Bytes::from(vec![b'A'; 20]));
         cache.put_content("b", Bytes::from(vec![b'B'; 25]));
         cache.put_content("huge", Bytes::from(vec![b'H'; 26]));
@@ -192,7 +202,8 @@ mod tests {
     #[test]
     fn clients_are_found_case_insensitively_until_a_client_changes() {
         let dir = tempfile::tempdir().unwrap();
-        let cache = RepoCache::new(dir.path(), 0);
+        let db = Db::open(&dir.path().join("db.sqlite"), 2).unwrap();
+        let cache = RepoCache::new(0);
         let put = || {
             cache.put_client(CachedClient {
                 org_id: "ORG1".into(),
@@ -200,16 +211,20 @@ mod tests {
                 disabled: false,
             })
         };
-        assert!(cache.client("ORG1").is_none());
+        assert!(cache.client(Some(&db), "ORG1").is_none());
         put();
-        assert_eq!(cache.client("org1").unwrap().key, b"k");
-        assert!(cache.client("ORG2").is_none());
-        // Another process (here: another cache on the same folder) changes a client.
-        RepoCache::new(dir.path(), 0).clients_changed().unwrap();
-        assert!(cache.client("ORG1").is_none(), "forgotten at once");
+        assert_eq!(cache.client(Some(&db), "org1").unwrap().key, b"k");
+        assert!(cache.client(Some(&db), "ORG2").is_none());
+        // Another node (here: another cache on the same database) changes a client.
+        RepoCache::new(0).clients_changed(&db).unwrap();
+        std::thread::sleep(CHANGES_EVERY);
+        assert!(cache.client(Some(&db), "ORG1").is_none(), "forgotten within a second");
         put();
-        assert!(cache.client("ORG1").is_some());
-        RepoCache::new(dir.path(), 0).clients_changed().unwrap();
-        assert!(cache.client("ORG1").is_none(), "and again at the next change");
+        assert!(cache.client(Some(&db), "ORG1").is_some());
+        cache.clients_changed(&db).unwrap();
+        assert!(
+            cache.client(Some(&db), "ORG1").is_none(),
+            "and at once by the node that changed it"
+        );
     }
 }

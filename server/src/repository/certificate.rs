@@ -184,7 +184,7 @@ pub fn certificate_xml(input: &CertificateInput<'_>) -> String {
 pub fn sign_and_store(app: &App, input: &CertificateInput<'_>) -> Result<(String, i64), Error> {
     let (key_id, signer) = super::signing::current_signer(app)?;
     let signed = signer.sign(&certificate_xml(input))?;
-    let hash = super::store::put(&super::store_dir(app), signed.as_bytes(), &app.keys.file_cipher())?;
+    let hash = super::store::put(&app.objects, signed.as_bytes(), &app.keys.file_cipher())?;
     Ok((hash, key_id))
 }
 

@@ -7,7 +7,7 @@ use md5::{Digest, Md5};
 use openlocker_db::repo::{self as db, NewDoc, SealedOwner};
 use openlocker_db::{DbError, issuers};
 
-use super::{certificate, content_type, mint, store, store_dir, uid_hmac};
+use super::{certificate, content_type, mint, store, uid_hmac};
 use crate::app::App;
 use crate::platform::aadhaar::Aadhaar;
 use crate::platform::crypto::Purpose;
@@ -93,7 +93,7 @@ fn check<'a>(app: &App, new: &NewDocument<'a>) -> Result<Checked<'a>, Error> {
         .filter(|n| !n.is_empty())
         .unwrap_or(&doc_type.name)
         .to_owned();
-    let hash = store::put(&store_dir(app), &content, &app.keys.file_cipher())?;
+    let hash = store::put(&app.objects, &content, &app.keys.file_cipher())?;
     Ok(Checked {
         issuer,
         doc_type,

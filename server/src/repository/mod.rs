@@ -12,8 +12,6 @@ pub mod push;
 pub mod signing;
 pub mod store;
 
-use std::path::PathBuf;
-
 use md5::{Digest, Md5};
 use openlocker_db::DbError;
 use openlocker_db::repo as db;
@@ -25,11 +23,6 @@ use crate::platform::dates;
 use crate::platform::error::Error;
 
 pub use documents::{NewDocument, add_doc};
-
-/// Where the repository keeps document files.
-pub fn store_dir(app: &App) -> PathBuf {
-    app.settings.data_dir.join("repo")
-}
 
 /// Credentials of a locker allowed to pull, shown once.
 #[derive(Debug, Serialize)]
@@ -72,7 +65,7 @@ pub fn rotate_client_key(app: &App, org_id: &str) -> Result<ClientCredentials, E
     let api_key = crypto::random_string(KEY_ALPHABET, 40);
     let sealed = app.keys.seal(Purpose::ApiKey, api_key.as_bytes());
     db::set_client_key(&app.db, org_id, &sealed).map_err(|e| no_client(e, org_id))?;
-    app.repo_cache.clients_changed()?;
+    app.repo_cache.clients_changed(&app.db)?;
     Ok(ClientCredentials {
         org_id: org_id.to_owned(),
         api_key,
@@ -82,7 +75,7 @@ pub fn rotate_client_key(app: &App, org_id: &str) -> Result<ClientCredentials, E
 /// Disables (or enables again) a client.
 pub fn set_client_disabled(app: &App, org_id: &str, disabled: bool) -> Result<(), Error> {
     db::set_client_disabled(&app.db, org_id, disabled).map_err(|e| no_client(e, org_id))?;
-    app.repo_cache.clients_changed()?;
+    app.repo_cache.clients_changed(&app.db)?;
     Ok(())
 }
 

@@ -169,7 +169,8 @@ pub(super) fn authenticate<'a>(
             .ok_or_else(|| refused(format!("the {name} attribute is missing or empty")))
     };
     let (org_id, ts, txn, keyhash) = (field("orgId")?, field("ts")?, field("txn")?, field("keyhash")?);
-    let client = match (app.repo_cache.client(org_id), reach) {
+    let storage = (reach == Reach::Storage).then_some(&app.db);
+    let client = match (app.repo_cache.client(storage, org_id), reach) {
         (Some(client), _) => client,
         (None, Reach::Memory) => return Err(Stop::NeedsStorage),
         (None, Reach::Storage) => {
@@ -199,8 +200,12 @@ pub(super) fn authenticate<'a>(
 }
 
 /// Records the request's txn; a replay is refused. Pull requests only read,
-/// so their txns are written behind (see [`crate::wire::replay`]).
-pub(super) fn record_txn(app: &App, sender: &Authenticated<'_>) -> Result<(), Stop> {
+/// so their txns are written behind (see [`crate::wire::replay`]), but on a
+/// shared database they are written at once, which needs storage.
+pub(super) fn record_txn(app: &App, sender: &Authenticated<'_>, reach: Reach) -> Result<(), Stop> {
+    if reach == Reach::Memory && app.db.dialect() == openlocker_db::Dialect::Postgres {
+        return Err(Stop::NeedsStorage);
+    }
     Ok(auth::record_txn(
         app,
         &sender.client.org_id,
@@ -234,7 +239,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>, 
         None => None,
     };
     // Everything is at hand: from here on the request is answered.
-    record_txn(app, &sender)?;
+    record_txn(app, &sender, reach)?;
     let (Some(doc), Some(content)) = (doc, content) else {
         return Err(refused(format!("no document has the URI {uri}")));
     };
@@ -293,7 +298,7 @@ fn base64_of(app: &App, sha256: &str, reach: Reach) -> Result<Bytes, Stop> {
     if reach == Reach::Memory {
         return Err(Stop::NeedsStorage);
     }
-    let content = store::get(&super::store_dir(app), sha256, &app.keys.file_cipher())?;
+    let content = store::get(&app.objects, sha256, &app.keys.file_cipher())?;
     let encoded = Bytes::from(base64::engine::general_purpose::STANDARD.encode(content));
     app.repo_cache.put_content(sha256, encoded.clone());
     Ok(encoded)

@@ -120,7 +120,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
     }
     let current = is_current(request, hmac_header)?;
     let sender = pull_doc::authenticate(app, request, body, hmac_header, Reach::Storage).map_err(refusal_of)?;
-    pull_doc::record_txn(app, &sender).map_err(refusal_of)?;
+    pull_doc::record_txn(app, &sender, Reach::Storage).map_err(refusal_of)?;
     let details = request
         .child("DocDetails")
         .ok_or_else(|| refused("DocDetails is missing"))?;
@@ -141,7 +141,7 @@ fn answer(app: &App, request: &Element, body: &[u8], hmac_header: Option<&str>) 
         )));
     }
     let want_doc = wants_doc_content(request, current)?;
-    let content = store::get(&super::store_dir(app), &doc.content_sha256, &app.keys.file_cipher())?;
+    let content = store::get(&app.objects, &doc.content_sha256, &app.keys.file_cipher())?;
     let data = data_content(app, &doc, &content)?;
     tracing::info!(
         uri = doc.uri,
@@ -311,7 +311,7 @@ fn data_content(app: &App, doc: &Doc, content: &[u8]) -> Result<Vec<u8>, Error> 
         return Ok(content.to_vec());
     }
     if let Some(sha) = &doc.certificate_sha256 {
-        return store::get(&super::store_dir(app), sha, &app.keys.file_cipher());
+        return store::get(&app.objects, sha, &app.keys.file_cipher());
     }
     Ok(legacy_certificate(&app.db, doc)?.into_bytes())
 }

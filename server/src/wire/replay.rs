@@ -7,13 +7,15 @@
 //! their txns are checked in memory and written behind, in batches, by
 //! [`ReplayGuard::flush`] (every second while serving). A crash can forget at
 //! most the last second of Pull txns; a server that starts again reloads
-//! every txn still inside the window from SQLite.
+//! every txn still inside the window from SQLite. On PostgreSQL, where
+//! several nodes share the database, Pull txns are written at once, so a
+//! txn used at one node is refused at every other.
 
 use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard, OnceLock};
 
 use openlocker_db::txns::{self, SeenTxn};
-use openlocker_db::{Db, DbResult};
+use openlocker_db::{Db, DbResult, Dialect};
 
 /// `(orgId in lowercase, txn)`: orgIds compare case-insensitively.
 type Key = (String, String);
@@ -56,6 +58,10 @@ impl ReplayGuard {
     }
 
     /// Records that `org_id` used `txn` at `now`; `Ok(false)` is a replay.
+    ///
+    /// On a shared database (PostgreSQL: several nodes), a write-behind txn
+    /// is written at once instead: another node's memory cannot see this
+    /// one's, and the table's key refuses a txn any node used.
     pub fn record(&self, db: &Db, org_id: &str, txn: &str, now: i64, durability: Durability) -> DbResult<bool> {
         let key = (org_id.to_ascii_lowercase(), txn.to_owned());
         let mut state = self.state(db)?;
@@ -64,6 +70,13 @@ impl ReplayGuard {
             return Ok(false);
         }
         match durability {
+            Durability::WriteBehind if db.dialect() == Dialect::Postgres => {
+                // Not under the lock: other requests go on meanwhile.
+                drop(state);
+                let fresh = txns::record(db, org_id, txn, now, self.remember_since(now))?;
+                self.state(db)?.seen.insert(key, now);
+                return Ok(fresh);
+            }
             Durability::WriteBehind => state.unwritten.push(SeenTxn {
                 org_id: org_id.to_owned(),
                 txn: txn.to_owned(),

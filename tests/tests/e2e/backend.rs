@@ -16,14 +16,18 @@ pub use openlocker_testpg::use_postgres;
 static DATABASES: Mutex<Option<HashMap<PathBuf, String>>> = Mutex::new(None);
 
 /// The database URL the binary gets for this data folder (`None`: SQLite,
-/// the binary's default, in the folder).
+/// the binary's default, in the folder). A folder given a database by
+/// [`use_database`] has it on either backend.
 pub fn database_url(data: &Path) -> Option<String> {
+    let mut databases = DATABASES.lock().unwrap();
+    let databases = databases.get_or_insert_with(HashMap::new);
+    if let Some(url) = databases.get(data) {
+        return Some(url.clone());
+    }
     if !use_postgres() {
         return None;
     }
-    let mut databases = DATABASES.lock().unwrap();
     let url = databases
-        .get_or_insert_with(HashMap::new)
         .entry(data.to_path_buf())
         .or_insert_with(|| openlocker_testpg::shared().create_database());
     Some(url.clone())

@@ -198,6 +198,9 @@ fn the_scheduler_imports_pushed_files_on_its_own() {
     });
 }
 
+/// The killed importer's lease: its file is taken over once this ran out.
+const LEASE_SECONDS: u64 = 3;
+
 /// `openlocker import run` in the background, in small batches, so a kill
 /// lands between commits with work on both sides.
 fn spawn_importer(server: &Server) -> std::process::Child {
@@ -207,6 +210,7 @@ fn spawn_importer(server: &Server) -> std::process::Child {
         .args(crate::backend::database_args(&server.data))
         .args(["--json", "import", "run"])
         .env("OPENLOCKER_IMPORT_BATCH_ROWS", "2000")
+        .env("OPENLOCKER_IMPORT_LEASE_SECONDS", LEASE_SECONDS.to_string())
         .stdout(std::process::Stdio::null())
         .spawn()
         .unwrap()
@@ -238,6 +242,13 @@ fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     let done_at_kill = after_kill["progress"]["rows_done"].as_u64().unwrap();
     assert!(done_at_kill < ROWS, "the importer finished before the kill: {partial}");
     assert_eq!(after_kill["status"], "running");
+    // The killed importer still holds the file until its lease runs out.
+    let held = server.import_run();
+    assert_eq!(
+        held["files"], 0,
+        "another importer took a file under a live lease: {held}"
+    );
+    std::thread::sleep(Duration::from_secs(LEASE_SECONDS + 1));
 
     let summary = server.import_run();
     let final_task = http.get(&task_url).json();

@@ -12,8 +12,10 @@ mod support; // spawns servers, runs the CLI, builds Push requests, HTTP helpers
 mod accounts; // sign-up, sign-in throttling, CSRF, expired sessions, sign out everywhere, activity
 mod browser; // the issuer and requester portals in headless Chromium (and the driver the other browser tests use)
 mod cli; // admin subcommands: --json, exit codes, --help, the data folder
+mod cluster; // two nodes on one PostgreSQL and one S3 bucket (moto): sessions, txns, files, clients and a killed importer
 mod conformance; // the issuer conformance kit: passes our repository, names what a sloppy issuer skips
 mod database; // PostgreSQL: the database URL's settings, its password never logged, the database going away and back
+mod db_copy; // `db copy`: a SQLite deployment moved up to PostgreSQL and S3, served from there; a second copy refused
 mod demo; // `demo seed`: an empty data folder becomes a sandbox; a second seed is refused
 mod field; // the locker against a strict Issuer API v1.13 repository written from the specification (Python)
 mod hardening; // the security review's findings: inert documents, JSON headers, no tokens in logs
@@ -26,6 +28,7 @@ mod import; // the import job: row checks, actions, idempotency, resume after ki
 mod kyc_provider; // an e-KYC provider written from the protocol text: down, slow, garbage, another uid
 mod live_pull; // repository and locker on loopback: push, import, live Pull Doc, issuer failures
 mod locker_ui; // the resident portal app in headless Chromium
+mod object_store; // stored files in an S3 bucket (moto): a missing bucket, a store down at start and mid-run (503, no row), recovery
 mod partner_api; // the Authorized Partner API with the oauth2 crate as the partner: PKCE, consent, tokens, refresh, reuse, revoke, OIDC
 mod partner_api_files; // the partner API's Uploaded Documents: the list by folder and the HMAC-signed upload
 mod partner_api_isolation; // another client's code or refresh token, another resident's documents

@@ -1,8 +1,9 @@
 //! The CSV import job: takes each queued file, validates every row, and
 //! writes the good ones to the locker while recording the bad ones with
 //! their line, field and reason. Resumable: the reader position is committed
-//! with each batch, and an advisory lock on the file keeps two importers
-//! (the scheduler and `openlocker import run`) off the same task.
+//! with each batch, and a lease in the database keeps two importers (nodes,
+//! the scheduler and `openlocker import run`) off the same task: each batch
+//! renews it, and commits only while this node still holds it.
 
 mod check;
 mod pipeline;
@@ -11,14 +12,13 @@ pub mod row;
 
 pub use check::check_csv_file;
 
-use std::fs::{File, TryLockError};
-
 use openlocker_db::tasks::{self, Task};
 use serde::Serialize;
 
 use crate::app::App;
 use crate::platform::dates;
 use crate::platform::error::Error;
+use crate::platform::objects::ObjectReader;
 
 /// Why the import of one file stopped short.
 #[derive(Debug, thiserror::Error)]
@@ -98,22 +98,50 @@ pub fn run_pending(app: &App) -> Result<Summary, Error> {
     }
 }
 
-/// Imports one task from where it stopped. `None` when another importer holds
-/// it or it is already finished.
+/// This node's hold on import files: its id, and how long a lease lasts.
+#[derive(Debug, Clone, Copy)]
+pub struct Holder<'a> {
+    pub owner: &'a str,
+    pub seconds: i64,
+}
+
+impl Holder<'_> {
+    /// The lease from `now` on.
+    pub fn lease_from(&self, now: i64) -> tasks::Lease<'_> {
+        tasks::Lease {
+            owner: self.owner,
+            until: now + self.seconds,
+        }
+    }
+}
+
+/// Imports one task from where it stopped. `None` when another node holds
+/// its lease or it is already finished.
 fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailure> {
-    let path = app.settings.data_dir.join(&task.stored_path);
-    // This handle only holds the lock, for the whole task: the reader's own
-    // handle closes when it reaches the end, before the last batches commit.
-    let Some(lock) = lock_file(app, task, &path)? else {
-        return Ok(None);
+    // One owner per attempt, not per node: two runs in one process (the
+    // scheduler fires again while a file is still importing) must not both
+    // hold the lease.
+    static ATTEMPTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let attempt = ATTEMPTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let owner = format!("{}/{attempt}", app.node_id);
+    let holder = Holder {
+        owner: &owner,
+        seconds: app.settings.import_lease_seconds.max(1) as i64,
     };
-    // Under the lock, look again: another importer may have just finished it.
+    let now = dates::unix_now();
+    if !tasks::take_lease(&app.db, task.id, holder.lease_from(now), now)? {
+        return Ok(None);
+    }
+    // Under the lease, look again: another node may have just finished it.
     let Some(task) = tasks::get(&app.db, task.id)? else {
         return Ok(None);
     };
     if task.status != "pending" && task.status != "running" {
         return Ok(None);
     }
+    let Some(file) = open_file(app, &task)? else {
+        return Ok(None);
+    };
     let mut conn = app.db.import_conn(app.settings.import_cache_mib)?;
     tasks::mark_running(&app.db, task.id, dates::unix_now())?;
     tracing::info!(
@@ -122,14 +150,19 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
         from_byte = task.position.byte,
         "importing"
     );
-    let counts = pipeline::import_rows(app, &mut conn, &task, File::open(&path)?)?;
+    let counts = match pipeline::import_rows(app, &mut conn, &task, file, holder) {
+        Err(ImportFailure::Retry(Error::Conflict(why))) => {
+            tracing::warn!(task_id = task.id, reason = why, "stopped importing: the lease was lost");
+            return Ok(None);
+        }
+        other => other?,
+    };
     tasks::finish(&app.db, task.id, None, dates::unix_now())?;
     // The rows are in the locker now; keep no extra copy of Aadhaar data
     // (sealed or not) longer than needed.
-    if let Err(e) = std::fs::remove_file(&path) {
+    if let Err(e) = app.objects.delete(&task.stored_path) {
         tracing::warn!(task_id = task.id, error = %e, "could not remove an imported file");
     }
-    drop(lock);
     tracing::info!(
         task_id = task.id,
         imported = counts.0,
@@ -139,23 +172,24 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
     Ok(Some(counts))
 }
 
-/// The task's file, locked; `None` when another importer holds it, or when
-/// the file is gone (the task is then finished with that reason).
-fn lock_file(app: &App, task: &Task, path: &std::path::Path) -> Result<Option<File>, ImportFailure> {
-    let lock = match File::open(path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let reason = "the stored CSV file is missing from the data folder";
+/// The task's stored file; `None` when it is gone (the task is then
+/// finished with that reason).
+fn open_file(app: &App, task: &Task) -> Result<Option<Box<dyn ObjectReader>>, ImportFailure> {
+    match app.objects.open_reader(&task.stored_path) {
+        Ok(file) => Ok(Some(file)),
+        Err(Error::NotFound(_)) => {
+            let reason = "the stored CSV file is missing from the object store";
             tasks::finish(&app.db, task.id, Some(reason), dates::unix_now())?;
-            return Ok(None);
+            Ok(None)
         }
-        Err(e) => return Err(e.into()),
-    };
-    match lock.try_lock() {
-        Ok(()) => Ok(Some(lock)),
-        Err(TryLockError::WouldBlock) => Ok(None),
-        Err(TryLockError::Error(e)) => Err(e.into()),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// Whether a node stopped mid-file and left work for others: a running
+/// task whose lease ran out. Idle nodes ask every few seconds.
+pub fn has_abandoned_work(app: &App) -> Result<bool, Error> {
+    Ok(tasks::abandoned_count(&app.db, dates::unix_now())? > 0)
 }
 
 /// How a running import is getting on.

@@ -5,7 +5,6 @@
 
 use std::collections::HashSet;
 use std::fmt::Write as _;
-use std::fs::File;
 use std::io::{BufReader, Read};
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
@@ -14,12 +13,13 @@ use openlocker_db::import::{self as store, Applied, DocRow};
 use openlocker_db::issuers;
 use openlocker_db::tasks::{Position, Rejection, Task};
 
-use super::ImportFailure;
 use super::row::{self, Action, RowRules, ValidRow};
+use super::{Holder, ImportFailure};
 use crate::app::App;
 use crate::platform::crypto::{AADHAAR_HMAC_LEN, Keys, SEALED_AADHAAR_LEN};
 use crate::platform::dates;
 use crate::platform::error::Error;
+use crate::platform::objects::ObjectReader;
 use crate::platform::sealed_file::SealedReader;
 
 /// Where a text field of a row sits in its chunk's `text`.
@@ -154,7 +154,13 @@ impl Chunk {
 
 /// Imports the rest of `task` from its committed position; returns the rows
 /// imported and rejected by this run.
-pub fn import_rows(app: &App, conn: &mut ImportConn, task: &Task, file: File) -> Result<(u64, u64), ImportFailure> {
+pub fn import_rows(
+    app: &App,
+    conn: &mut ImportConn,
+    task: &Task,
+    file: Box<dyn ObjectReader>,
+    holder: Holder<'_>,
+) -> Result<(u64, u64), ImportFailure> {
     let doc_types: HashSet<String> = issuers::doc_types(&app.db, &task.issuer_id)?
         .into_iter()
         .map(|t| t.code.to_ascii_uppercase())
@@ -171,7 +177,7 @@ pub fn import_rows(app: &App, conn: &mut ImportConn, task: &Task, file: File) ->
         let producer = std::thread::Builder::new()
             .name("csv-reader".into())
             .spawn_scoped(scope, || read_rows(plain, task, &rules, &app.keys, batch_rows, sender))?;
-        let written = write_chunks(conn, task, receiver);
+        let written = write_chunks(conn, task, receiver, holder);
         let read = producer
             .join()
             .map_err(|_| Error::Internal("the CSV reader thread panicked".into()))?;
@@ -183,7 +189,7 @@ pub fn import_rows(app: &App, conn: &mut ImportConn, task: &Task, file: File) ->
 }
 
 fn read_rows(
-    plain: SealedReader<File>,
+    plain: SealedReader<Box<dyn ObjectReader>>,
     task: &Task,
     rules: &RowRules<'_>,
     keys: &Keys,
@@ -201,7 +207,7 @@ fn read_rows(
 }
 
 /// The CSV reader, at the task's committed position.
-fn reader_at(plain: SealedReader<File>, task: &Task) -> Result<CsvReader, ImportFailure> {
+fn reader_at(plain: SealedReader<Box<dyn ObjectReader>>, task: &Task) -> Result<CsvReader, ImportFailure> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -218,7 +224,7 @@ fn reader_at(plain: SealedReader<File>, task: &Task) -> Result<CsvReader, Import
     Ok(reader)
 }
 
-type CsvReader = csv::Reader<BufReader<SealedReader<File>>>;
+type CsvReader = csv::Reader<BufReader<SealedReader<Box<dyn ObjectReader>>>>;
 
 /// Reads up to `batch_rows` rows and rejections into a chunk; whether the
 /// file has more.
@@ -293,10 +299,16 @@ fn split_fields(record: &csv::ByteRecord) -> Result<[&str; row::COLUMNS.len()], 
     Ok(fields)
 }
 
-fn write_chunks(conn: &mut ImportConn, task: &Task, receiver: Receiver<Chunk>) -> Result<(u64, u64), ImportFailure> {
+fn write_chunks(
+    conn: &mut ImportConn,
+    task: &Task,
+    receiver: Receiver<Chunk>,
+    holder: Holder<'_>,
+) -> Result<(u64, u64), ImportFailure> {
     let (mut total_imported, mut total_rejected) = (0u64, 0u64);
     for mut chunk in receiver {
-        let batch = store::begin(conn, task.id, dates::unix_now())?;
+        let now = dates::unix_now();
+        let batch = store::begin(conn, task.id, now)?;
         let mut writer = batch.writer()?;
         let mut imported = 0u64;
         let mut missing = Vec::new();
@@ -317,7 +329,7 @@ fn write_chunks(conn: &mut ImportConn, task: &Task, receiver: Receiver<Chunk>) -
             batch.reject(rejection)?;
         }
         let rejected = chunk.rejections.len() as u64;
-        batch.commit(chunk.end, imported, rejected)?;
+        batch.commit(chunk.end, imported, rejected, holder.lease_from(now))?;
         total_imported += imported;
         total_rejected += rejected;
     }

@@ -1,5 +1,6 @@
 //! The import queue: a checked CSV file (from the Push API or the issuer
-//! portal) moved into the imports folder, made durable, and recorded as a
+//! portal) moved into the object store's `imports/` (a folder of the data
+//! folder by default), made durable, and recorded as a
 //! pending task that the import job takes up.
 
 use std::path::Path;
@@ -39,13 +40,13 @@ pub fn queue_file(
     bytes: u64,
     pushed: Option<Pushed<'_>>,
 ) -> Result<i64, Error> {
-    let (stored_name, stored) = move_in(app, csv_path)?;
+    let stored = move_in(app, csv_path)?;
     let now = dates::unix_now();
     let task = tasks::NewTask {
         issuer_id,
         source,
         file_name,
-        stored_path: &format!("imports/{stored_name}"),
+        stored_path: &stored,
         bytes_total: bytes,
         txn: pushed.map(|p| p.txn),
         now,
@@ -66,7 +67,9 @@ pub fn queue_file(
             Ok(id)
         }
         outcome => {
-            let _ = std::fs::remove_file(&stored);
+            if let Err(e) = app.objects.delete(&stored) {
+                tracing::warn!(error = %e, "could not remove a refused CSV file from the object store");
+            }
             Err(match outcome {
                 Ok(_) => {
                     Error::Conflict(pushed.map_or_else(String::new, |p| auth::replay_refusal(app, p.org_id, p.txn)))
@@ -77,13 +80,10 @@ pub fn queue_file(
     }
 }
 
-/// Moves the CSV file into the imports folder under a random name, durably:
-/// the task row will point at it. Its name and path.
-fn move_in(app: &App, csv_path: &Path) -> Result<(String, std::path::PathBuf), Error> {
-    let stored_name = format!("{}.csv", crypto::random_hex(16));
-    let stored = app.imports_dir().join(&stored_name);
-    std::fs::rename(csv_path, &stored)?;
-    std::fs::File::open(&stored)?.sync_all()?;
-    std::fs::File::open(app.imports_dir())?.sync_all()?;
-    Ok((stored_name, stored))
+/// Moves the CSV file into the object store's `imports/` under a random
+/// name, durably: the task row will point at it. Its key.
+fn move_in(app: &App, csv_path: &Path) -> Result<String, Error> {
+    let key = format!("imports/{}.csv", crypto::random_hex(16));
+    app.objects.move_file(&key, csv_path)?;
+    Ok(key)
 }

@@ -6,7 +6,7 @@ pub mod folders;
 pub mod sniff;
 pub mod store;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use openlocker_db::uploads::{self, File};
@@ -15,7 +15,6 @@ use crate::app::App;
 use crate::locker::activity::{self, Client, Kind};
 use crate::platform::dates;
 use crate::platform::error::Error;
-use crate::platform::sealed_file::SealedReader;
 
 /// Held while the store and the rows change together, so a delete never
 /// removes bytes that an upload of the same content is about to refer to,
@@ -28,8 +27,11 @@ fn store_lock() -> MutexGuard<'static, ()> {
 }
 
 /// Where uploaded files are stored.
-pub fn store_dir(app: &App) -> PathBuf {
-    app.settings.data_dir.join("uploads")
+pub fn shelf(app: &App) -> store::Shelf<'_> {
+    store::Shelf {
+        objects: &app.objects,
+        folder: "uploads",
+    }
 }
 
 /// Longest file or folder name.
@@ -124,8 +126,8 @@ fn store_and_insert(
 ) -> Result<i64, Error> {
     let _guard = store_lock();
     check_room(app, new.resident_id, new.size)?;
-    let root = store_dir(app);
-    store::put(&root, content_id, new.spooled)?;
+    let root = shelf(app);
+    root.put(content_id, new.spooled)?;
     let row = uploads::NewFile {
         resident_id: new.resident_id,
         folder_id: new.folder_id,
@@ -138,7 +140,7 @@ fn store_and_insert(
     uploads::insert_file(&app.db, &row).or_else(|e| {
         // Leave no bytes behind that no row refers to.
         if !uploads::content_in_use(&app.db, content_id)? {
-            store::remove(&root, content_id)?;
+            root.remove_unused(content_id)?;
         }
         Err(match e {
             openlocker_db::DbError::NotFound => Error::NotFound("the folder no longer exists".into()),
@@ -158,7 +160,7 @@ pub fn get(app: &App, resident_id: i64, id: i64) -> Result<File, Error> {
 }
 
 /// A reader of a stored file's bytes.
-pub type Download = SealedReader<std::fs::File>;
+pub use store::Download;
 
 /// A file and a reader of its bytes, for download.
 pub fn download(app: &App, resident_id: i64, id: i64, client: &Client) -> Result<(File, Download), Error> {
@@ -170,7 +172,7 @@ pub fn download(app: &App, resident_id: i64, id: i64, client: &Client) -> Result
 /// A file and a reader of its bytes; the caller records who read it.
 pub fn open(app: &App, resident_id: i64, id: i64) -> Result<(File, Download), Error> {
     let file = get(app, resident_id, id)?;
-    let bytes = store::open(&store_dir(app), &file.content_id, app.keys.file_cipher())?;
+    let bytes = shelf(app).open(&file.content_id, app.keys.file_cipher())?;
     Ok((file, bytes))
 }
 
@@ -208,7 +210,7 @@ pub fn delete(app: &App, resident_id: i64, id: i64, client: &Client) -> Result<(
         other => other.into(),
     })?;
     if !still_used {
-        store::remove(&store_dir(app), &content_id)?;
+        shelf(app).remove_unused(&content_id)?;
     }
     drop(guard);
     activity::record(app, resident_id, Kind::Deleted, &file.name, client)?;
@@ -220,12 +222,12 @@ pub fn delete(app: &App, resident_id: i64, id: i64, client: &Client) -> Result<(
 /// are considered, so an upload in flight keeps its bytes.
 pub fn remove_orphans(app: &App) -> Result<usize, Error> {
     let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-    let root = store_dir(app);
+    let root = shelf(app);
     let mut removed = 0;
-    for content_id in store::ids_older_than(&root, hour_ago)? {
+    for content_id in root.ids_older_than(hour_ago)? {
         let _guard = store_lock();
         if !uploads::content_in_use(&app.db, &content_id)? {
-            store::remove(&root, &content_id)?;
+            root.remove(&content_id)?;
             removed += 1;
         }
     }

@@ -1,11 +1,11 @@
-//! Uploaded files at rest under `data/uploads/`: sealed (see
-//! `sealed_file`) and named by a keyed hash of their content, so equal
-//! content is stored once. A file is fsync'd, then linked into place, then
-//! its folder is fsync'd: a crash leaves either the whole file or none.
+//! Uploaded files at rest in the object store (`uploads/` of the data
+//! folder by default): sealed (see `sealed_file`) and named by a keyed hash
+//! of their content, so equal content is stored once. The store writes each
+//! file whole or not at all.
 
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{self, Read};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use aes_gcm::Aes256Gcm;
 use hmac::{Hmac, Mac};
@@ -13,12 +13,8 @@ use sha2::Sha256;
 
 use crate::locker::uploads::sniff;
 use crate::platform::error::Error;
+use crate::platform::objects::{ObjectReader, Objects, content_key};
 use crate::platform::sealed_file::SealedReader;
-
-/// Where a content id lives.
-fn path_of(root: &Path, content_id: &str) -> PathBuf {
-    root.join(&content_id[..2]).join(content_id)
-}
 
 /// What reading a sealed upload once tells.
 pub struct Inspected {
@@ -55,70 +51,83 @@ pub fn keyed_digest(sealed: &Path, cipher: Aes256Gcm, mut hasher: Hmac<Sha256>) 
     Ok((hasher.finalize().into_bytes().to_vec(), head))
 }
 
-/// Stores a sealed spooled file as `content_id`, unless that content is
-/// already stored. The spooled file keeps its own name (its owner removes it).
-pub fn put(root: &Path, content_id: &str, sealed: &Path) -> Result<(), Error> {
-    let path = path_of(root, content_id);
-    if path.exists() {
-        return Ok(());
-    }
-    File::open(sealed)?.sync_all()?;
-    let dir = path.parent().unwrap_or(root);
-    fs::create_dir_all(dir)?;
-    match fs::hard_link(sealed, &path) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => return Ok(()),
-        Err(e) => return Err(e.into()),
-    }
-    File::open(dir)?.sync_all()?;
-    Ok(())
+/// One folder of sealed, content-addressed files in the object store
+/// (`uploads`, `issued`).
+#[derive(Clone, Copy)]
+pub struct Shelf<'a> {
+    pub objects: &'a Objects,
+    pub folder: &'static str,
 }
 
-/// A decrypting reader of a stored file; each segment is authenticated
-/// before any of its bytes come out.
-pub fn open(root: &Path, content_id: &str, cipher: Aes256Gcm) -> Result<SealedReader<File>, Error> {
-    let damaged = |e: io::Error| Error::Internal(format!("uploaded file {content_id}: {e}"));
-    let file = File::open(path_of(root, content_id)).map_err(damaged)?;
-    SealedReader::new(file, cipher).map_err(damaged)
-}
+impl Shelf<'_> {
+    fn key(&self, content_id: &str) -> String {
+        content_key(self.folder, content_id)
+    }
 
-/// Content ids of the stored files last changed before `before`.
-pub fn ids_older_than(root: &Path, before: std::time::SystemTime) -> Result<Vec<String>, Error> {
-    let mut ids = Vec::new();
-    let Ok(dirs) = fs::read_dir(root) else {
-        return Ok(ids);
-    };
-    for dir in dirs.flatten() {
-        for entry in fs::read_dir(dir.path())?.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let old = entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t < before);
-            // Only full content ids: the names this module writes.
-            if old && name.len() == 64 && name.bytes().all(|b| b.is_ascii_hexdigit()) {
-                ids.push(name);
+    /// Stores a sealed spooled file as `content_id`, unless that content is
+    /// already stored. The spooled file stays (its owner removes it).
+    ///
+    /// A shared store is written again even when the content is there: the
+    /// fresh write time keeps another node from removing it as unused (see
+    /// [`Self::remove_unused`]) before this node's row refers to it.
+    pub fn put(&self, content_id: &str, sealed: &Path) -> Result<(), Error> {
+        let key = self.key(content_id);
+        if self.objects.is_folder() && self.objects.exists(&key)? {
+            return Ok(());
+        }
+        self.objects.put_file(&key, sealed)
+    }
+
+    /// Removes a file that no row refers to any more. In a shared store a
+    /// file written in the last hour is left to the orphan sweep: another
+    /// node may be about to refer to it (this process's lock cannot tell).
+    /// Whether it went.
+    pub fn remove_unused(&self, content_id: &str) -> Result<bool, Error> {
+        let key = self.key(content_id);
+        if !self.objects.is_folder() {
+            let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+            match self.objects.modified(&key)? {
+                Some(written) if written < hour_ago => {}
+                Some(_) => return Ok(false),
+                None => return Ok(true),
             }
         }
+        self.objects.delete(&key)?;
+        Ok(true)
     }
-    Ok(ids)
+
+    /// A decrypting reader of a stored file; each segment is authenticated
+    /// before any of its bytes come out.
+    pub fn open(&self, content_id: &str, cipher: Aes256Gcm) -> Result<Download, Error> {
+        let damaged = |e: io::Error| Error::Internal(format!("stored file {content_id}: {e}"));
+        let reader = self.objects.open_reader(&self.key(content_id))?;
+        SealedReader::new(reader, cipher).map_err(damaged)
+    }
+
+    /// Content ids of the stored files last changed before `before`.
+    pub fn ids_older_than(&self, before: std::time::SystemTime) -> Result<Vec<String>, Error> {
+        let listed = self.objects.list(self.folder)?;
+        // Only full content ids: the names this module writes.
+        Ok(listed
+            .into_iter()
+            .filter(|l| l.modified < before && l.name.len() == 64 && l.name.bytes().all(|b| b.is_ascii_hexdigit()))
+            .map(|l| l.name)
+            .collect())
+    }
+
+    /// Removes a stored file (gone already is fine).
+    pub fn remove(&self, content_id: &str) -> Result<(), Error> {
+        self.objects.delete(&self.key(content_id))
+    }
 }
 
-/// Removes a stored file (gone already is fine).
-pub fn remove(root: &Path, content_id: &str) -> Result<(), Error> {
-    let path = path_of(root, content_id);
-    match fs::remove_file(&path) {
-        Ok(()) => {
-            if let Some(dir) = path.parent() {
-                File::open(dir)?.sync_all()?;
-            }
-            Ok(())
-        }
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(e.into()),
-    }
-}
+/// A decrypting reader of a stored file.
+pub type Download = SealedReader<Box<dyn ObjectReader>>;
 
 #[cfg(test)]
 mod tests {
     use std::io::Write;
+    use std::path::PathBuf;
 
     use aes_gcm::KeyInit;
 
@@ -140,7 +149,11 @@ mod tests {
     #[test]
     fn equal_content_is_stored_once_sealed_and_read_back() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().join("uploads");
+        let objects = Objects::open(None, dir.path()).unwrap();
+        let root = Shelf {
+            objects: &objects,
+            folder: "uploads",
+        };
         let hasher = || <Hmac<Sha256> as Mac>::new_from_slice(b"k").unwrap();
         let data = b"%PDF-1.4 secret body";
         let a = sealed(dir.path(), "a", data);
@@ -149,18 +162,19 @@ mod tests {
         let ib = inspect(&b, cipher(), hasher()).unwrap();
         assert_eq!(ia.content_id, ib.content_id);
         assert_eq!(ia.head, &data[..sniff::HEAD_LEN]);
-        put(&root, &ia.content_id, &a).unwrap();
-        put(&root, &ib.content_id, &b).unwrap();
-        let stored = fs::read(path_of(&root, &ia.content_id)).unwrap();
+        root.put(&ia.content_id, &a).unwrap();
+        root.put(&ib.content_id, &b).unwrap();
+        let stored_path = dir.path().join(content_key("uploads", &ia.content_id));
+        let stored = std::fs::read(&stored_path).unwrap();
         assert!(!stored.windows(6).any(|w| w == b"secret"), "stored sealed");
         let mut back = Vec::new();
-        open(&root, &ia.content_id, cipher())
+        root.open(&ia.content_id, cipher())
             .unwrap()
             .read_to_end(&mut back)
             .unwrap();
         assert_eq!(back, data);
-        remove(&root, &ia.content_id).unwrap();
-        assert!(!path_of(&root, &ia.content_id).exists());
-        remove(&root, &ia.content_id).unwrap();
+        root.remove(&ia.content_id).unwrap();
+        assert!(!stored_path.exists());
+        root.remove(&ia.content_id).unwrap();
     }
 }

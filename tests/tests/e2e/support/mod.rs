@@ -4,6 +4,7 @@
 
 pub mod http;
 pub mod push;
+pub mod s3;
 pub mod server;
 pub mod setup;
 
@@ -57,10 +58,17 @@ impl CliOutput {
 
 /// Runs `openlocker --data-dir DATA ARGS...`.
 pub fn cli(data: &Path, args: &[&str]) -> CliOutput {
+    cli_with(data, &[], &[], args)
+}
+
+/// `openlocker` on `data` with settings `flags` (before `args`) and `env`.
+pub fn cli_with(data: &Path, flags: &[String], env: &[(String, String)], args: &[&str]) -> CliOutput {
     let out = Command::new(bin())
         .arg("--data-dir")
         .arg(data)
         .args(crate::backend::database_args(data))
+        .args(flags)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .args(args)
         .output()
         .unwrap();

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 
-use super::{CliOutput, NEVER, WWW_DIR, bin, cli};
+use super::{CliOutput, NEVER, WWW_DIR, bin, cli_with};
 
 /// A running server with its own data folder.
 pub struct Server {
@@ -15,6 +15,10 @@ pub struct Server {
     pub data: PathBuf,
     _dir: Option<tempfile::TempDir>,
     logs: Arc<Mutex<String>>,
+    /// Settings flags and variables the admin commands of this server get
+    /// too (a cluster node's object store and master key).
+    cli_flags: Vec<String>,
+    cli_env: Vec<(String, String)>,
 }
 
 impl Server {
@@ -40,7 +44,8 @@ impl Server {
         Server::start_in_with_env(data, &[], extra)
     }
 
-    fn start_in_with_env(data: &Path, env: &[(&str, &str)], extra: &[&str]) -> Server {
+    /// A server on the given data folder, with `env` set for it.
+    pub fn start_in_with_env(data: &Path, env: &[(&str, &str)], extra: &[&str]) -> Server {
         let mut child = Command::new(bin())
             .arg("--data-dir")
             .arg(data)
@@ -53,24 +58,35 @@ impl Server {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap();
+        // The log is read from the start: a server that fails to start says
+        // why there, and a full pipe must not stall it before its first line.
+        let logs = Arc::new(Mutex::new(String::new()));
+        collect_lines(Box::new(child.stderr.take().unwrap()), logs.clone());
         let mut stdout = BufReader::new(child.stdout.take().unwrap());
         let mut first = String::new();
         stdout.read_line(&mut first).unwrap();
-        let base = address_in(&first, "server");
-        let logs = Arc::new(Mutex::new(first));
-        for stream in [
-            Box::new(stdout) as Box<dyn Read + Send>,
-            Box::new(child.stderr.take().unwrap()),
-        ] {
-            collect_lines(stream, logs.clone());
+        if first.is_empty() {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            panic!("the server did not start:\n{}", logs.lock().unwrap());
         }
+        let base = address_in(&first, "server");
+        logs.lock().unwrap().insert_str(0, &first);
+        collect_lines(Box::new(stdout), logs.clone());
         Server {
             child,
             base,
             data: data.to_owned(),
             _dir: None,
             logs,
+            cli_flags: Vec::new(),
+            cli_env: Vec::new(),
         }
+    }
+
+    /// Kills the server (`kill -9`), as a node that dies.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 
     /// Kills the server (`kill -9`) and starts a new one on the same data
@@ -101,7 +117,14 @@ impl Server {
     pub fn cli(&self, args: &[&str]) -> CliOutput {
         let mut all = vec!["--json"];
         all.extend(args);
-        cli(&self.data, &all)
+        cli_with(&self.data, &self.cli_flags, &self.cli_env, &all)
+    }
+
+    /// Gives this server's admin commands these settings flags and variables.
+    pub fn with_cli_settings(mut self, flags: &[&str], env: &[(&str, &str)]) -> Server {
+        self.cli_flags = flags.iter().map(|f| f.to_string()).collect();
+        self.cli_env = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        self
     }
 }
 
