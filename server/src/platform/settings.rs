@@ -304,35 +304,37 @@ fn env_value(value: &str) -> toml::Value {
         .unwrap_or_else(|_| toml::Value::String(value.to_owned()))
 }
 
+/// The settings that are numbers.
+const NUMERIC: &[&str] = &[
+    "max_push_bytes",
+    "max_upload_bytes",
+    "key_grace_hours",
+    "ts_window_minutes",
+    "session_hours",
+    "import_batch_rows",
+    "import_cache_mib",
+    "import_lease_seconds",
+    "repo_cache_mib",
+    "share_minutes",
+    "share_max_fetches",
+    "verify_link_days",
+    "upstream_timeout_seconds",
+    "kyc_timeout_seconds",
+    "resident_file_max_bytes",
+    "resident_quota_bytes",
+    "login_failures_per_account",
+    "login_failures_per_address",
+    "login_throttle_minutes",
+    "password_hash_concurrency",
+    "password_hash_queue",
+    "password_hash_wait_seconds",
+    "body_timeout_seconds",
+    "max_connections_per_address",
+    "body_min_bytes_per_second",
+];
+
 /// Flags arrive as strings; numeric settings given that way become numbers.
 fn coerce_numbers(table: &mut toml::Table) {
-    const NUMERIC: &[&str] = &[
-        "max_push_bytes",
-        "max_upload_bytes",
-        "key_grace_hours",
-        "ts_window_minutes",
-        "session_hours",
-        "import_batch_rows",
-        "import_cache_mib",
-        "import_lease_seconds",
-        "repo_cache_mib",
-        "share_minutes",
-        "share_max_fetches",
-        "verify_link_days",
-        "upstream_timeout_seconds",
-        "kyc_timeout_seconds",
-        "resident_file_max_bytes",
-        "resident_quota_bytes",
-        "login_failures_per_account",
-        "login_failures_per_address",
-        "login_throttle_minutes",
-        "password_hash_concurrency",
-        "password_hash_queue",
-        "password_hash_wait_seconds",
-        "body_timeout_seconds",
-        "max_connections_per_address",
-        "body_min_bytes_per_second",
-    ];
     for key in NUMERIC {
         if let Some(toml::Value::String(s)) = table.get(*key)
             && let Ok(n) = s.trim().parse::<i64>()

@@ -216,6 +216,16 @@ fn spawn_importer(server: &Server) -> std::process::Child {
         .unwrap()
 }
 
+/// The killed importer still holds the file until its lease runs out.
+fn wait_out_the_lease(server: &Server) {
+    let held = server.import_run();
+    assert_eq!(
+        held["files"], 0,
+        "another importer took a file under a live lease: {held}"
+    );
+    std::thread::sleep(Duration::from_secs(LEASE_SECONDS + 1));
+}
+
 #[test]
 fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     let server = Server::start(&[]);
@@ -242,13 +252,7 @@ fn an_importer_killed_mid_file_resumes_without_losing_or_repeating_rows() {
     let done_at_kill = after_kill["progress"]["rows_done"].as_u64().unwrap();
     assert!(done_at_kill < ROWS, "the importer finished before the kill: {partial}");
     assert_eq!(after_kill["status"], "running");
-    // The killed importer still holds the file until its lease runs out.
-    let held = server.import_run();
-    assert_eq!(
-        held["files"], 0,
-        "another importer took a file under a live lease: {held}"
-    );
-    std::thread::sleep(Duration::from_secs(LEASE_SECONDS + 1));
+    wait_out_the_lease(&server);
 
     let summary = server.import_run();
     let final_task = http.get(&task_url).json();

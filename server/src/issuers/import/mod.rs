@@ -128,17 +128,9 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
         owner: &owner,
         seconds: app.settings.import_lease_seconds.max(1) as i64,
     };
-    let now = dates::unix_now();
-    if !tasks::take_lease(&app.db, task.id, holder.lease_from(now), now)? {
-        return Ok(None);
-    }
-    // Under the lease, look again: another node may have just finished it.
-    let Some(task) = tasks::get(&app.db, task.id)? else {
+    let Some(task) = take(app, task.id, holder)? else {
         return Ok(None);
     };
-    if task.status != "pending" && task.status != "running" {
-        return Ok(None);
-    }
     let Some(file) = open_file(app, &task)? else {
         return Ok(None);
     };
@@ -170,6 +162,17 @@ fn import_task(app: &App, task: &Task) -> Result<Option<(u64, u64)>, ImportFailu
         "import done"
     );
     Ok(Some(counts))
+}
+
+/// The task under `holder`'s lease, as it is now; `None` when another holds
+/// it or it is finished.
+fn take(app: &App, task_id: i64, holder: Holder<'_>) -> Result<Option<Task>, ImportFailure> {
+    let now = dates::unix_now();
+    if !tasks::take_lease(&app.db, task_id, holder.lease_from(now), now)? {
+        return Ok(None);
+    }
+    // Under the lease, look again: another node may have just finished it.
+    Ok(tasks::get(&app.db, task_id)?.filter(|t| t.status == "pending" || t.status == "running"))
 }
 
 /// The task's stored file; `None` when it is gone (the task is then
