@@ -12,6 +12,10 @@
 //!   and Hindi; `ui`: small shared pieces;
 //! - `screens/`: `account/` (sign-in, sign-up), `locker/` (the portal),
 //!   `popup/` (the widget popups), `verify/` (public verification).
+//!
+//! Without its default `portal` feature it is the popups' build (`/widget/`
+//! routes only), which leaves the portal's API calls and helpers unused.
+#![cfg_attr(not(feature = "portal"), allow(dead_code))]
 
 mod api;
 mod app;

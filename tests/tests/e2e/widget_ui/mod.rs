@@ -4,10 +4,12 @@
 //! screen's revoke, every widget error code in the popup, a closed popup,
 //! a popup without its page,
 //! two buttons and one added later, the save popup (saved and refused),
-//! and the loader's size and manners on the page.
+//! the loader's size and manners on the page, and the built files sent
+//! pre-compressed.
 
-mod save;
-mod share; // sharing through the popup, each widget error, a lost page, a popup closed early // saving through the popup, a refused save, the loader's size and single global
+mod compression; // the app and the loader sent as brotli or gzip of the same bytes
+mod save; // saving through the popup, a refused save, the loader's size and single global
+mod share; // sharing through the popup, each widget error, a lost page, a popup closed early
 
 use std::time::Duration;
 
