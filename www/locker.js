@@ -1,7 +1,8 @@
-// Starts the web app (built into /pkg by `cargo xtask`): under /widget/ the
-// popups' build, without the portal's screens, so a popup downloads less
-// (the shell preloads it there); the whole app everywhere else.
-const start = location.pathname.startsWith("/widget/") ? "/pkg/popup.js" : "/pkg/openlocker_widget.js";
+// Starts the web app (built into /pkg by `cargo xtask`). Under /widget/ the
+// popups' first stage, which shows the sign-in form and then loads the
+// popups' build (without the portal's screens); the whole app elsewhere.
+const popup = location.pathname.startsWith("/widget/");
+const start = popup ? "/pkg/popup_first.js" : "/pkg/openlocker_widget.js";
 
 import(start)
   .then((app) => app.default())

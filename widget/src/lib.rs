@@ -6,6 +6,7 @@
 //! Yew to keep them small.
 //!
 //! - `app`, `layout`, `route`: the root, the page frame, the routes;
+//! - `first`: what the popups' first stage (plain JS) hands over;
 //! - `api`: every server endpoint as a typed function (the only place that
 //!   fetches); `hooks`: the load-on-mount fetch;
 //! - `state`: the shared state (reducer); `i18n`: every string, English
@@ -19,6 +20,7 @@
 
 mod api;
 mod app;
+mod first;
 mod hooks;
 mod i18n;
 mod layout;
@@ -38,6 +40,7 @@ pub fn start() {
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id("openlocker-app"));
     if let Some(root) = root {
+        first::adopt();
         root.set_inner_html("");
         yew::Renderer::<App>::with_root(root).render();
     }

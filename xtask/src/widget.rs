@@ -20,7 +20,55 @@ pub fn build() -> Result {
     // The widget popups' first download: the same app without the portal's
     // screens (`www/locker.js` starts it under `/widget/`).
     build_app(&bindgen, &["--no-default-features"], "popup")?;
+    build_popup_first()?;
     build_loader()
+}
+
+/// The texts of `widget/src/i18n.rs` that the popups' first stage shows.
+const FIRST_STAGE_TEXTS: [&str; 11] = [
+    "app_title",
+    "skip",
+    "lang_switch",
+    "lang_switch_label",
+    "popup_for",
+    "sign_in_title",
+    "username",
+    "password",
+    "sign_in",
+    "no_account",
+    "sign_up",
+];
+
+/// The popups' first stage (`widget/popup/first.js`, plain JS), with the
+/// texts it shows taken from the app's one table, into `www/pkg/popup_first.js`.
+fn build_popup_first() -> Result {
+    let root = workspace_root();
+    let read = |path: &str| std::fs::read_to_string(root.join(path)).map_err(|e| format!("{path}: {e}"));
+    let table = read("widget/src/i18n.rs")?;
+    let (mut en, mut hi) = (serde_json::Map::new(), serde_json::Map::new());
+    for key in FIRST_STAGE_TEXTS {
+        let (english, hindi) = texts_of(&table, key).ok_or(format!("widget/src/i18n.rs has no {key}"))?;
+        en.insert(key.into(), english.into());
+        hi.insert(key.into(), hindi.into());
+    }
+    let strings = serde_json::json!({ "en": en, "hi": hi });
+    let js = format!("const STRINGS = {strings};\n{}", read("widget/popup/first.js")?);
+    let out = pkg_dir().join("popup_first.js");
+    std::fs::write(&out, js).map_err(|e| format!("{}: {e}", out.display()))?;
+    eprintln!("xtask: popup_first.js: {}", precompress(&out)?);
+    Ok(())
+}
+
+/// The English and Hindi of `key` in the i18n table's source, a row
+/// `("key", "English", "Hindi"),` (texts without quotes or escapes).
+fn texts_of<'a>(table: &'a str, key: &str) -> Option<(&'a str, &'a str)> {
+    let row = table
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with(&format!("(\"{key}\", \"")))?;
+    let mut quoted = row.split('"').skip(1).step_by(2);
+    let (_, english, hindi) = (quoted.next()?, quoted.next()?, quoted.next()?);
+    Some((english, hindi))
 }
 
 /// One build of the Yew app, bound into `www/pkg` as `NAME.js` and
@@ -147,4 +195,19 @@ pub fn precompress(path: &Path) -> Result<Sizes> {
         gzip: gzipped.len(),
         brotli: brotli.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FIRST_STAGE_TEXTS, texts_of};
+
+    #[test]
+    fn the_first_stage_texts_are_read_from_the_apps_table() {
+        let table = include_str!("../../widget/src/i18n.rs");
+        assert_eq!(texts_of(table, "sign_in"), Some(("Sign in", "साइन इन करें")));
+        for key in FIRST_STAGE_TEXTS {
+            let (english, hindi) = texts_of(table, key).unwrap_or_else(|| panic!("{key}"));
+            assert!(!english.is_empty() && !hindi.is_empty() && english != hindi, "{key}");
+        }
+    }
 }

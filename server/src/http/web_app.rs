@@ -32,11 +32,10 @@ fn pkg_dir(app: &App) -> PathBuf {
 }
 
 /// What a widget popup's shell fetches at once, beside `/static/locker.js`
-/// (which imports the first and instantiates the second).
-const POPUP_PRELOADS: &str = "<link rel=\"modulepreload\" href=\"/pkg/popup.js\">\n\
-    <link rel=\"preload\" href=\"/pkg/popup_bg.wasm\" as=\"fetch\" type=\"application/wasm\" crossorigin>\n</head>";
+/// (which imports it): the first stage, which fetches the rest itself.
+const POPUP_PRELOADS: &str = "<link rel=\"modulepreload\" href=\"/pkg/popup_first.js\">\n</head>";
 
-/// The shell of the widget popups: the app's, with the popup build preloaded.
+/// The shell of the widget popups: the app's, with the first stage preloaded.
 static POPUP_SHELL: std::sync::LazyLock<String> =
     std::sync::LazyLock::new(|| SHELL_HTML.replacen("</head>", POPUP_PRELOADS, 1));
 

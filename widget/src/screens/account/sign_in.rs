@@ -23,13 +23,14 @@ fn refused(app: &Ctx, err: &ApiError) {
 pub fn sign_in() -> Html {
     let app = use_app();
     let lang = app.lang;
-    let username = use_state(String::new);
-    let password = use_state(String::new);
+    // What the popups' first stage had in its form, if it handed over.
+    let typed = crate::first::handover().unwrap_or_default();
+    let username = use_state(|| typed.username);
+    let password = use_state(|| typed.password);
     let busy = use_state(|| false);
-    let onsubmit = {
+    let submit = {
         let (app, username, password, busy) = (app.clone(), username.clone(), password.clone(), busy.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
+        Callback::from(move |()| {
             if *busy {
                 return;
             }
@@ -48,6 +49,19 @@ pub fn sign_in() -> Html {
             });
         })
     };
+    {
+        // The first stage's form was submitted before this app was loaded.
+        let submit = submit.clone();
+        use_effect_with((), move |_| {
+            if crate::first::take_submit() {
+                submit.emit(());
+            }
+        });
+    }
+    let onsubmit = Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        submit.emit(());
+    });
     html! {
         <section aria-labelledby="sign-in-title">
             <h2 id="sign-in-title">{ lang.t("sign_in_title") }</h2>
