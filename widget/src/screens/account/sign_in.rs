@@ -18,6 +18,34 @@ fn refused(app: &Ctx, err: &ApiError) {
     }
 }
 
+/// Signs in with the form's values, one attempt at a time.
+fn submitter(
+    app: &Ctx,
+    username: &UseStateHandle<String>,
+    password: &UseStateHandle<String>,
+    busy: &UseStateHandle<bool>,
+) -> Callback<()> {
+    let (app, username, password, busy) = (app.clone(), username.clone(), password.clone(), busy.clone());
+    Callback::from(move |()| {
+        if *busy {
+            return;
+        }
+        busy.set(true);
+        let login = Login {
+            username: username.trim().to_owned(),
+            password: (*password).clone(),
+        };
+        let (app, busy) = (app.clone(), busy.clone());
+        spawn_local(async move {
+            match api::sign_in(&login).await {
+                Ok(()) => adopt_session(&app, "signed_in").await,
+                Err(e) => refused(&app, &e),
+            }
+            busy.set(false);
+        });
+    })
+}
+
 /// The sign-in form.
 #[function_component(SignIn)]
 pub fn sign_in() -> Html {
@@ -28,27 +56,7 @@ pub fn sign_in() -> Html {
     let username = use_state(|| typed.username);
     let password = use_state(|| typed.password);
     let busy = use_state(|| false);
-    let submit = {
-        let (app, username, password, busy) = (app.clone(), username.clone(), password.clone(), busy.clone());
-        Callback::from(move |()| {
-            if *busy {
-                return;
-            }
-            busy.set(true);
-            let login = Login {
-                username: username.trim().to_owned(),
-                password: (*password).clone(),
-            };
-            let (app, busy) = (app.clone(), busy.clone());
-            spawn_local(async move {
-                match api::sign_in(&login).await {
-                    Ok(()) => adopt_session(&app, "signed_in").await,
-                    Err(e) => refused(&app, &e),
-                }
-                busy.set(false);
-            });
-        })
-    };
+    let submit = submitter(&app, &username, &password, &busy);
     {
         // The first stage's form was submitted before this app was loaded.
         let submit = submit.clone();
