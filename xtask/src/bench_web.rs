@@ -107,10 +107,16 @@ fn report_popup(fetched: &[(String, usize)], times: &mut [f64]) -> Result {
         };
         received += encoded;
     }
-    println!(
-        "popup files before its sign-in form ({}) gzip: {gzip} bytes (goal ≤ {POPUP_GOAL})",
-        fetched.len()
-    );
+    let paths: Vec<&str> = fetched
+        .iter()
+        .map(|(url, _)| {
+            url.splitn(4, '/')
+                .nth(3)
+                .map_or(url.as_str(), |p| p.split('?').next().unwrap_or(p))
+        })
+        .collect();
+    println!("popup files before its sign-in form: /{}", paths.join(", /"));
+    println!("popup files before its sign-in form gzip: {gzip} bytes (goal ≤ {POPUP_GOAL})");
     println!("popup files before its sign-in form, as Chromium got them (brotli): {received} bytes");
     times.sort_by(f64::total_cmp);
     let median = times[times.len() / 2];
