@@ -46,7 +46,8 @@ pub fn layout() -> Html {
                    data-seq={app.said.to_string()}>
                     { status.map(|s| s.text(lang)).unwrap_or_default() }
                 </p>
-                if app.checked {
+                // A popup checks its request while the session is looked up.
+                if app.checked || popup {
                     <Switch<Route> render={switch} />
                 } else {
                     <p class="muted">{ lang.t("loading") }</p>

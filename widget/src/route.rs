@@ -8,12 +8,15 @@ use yew_router::prelude::*;
 
 use openlocker_proto::widget::Service;
 
+#[cfg(feature = "portal")]
 use crate::screens::account::{consent::Consent, sign_in::SignIn, sign_up::SignUp};
+#[cfg(feature = "portal")]
 use crate::screens::locker::{
     activity::Activity, connections::Connections, issued::Issued, profile::Profile, pull::Pull, shares::Shares,
     uploaded::Uploaded, verify::Verify,
 };
 use crate::screens::popup::Popup;
+#[cfg(feature = "portal")]
 use crate::screens::verify::{check::Check, link::LinkSummary};
 use crate::state::use_app;
 
@@ -65,17 +68,26 @@ pub struct ScreenProps {
     pub route: Route,
 }
 
-/// The screen for a route, given the session.
+/// The screen for a route: a widget popup, or a portal screen.
 #[function_component(Screen)]
 pub fn screen(props: &ScreenProps) -> Html {
+    match &props.route {
+        Route::WidgetShare => html! { <Popup service={Service::Share} /> },
+        Route::WidgetSave => html! { <Popup service={Service::Save} /> },
+        route => html! { <PortalScreen route={route.clone()} /> },
+    }
+}
+
+/// A portal or verification screen, given the session.
+#[cfg(feature = "portal")]
+#[function_component(PortalScreen)]
+fn portal_screen(props: &ScreenProps) -> Html {
     let app = use_app();
     let signed_in = app.me.is_some();
     let consent_signup = use_location().is_some_and(|l| l.query_str().contains("signup=1"));
     match &props.route {
         Route::SignUp if !signed_in => html! { <SignUp /> },
         Route::NotFound => html! { <p>{ app.lang.t("not_found") }</p> },
-        Route::WidgetShare => html! { <Popup service={Service::Share} /> },
-        Route::WidgetSave => html! { <Popup service={Service::Save} /> },
         Route::PublicVerify => html! { <Check /> },
         Route::VerifyLink { token } => html! { <LinkSummary token={token.clone()} /> },
         // `dl_flow=signup`: a partner sends a newcomer to sign-up first.
@@ -90,7 +102,22 @@ pub fn screen(props: &ScreenProps) -> Html {
         Route::Verify => html! { <Verify /> },
         Route::Connections => html! { <Connections /> },
         Route::Consent => html! { <Consent /> },
+        Route::WidgetShare | Route::WidgetSave => html! {},
     }
+}
+
+/// The popups' build has no portal screens: reaching one loads the page
+/// again, which starts the whole app for that path (`www/locker.js`).
+#[cfg(not(feature = "portal"))]
+#[function_component(PortalScreen)]
+fn portal_screen(_props: &ScreenProps) -> Html {
+    let lang = use_app().lang;
+    use_effect_with((), |_| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.location().reload();
+        }
+    });
+    html! { <p class="muted">{ lang.t("loading") }</p> }
 }
 
 /// The `Switch` render function.

@@ -61,7 +61,8 @@ impl AppState {
         AppState {
             lang: Lang::load(),
             me: None,
-            checked: false,
+            // The popups' first stage saw `GET /api/me` answer 401.
+            checked: crate::first::handover().is_some_and(|h| h.requester.is_some()),
             status: None,
             said: 0,
         }

@@ -9,6 +9,9 @@
 //! - `cargo xtask bench pulldoc`: Pull Doc against nginx serving the same file.
 //! - `cargo xtask bench signin` / `load`: 50 connections for 30 s: sign-in
 //!   (peak RSS), then the issued list and Pull Doc (error rate, p50/p99).
+//! - `cargo xtask bench web`: the loader's gzip and brotli bytes, the popup's
+//!   bytes before its sign-in form, and the time to that form on a
+//!   throttled headless Chromium.
 //! - `cargo xtask fuzz [--seconds N]`: each fuzz target for N seconds.
 //! - `cargo xtask bench signing`: signing and verifying one certificate XML, in
 //!   ms; then Pull URI and Pull Doc rates signed against a build from before
@@ -26,6 +29,7 @@ mod bench_oauth;
 mod bench_pulldoc;
 mod bench_signed_pull;
 mod bench_signing;
+mod bench_web;
 mod fuzz;
 mod tools;
 mod widget;
@@ -37,10 +41,11 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("run") => run(&args[1..]),
         Some("test") => test(&args[1..]),
+        Some("bench") if args.get(1).is_some_and(|a| a == "web") => bench_web::run(),
         Some("bench") => bench::run(&args[1..]),
         Some("build-widget") => widget::build(),
         Some("fuzz") => fuzz::run(&args[1..]),
-        _ => Err("usage: cargo xtask run [--demo] [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] | bench pulldoc | bench signin | bench load | bench signing | bench oauth | fuzz [--seconds N]".into()),
+        _ => Err("usage: cargo xtask run [--demo] [SERVE ARGS...] | test [CARGO TEST ARGS...] | bench import [--rows N] [--database-url URL] | bench pulldoc [--database-url URL] | bench signin | bench load | bench signing | bench oauth | bench web | fuzz [--seconds N]".into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 //! and error bodies: [`error`].
 
 pub mod accounts;
+pub mod assets;
 pub mod auth;
 pub mod body;
 pub mod client;

@@ -1,16 +1,16 @@
 //! The resident portal's Yew app: the HTML shell for every `/locker/...`
 //! route (deep links included), the widget popups and the public `/verify/`
 //! pages and the built files of `<www_dir>/pkg`
-//! (`cargo xtask` builds them; they are not in git).
+//! (`cargo xtask` builds and pre-compresses them; they are not in git).
 
 use std::path::PathBuf;
 
-use actix_files::NamedFile;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CacheControl, CacheDirective, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
 
 use crate::app::App;
+use crate::http::assets;
 use crate::platform::error::Error;
 
 /// The shell page; the app mounts on its `#openlocker-app`.
@@ -31,17 +31,34 @@ fn pkg_dir(app: &App) -> PathBuf {
     app.settings.www_dir.join("pkg")
 }
 
+/// What a widget popup's shell fetches at once, beside `/static/locker.js`
+/// (which imports it): the first stage, which fetches the rest itself.
+const POPUP_PRELOADS: &str = "<link rel=\"modulepreload\" href=\"/pkg/popup_first.js\">\n</head>";
+
+/// The shell of the widget popups: the app's, with the first stage preloaded.
+static POPUP_SHELL: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| SHELL_HTML.replacen("</head>", POPUP_PRELOADS, 1));
+
 /// `GET /locker/`, `/locker/{tail}`, the widget popups and `/verify/`: the
 /// shell, or a page that says how to build the app.
-pub async fn shell(app: web::Data<App>) -> HttpResponse {
-    shell_with_status(&app, StatusCode::OK)
+pub async fn shell(app: web::Data<App>, req: HttpRequest) -> HttpResponse {
+    let html = if req.path().starts_with("/widget/") {
+        POPUP_SHELL.as_str()
+    } else {
+        SHELL_HTML
+    };
+    shell_page(&app, StatusCode::OK, html)
 }
 
 /// The shell answered with `status` (the app then says what went wrong).
 pub fn shell_with_status(app: &App, status: StatusCode) -> HttpResponse {
+    shell_page(app, status, SHELL_HTML)
+}
+
+fn shell_page(app: &App, status: StatusCode, shell: &'static str) -> HttpResponse {
     let built = pkg_dir(app).join(BUILT_MARKER).is_file();
     let (status, html) = if built {
-        (status, SHELL_HTML)
+        (status, shell)
     } else {
         tracing::warn!(www_dir = %app.settings.www_dir.display(), "the web app is not built");
         (StatusCode::SERVICE_UNAVAILABLE, NOT_BUILT_HTML)
@@ -81,35 +98,17 @@ pub fn pkg_content_type(name: &str) -> Option<&'static str> {
     }
 }
 
-/// `GET /pkg/{name}`: a built file, with an ETag and Last-Modified; the
-/// browser revalidates each time (the names do not change between builds).
+/// `GET /pkg/{name}`: a built file, brotli or gzip as the xtask
+/// pre-compressed it, with an ETag; the browser revalidates each time (the
+/// names do not change between builds).
 pub async fn pkg_file(app: web::Data<App>, name: web::Path<String>, req: HttpRequest) -> Result<HttpResponse, Error> {
     let name = name.into_inner();
     let content_type = pkg_content_type(&name).ok_or_else(|| Error::NotFound(format!("no file {name}")))?;
     let path = pkg_dir(&app).join(&name);
-    let file = NamedFile::open_async(&path)
-        .await
+    let asset = web::block(move || assets::read(&path))
+        .await?
         .map_err(|e| Error::NotFound(format!("no file {name}: {e}")))?;
-    let mut resp = file
-        .set_content_type(
-            content_type
-                .parse()
-                .map_err(|_| Error::Internal("bad content type".into()))?,
-        )
-        .disable_content_disposition()
-        .use_etag(true)
-        .use_last_modified(true)
-        .into_response(&req);
-    let headers = resp.headers_mut();
-    headers.insert(
-        actix_web::http::header::CACHE_CONTROL,
-        actix_web::http::header::HeaderValue::from_static("no-cache"),
-    );
-    headers.insert(
-        actix_web::http::header::X_CONTENT_TYPE_OPTIONS,
-        actix_web::http::header::HeaderValue::from_static("nosniff"),
-    );
-    Ok(resp)
+    Ok(assets::respond(&req, &asset, content_type, false))
 }
 
 #[cfg(test)]

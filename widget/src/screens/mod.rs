@@ -6,4 +6,5 @@
 pub mod account;
 pub mod locker;
 pub mod popup;
+#[cfg(feature = "portal")]
 pub mod verify;

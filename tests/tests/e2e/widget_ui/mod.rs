@@ -4,10 +4,13 @@
 //! screen's revoke, every widget error code in the popup, a closed popup,
 //! a popup without its page,
 //! two buttons and one added later, the save popup (saved and refused),
-//! and the loader's size and manners on the page.
+//! the loader's size and manners on the page, the built files sent
+//! pre-compressed, and the popup's first stage handing over to its app.
 
-mod save;
-mod share; // sharing through the popup, each widget error, a lost page, a popup closed early // saving through the popup, a refused save, the loader's size and single global
+mod compression; // the app and the loader sent as brotli or gzip of the same bytes
+mod first_stage; // the popup's sign-in drawn by its first stage, in Hindi, handed over to the app as typed
+mod save; // saving through the popup, a refused save, the loader's size and single global
+mod share; // sharing through the popup, each widget error, a lost page, a popup closed early
 
 use std::time::Duration;
 
@@ -67,6 +70,16 @@ impl Setup {
             .replace("</head>", &format!("{extra_head}</head>"));
         self.site
             .serve(path, Page::ok("text/html; charset=utf-8", html.as_bytes()))
+    }
+
+    /// The share popup's URL with a good request, as the loader opens it.
+    fn share_popup_url(&self) -> String {
+        let request = widget(&self.partner, &unix_now().to_string(), &self.site.origin, "share");
+        let query: Vec<String> = ["app_id", "app_hash", "time_stamp", "origin"]
+            .iter()
+            .map(|k| format!("{k}={}", enc(request[k].as_str().unwrap())))
+            .collect();
+        self.server.url(&format!("/widget/share?{}", query.join("&")))
     }
 
     /// The form bodies of the upload callbacks received so far.

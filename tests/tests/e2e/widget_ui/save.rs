@@ -61,7 +61,7 @@ async fn the_loader_is_small_loads_once_and_adds_one_global() {
     let script = gzip_size(&s.server.url("/requester/api/1/dl.js"));
     let wasm = gzip_size(&s.server.url("/widget/loader.wasm"));
     assert!(
-        script + wasm <= 30 * 1024,
+        script + wasm <= 4 * 1024,
         "the loader fetches {script} + {wasm} bytes before its button works"
     );
 

@@ -148,17 +148,10 @@ async fn each_widget_error_code_is_shown_in_the_popup() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_popup_whose_page_is_gone_says_so() {
     let s = Setup::new(&[]);
-    let request = widget(&s.partner, &unix_now().to_string(), &s.site.origin, "share");
-    let query: Vec<String> = ["app_id", "app_hash", "time_stamp", "origin"]
-        .iter()
-        .map(|k| format!("{k}={}", enc(request[k].as_str().unwrap())))
-        .collect();
     let browser = Browser::start().await;
     let c = &browser.client;
     // Opened directly: no window.opener to answer.
-    c.goto(&s.server.url(&format!("/widget/share?{}", query.join("&"))))
-        .await
-        .unwrap();
+    c.goto(&s.share_popup_url()).await.unwrap();
     sign_in(&browser).await;
     click(c, "[data-testid=consent-allow]").await;
     click(c, "[data-testid=doc-item][data-name='certificate.pdf']").await;

@@ -1,8 +1,10 @@
 //! Signing in and signing up, shown by the portal and the widget popups,
 //! and a partner app's consent screen (the Authorized Partner API).
 
+#[cfg(feature = "portal")]
 pub mod consent;
 pub mod sign_in;
+#[cfg(feature = "portal")]
 pub mod sign_up;
 
 use crate::api;

@@ -18,36 +18,58 @@ fn refused(app: &Ctx, err: &ApiError) {
     }
 }
 
+/// Signs in with the form's values, one attempt at a time.
+fn submitter(
+    app: &Ctx,
+    username: &UseStateHandle<String>,
+    password: &UseStateHandle<String>,
+    busy: &UseStateHandle<bool>,
+) -> Callback<()> {
+    let (app, username, password, busy) = (app.clone(), username.clone(), password.clone(), busy.clone());
+    Callback::from(move |()| {
+        if *busy {
+            return;
+        }
+        busy.set(true);
+        let login = Login {
+            username: username.trim().to_owned(),
+            password: (*password).clone(),
+        };
+        let (app, busy) = (app.clone(), busy.clone());
+        spawn_local(async move {
+            match api::sign_in(&login).await {
+                Ok(()) => adopt_session(&app, "signed_in").await,
+                Err(e) => refused(&app, &e),
+            }
+            busy.set(false);
+        });
+    })
+}
+
 /// The sign-in form.
 #[function_component(SignIn)]
 pub fn sign_in() -> Html {
     let app = use_app();
     let lang = app.lang;
-    let username = use_state(String::new);
-    let password = use_state(String::new);
+    // What the popups' first stage had in its form, if it handed over.
+    let typed = crate::first::handover().unwrap_or_default();
+    let username = use_state(|| typed.username);
+    let password = use_state(|| typed.password);
     let busy = use_state(|| false);
-    let onsubmit = {
-        let (app, username, password, busy) = (app.clone(), username.clone(), password.clone(), busy.clone());
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if *busy {
-                return;
+    let submit = submitter(&app, &username, &password, &busy);
+    {
+        // The first stage's form was submitted before this app was loaded.
+        let submit = submit.clone();
+        use_effect_with((), move |_| {
+            if crate::first::take_submit() {
+                submit.emit(());
             }
-            busy.set(true);
-            let login = Login {
-                username: username.trim().to_owned(),
-                password: (*password).clone(),
-            };
-            let (app, busy) = (app.clone(), busy.clone());
-            spawn_local(async move {
-                match api::sign_in(&login).await {
-                    Ok(()) => adopt_session(&app, "signed_in").await,
-                    Err(e) => refused(&app, &e),
-                }
-                busy.set(false);
-            });
-        })
-    };
+        });
+    }
+    let onsubmit = Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        submit.emit(());
+    });
     html! {
         <section aria-labelledby="sign-in-title">
             <h2 id="sign-in-title">{ lang.t("sign_in_title") }</h2>

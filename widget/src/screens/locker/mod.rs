@@ -1,17 +1,31 @@
 //! The resident portal's screens under `/locker/`.
 
+#[cfg(feature = "portal")]
 pub mod activity;
+#[cfg(feature = "portal")]
 pub mod connections;
+#[cfg(feature = "portal")]
 pub mod doc_details;
+#[cfg(feature = "portal")]
 pub mod file_row;
 pub mod folders;
+#[cfg(feature = "portal")]
 pub mod issued;
+#[cfg(feature = "portal")]
 pub mod profile;
+#[cfg(feature = "portal")]
 pub mod pull;
+#[cfg(feature = "portal")]
 pub mod shares;
+#[cfg(feature = "portal")]
 pub mod signature_badge;
+#[cfg(feature = "portal")]
 pub mod upload_form;
+#[cfg(feature = "portal")]
 pub mod uploaded;
+#[cfg(feature = "portal")]
 pub mod verify;
+#[cfg(feature = "portal")]
 pub mod verify_links;
+#[cfg(feature = "portal")]
 pub mod verify_qr;

@@ -90,20 +90,31 @@ pub struct PopupProps {
 /// The popup: the widget check, then the flow for a good request.
 #[function_component(Popup)]
 pub fn popup(props: &PopupProps) -> Html {
-    let lang = use_app().lang;
+    let app = use_app();
+    let lang = app.lang;
     let query = use_memo(props.service, |service| read_query(*service));
     // The check's refusal is shown in the page, not in the status line.
-    let check = use_state(|| None::<Result<CheckedRequester, ApiError>>);
+    // The first stage may have checked it already.
+    let check = use_state(|| {
+        crate::first::handover()
+            .and_then(|h| h.requester)
+            .map(Ok::<_, ApiError>)
+    });
     {
         let (query, check) = (query.clone(), check.clone());
         use_effect_with(props.service, move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                check.set(Some(api::check_widget(&query.request).await));
-            });
+            if check.is_none() {
+                wasm_bindgen_futures::spawn_local(async move {
+                    check.set(Some(api::check_widget(&query.request).await));
+                });
+            }
         });
     }
+    // The check runs while the app looks the session up (`GET /api/me`):
+    // the flow starts once both are known.
     match &*check {
         None => html! { <p class="muted">{ lang.t("loading") }</p> },
+        Some(Ok(_)) if !app.checked => html! { <p class="muted">{ lang.t("loading") }</p> },
         Some(Err(e)) => refused(lang, e),
         Some(Ok(requester)) => html! { <Flow service={props.service} {query} requester={requester.clone()} /> },
     }
