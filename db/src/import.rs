@@ -2,6 +2,7 @@
 //! the task's reader position committed in the same transaction. A crash
 //! between batches loses nothing and a resumed import repeats nothing.
 
+use crate::sql::value::Param;
 use crate::sql::{Conn, Stmt, Tx, params};
 
 use crate::tasks::{Lease, Position, Rejection};
@@ -41,6 +42,8 @@ pub enum Applied {
     Unchanged,
     /// An update or deletion of a pair that is not there.
     Missing,
+    /// Held for a multi-row statement: [`Writer::flush`] counts what it changed.
+    Queued,
 }
 
 /// Writes rows inside a batch.
@@ -51,12 +54,130 @@ pub struct Writer<'b> {
     delete: Stmt<'b>,
     task_id: i64,
     now: UnixTime,
+    /// On PostgreSQL, where each statement is a round trip, adds wait here
+    /// and go in as multi-row INSERTs (see [`Writer::flush`]).
+    queued: Option<Queued<'b>>,
+}
+
+/// Adds waiting for one multi-row INSERT, and what the ones sent changed.
+struct Queued<'b> {
+    conn: &'b Conn,
+    rows: Vec<OwnedDocRow>,
+    changed: u64,
+}
+
+/// Rows per multi-row INSERT: 13 parameters each, well under PostgreSQL's
+/// 65,535 parameters a statement.
+const ROWS_PER_INSERT: usize = 1_000;
+
+/// A [`DocRow`] held past its row's lifetime.
+struct OwnedDocRow {
+    aadhaar_hmac: Vec<u8>,
+    aadhaar_enc: Vec<u8>,
+    /// uri, issuer_id, doc_type, doc_name, doc_id, issued_on, time_stamp.
+    texts: [String; 7],
+    valid_from: Option<String>,
+    valid_to: Option<String>,
+}
+
+impl OwnedDocRow {
+    fn of(doc: &DocRow<'_>) -> OwnedDocRow {
+        OwnedDocRow {
+            aadhaar_hmac: doc.aadhaar_hmac.to_vec(),
+            aadhaar_enc: doc.aadhaar_enc.to_vec(),
+            texts: [
+                doc.uri,
+                doc.issuer_id,
+                doc.doc_type,
+                doc.doc_name,
+                doc.doc_id,
+                doc.issued_on,
+                doc.time_stamp,
+            ]
+            .map(str::to_owned),
+            valid_from: doc.valid_from.map(str::to_owned),
+            valid_to: doc.valid_to.map(str::to_owned),
+        }
+    }
+}
+
+impl Queued<'_> {
+    /// Sends what waits, in INSERTs of up to [`ROWS_PER_INSERT`] rows. Within
+    /// one INSERT a pair given twice is added once (DO NOTHING skips the
+    /// second), as row by row; rows keep their order.
+    fn send(&mut self, task_id: i64, now: UnixTime) -> DbResult<()> {
+        for rows in self.rows.chunks(ROWS_PER_INSERT) {
+            let mut bound: Vec<&dyn Param> = Vec::with_capacity(rows.len() * 13);
+            for row in rows {
+                let [uri, issuer_id, doc_type, doc_name, doc_id, issued_on, time_stamp] = &row.texts;
+                bound.extend([
+                    &row.aadhaar_hmac as &dyn Param,
+                    &row.aadhaar_enc,
+                    uri,
+                    issuer_id,
+                    doc_type,
+                    doc_name,
+                    doc_id,
+                    issued_on,
+                    &row.valid_from,
+                    &row.valid_to,
+                    time_stamp,
+                    &task_id,
+                    &now,
+                ]);
+            }
+            let sql = multi_row_insert(rows.len());
+            self.changed += self.conn.prepare_cached(&sql)?.execute(bound.as_slice())? as u64;
+        }
+        self.rows.clear();
+        Ok(())
+    }
+}
+
+/// `INSERT ... VALUES (?1, ..., ?13), (?14, ...) ON CONFLICT DO NOTHING` for `rows` rows.
+fn multi_row_insert(rows: usize) -> String {
+    let mut values = String::with_capacity(rows * 80);
+    for r in 0..rows {
+        let first = r * 13 + 1;
+        let cells: Vec<String> = (first..first + 13).map(|n| format!("?{n}")).collect();
+        values.push_str(if r == 0 { "(" } else { ", (" });
+        values.push_str(&cells.join(", "));
+        values.push(')');
+    }
+    format!(
+        "INSERT INTO issued_docs (aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id,
+             issued_on, valid_from, valid_to, time_stamp, task_id, updated_at)
+         VALUES {values} ON CONFLICT (aadhaar_hmac, uri) DO NOTHING"
+    )
 }
 
 impl Writer<'_> {
+    /// Sends the adds that wait (PostgreSQL) and returns how many of the
+    /// [`Applied::Queued`] adds since the last call changed the locker.
+    /// Call before the batch commits.
+    pub fn flush(&mut self) -> DbResult<u64> {
+        self.send_queued()?;
+        Ok(self.queued.as_mut().map_or(0, |q| std::mem::take(&mut q.changed)))
+    }
+
+    /// Sends the adds that wait, so what follows sees them (rows keep their order).
+    fn send_queued(&mut self) -> DbResult<()> {
+        match self.queued.as_mut() {
+            Some(queued) if !queued.rows.is_empty() => queued.send(self.task_id, self.now),
+            _ => Ok(()),
+        }
+    }
+
     /// Action A; `Unchanged` when the Aadhaar number already had this URI
-    /// (the import is idempotent on the pair).
+    /// (the import is idempotent on the pair); `Queued` on PostgreSQL.
     pub fn add(&mut self, doc: &DocRow<'_>) -> DbResult<Applied> {
+        if let Some(queued) = self.queued.as_mut() {
+            queued.rows.push(OwnedDocRow::of(doc));
+            if queued.rows.len() >= ROWS_PER_INSERT {
+                self.send_queued()?;
+            }
+            return Ok(Applied::Queued);
+        }
         let inserted = self.add.execute(params![
             doc.aadhaar_hmac,
             doc.aadhaar_enc,
@@ -82,6 +203,7 @@ impl Writer<'_> {
     /// Action U: replaces the metadata of an existing Aadhaar + URI pair;
     /// `Unchanged` when it already was so, `Missing` when there is no pair.
     pub fn update(&mut self, doc: &DocRow<'_>) -> DbResult<Applied> {
+        self.send_queued()?;
         let changed = self.update.execute(params![
             doc.aadhaar_hmac,
             doc.uri,
@@ -105,6 +227,7 @@ impl Writer<'_> {
     /// Action D: removes the URI from that Aadhaar number's locker;
     /// `Missing` when it was not there.
     pub fn delete(&mut self, aadhaar_hmac: &[u8], uri: &str) -> DbResult<Applied> {
+        self.send_queued()?;
         Ok(match self.delete.execute(params![aadhaar_hmac, uri])? {
             1 => Applied::Changed,
             _ => Applied::Missing,
@@ -154,6 +277,11 @@ impl Batch<'_> {
                 .prepare("DELETE FROM issued_docs WHERE aadhaar_hmac = ?1 AND uri = ?2")?,
             task_id: self.task_id,
             now: self.now,
+            queued: (self.tx.dialect() == crate::Dialect::Postgres).then(|| Queued {
+                conn: &self.tx,
+                rows: Vec::with_capacity(ROWS_PER_INSERT),
+                changed: 0,
+            }),
         })
     }
 

@@ -315,7 +315,7 @@ fn write_chunks(
         for row in &chunk.rows {
             match apply(&mut writer, &task.issuer_id, &chunk, row)? {
                 Applied::Changed => imported += 1,
-                Applied::Unchanged => {}
+                Applied::Unchanged | Applied::Queued => {}
                 Applied::Missing => missing.push(Rejection {
                     line: row.line,
                     field: "Uri".into(),
@@ -323,6 +323,7 @@ fn write_chunks(
                 }),
             }
         }
+        imported += writer.flush()?;
         drop(writer);
         chunk.rejections.append(&mut missing);
         for rejection in &chunk.rejections {
