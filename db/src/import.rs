@@ -2,7 +2,6 @@
 //! the task's reader position committed in the same transaction. A crash
 //! between batches loses nothing and a resumed import repeats nothing.
 
-use crate::sql::value::Param;
 use crate::sql::{Conn, Stmt, Tx, params};
 
 use crate::tasks::{Lease, Position, Rejection};
@@ -42,7 +41,7 @@ pub enum Applied {
     Unchanged,
     /// An update or deletion of a pair that is not there.
     Missing,
-    /// Held for a multi-row statement: [`Writer::flush`] counts what it changed.
+    /// Held to be sent with others: [`Writer::flush`] counts what it changed.
     Queued,
 }
 
@@ -55,20 +54,21 @@ pub struct Writer<'b> {
     task_id: i64,
     now: UnixTime,
     /// On PostgreSQL, where each statement is a round trip, adds wait here
-    /// and go in as multi-row INSERTs (see [`Writer::flush`]).
+    /// and go in by COPY (see [`Writer::flush`]).
     queued: Option<Queued<'b>>,
 }
 
-/// Adds waiting for one multi-row INSERT, and what the ones sent changed.
+/// Adds waiting to be sent together, and what the ones sent changed.
 struct Queued<'b> {
     conn: &'b Conn,
     rows: Vec<OwnedDocRow>,
     changed: u64,
+    /// Whether this session's staging table is made.
+    staged: bool,
 }
 
-/// Rows per multi-row INSERT: 13 parameters each, well under PostgreSQL's
-/// 65,535 parameters a statement.
-const ROWS_PER_INSERT: usize = 1_000;
+/// Adds sent at a time (one COPY and one INSERT).
+const ROWS_PER_INSERT: usize = 5_000;
 
 /// A [`DocRow`] held past its row's lifetime.
 struct OwnedDocRow {
@@ -101,17 +101,33 @@ impl OwnedDocRow {
     }
 }
 
+/// The session's staging table of adds: binary COPY fills it, one
+/// `INSERT ... SELECT` moves it into `issued_docs` (in the order the rows
+/// came, so a pair given twice is added once, as row by row).
+const STAGE: &str = "CREATE TEMP TABLE IF NOT EXISTS import_stage (
+    seq BIGINT GENERATED ALWAYS AS IDENTITY, aadhaar_hmac BYTEA, aadhaar_enc BYTEA, uri TEXT, issuer_id TEXT,
+    doc_type TEXT, doc_name TEXT, doc_id TEXT, issued_on TEXT, valid_from TEXT, valid_to TEXT, time_stamp TEXT
+) ON COMMIT DELETE ROWS";
+
+const STAGE_COLUMNS: &str = "aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id, issued_on, valid_from, valid_to, time_stamp";
+
 impl Queued<'_> {
-    /// Sends what waits, in INSERTs of up to [`ROWS_PER_INSERT`] rows. Within
-    /// one INSERT a pair given twice is added once (DO NOTHING skips the
-    /// second), as row by row; rows keep their order.
+    /// Sends what waits: COPY into the staging table, then one INSERT of
+    /// what is not there yet.
     fn send(&mut self, task_id: i64, now: UnixTime) -> DbResult<()> {
-        for rows in self.rows.chunks(ROWS_PER_INSERT) {
-            let mut bound: Vec<&dyn Param> = Vec::with_capacity(rows.len() * 13);
+        use postgres::types::Type;
+        if !self.staged {
+            self.conn.execute_batch(STAGE)?;
+            self.staged = true;
+        }
+        let types = [[Type::BYTEA; 2].as_slice(), &[Type::TEXT; 9]].concat();
+        let copy = format!("COPY import_stage ({STAGE_COLUMNS}) FROM STDIN (FORMAT binary)");
+        let rows = &self.rows;
+        self.conn.copy_in(&copy, &types, |writer| {
             for row in rows {
                 let [uri, issuer_id, doc_type, doc_name, doc_id, issued_on, time_stamp] = &row.texts;
-                bound.extend([
-                    &row.aadhaar_hmac as &dyn Param,
+                writer.write(&[
+                    &row.aadhaar_hmac,
                     &row.aadhaar_enc,
                     uri,
                     issuer_id,
@@ -122,33 +138,20 @@ impl Queued<'_> {
                     &row.valid_from,
                     &row.valid_to,
                     time_stamp,
-                    &task_id,
-                    &now,
-                ]);
+                ])?;
             }
-            let sql = multi_row_insert(rows.len());
-            self.changed += self.conn.prepare_cached(&sql)?.execute(bound.as_slice())? as u64;
-        }
+            Ok(())
+        })?;
+        let merge = format!(
+            "INSERT INTO issued_docs ({STAGE_COLUMNS}, task_id, updated_at)
+             SELECT {STAGE_COLUMNS}, ?1, ?2 FROM import_stage ORDER BY seq
+             ON CONFLICT (aadhaar_hmac, uri) DO NOTHING"
+        );
+        self.changed += self.conn.execute(&merge, params![task_id, now])? as u64;
+        self.conn.execute_batch("TRUNCATE import_stage")?;
         self.rows.clear();
         Ok(())
     }
-}
-
-/// `INSERT ... VALUES (?1, ..., ?13), (?14, ...) ON CONFLICT DO NOTHING` for `rows` rows.
-fn multi_row_insert(rows: usize) -> String {
-    let mut values = String::with_capacity(rows * 80);
-    for r in 0..rows {
-        let first = r * 13 + 1;
-        let cells: Vec<String> = (first..first + 13).map(|n| format!("?{n}")).collect();
-        values.push_str(if r == 0 { "(" } else { ", (" });
-        values.push_str(&cells.join(", "));
-        values.push(')');
-    }
-    format!(
-        "INSERT INTO issued_docs (aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id,
-             issued_on, valid_from, valid_to, time_stamp, task_id, updated_at)
-         VALUES {values} ON CONFLICT (aadhaar_hmac, uri) DO NOTHING"
-    )
 }
 
 impl Writer<'_> {
@@ -281,6 +284,7 @@ impl Batch<'_> {
                 conn: &self.tx,
                 rows: Vec::with_capacity(ROWS_PER_INSERT),
                 changed: 0,
+                staged: false,
             }),
         })
     }

@@ -87,6 +87,23 @@ impl Conn {
         Ok(std::cell::RefMut::map(conn, |c| &mut **c))
     }
 
+    /// PostgreSQL's binary `COPY ... FROM STDIN`: `write` sends the rows of
+    /// `types`; how many went in. (SQLite has no such statement.)
+    pub(crate) fn copy_in(
+        &self,
+        sql: &str,
+        types: &[postgres::types::Type],
+        write: impl FnOnce(&mut postgres::binary_copy::BinaryCopyInWriter<'_>) -> Result<(), postgres::Error>,
+    ) -> DbResult<u64> {
+        let Conn::Postgres(cell) = self else {
+            return Err(DbError::Other("COPY is PostgreSQL's".into()));
+        };
+        let mut conn = Self::pg(cell)?;
+        let mut writer = postgres::binary_copy::BinaryCopyInWriter::new(conn.client.copy_in(sql)?, types);
+        write(&mut writer)?;
+        Ok(writer.finish()?)
+    }
+
     /// Runs one statement; returns the number of rows it changed.
     pub(crate) fn execute<P: Params>(&self, sql: &str, params: P) -> DbResult<usize> {
         self.prepare_cached(sql)?.execute(params)
