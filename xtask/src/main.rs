@@ -172,7 +172,7 @@ fn test(extra: &[String]) -> Result {
         6,
         "the storage and end-to-end tests again on PostgreSQL (browser tests ran above)",
     );
-    postgres_pass(&bin, extra)
+    postgres_pass(&bin, &s3, extra)
 }
 
 /// The db suite and the e2e suite with `OL_TEST_DATABASE=postgres`: each
@@ -183,7 +183,7 @@ fn test(extra: &[String]) -> Result {
 /// `db_copy`, whose source is SQLite by definition. The same
 /// package selection as the SQLite pass, so nothing is built again (the
 /// other crates' unit tests run twice; they are quick and take no backend).
-fn postgres_pass(bin: &std::path::Path, extra: &[String]) -> Result {
+fn postgres_pass(bin: &std::path::Path, s3: &std::path::Path, extra: &[String]) -> Result {
     let mut args: Vec<String> = extra.to_vec();
     if !args.iter().any(|a| a == "--") {
         args.push("--".into());
@@ -214,6 +214,7 @@ fn postgres_pass(bin: &std::path::Path, extra: &[String]) -> Result {
             ])
             .args(&args)
             .env("OL_TEST_DATABASE", "postgres")
+            .env("OL_TEST_MOTO", s3)
             .env("OL_TEST_BIN", bin),
     )
 }
