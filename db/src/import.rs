@@ -112,21 +112,58 @@ const STAGE: &str = "CREATE TEMP TABLE IF NOT EXISTS import_stage (
 const STAGE_COLUMNS: &str = "aadhaar_hmac, aadhaar_enc, uri, issuer_id, doc_type, doc_name, doc_id, issued_on, valid_from, valid_to, time_stamp";
 
 impl Queued<'_> {
-    /// Sends what waits: COPY into the staging table, then one INSERT of
-    /// what is not there yet.
+    /// Sends what waits. New pairs, the usual case, are copied straight into
+    /// `issued_docs`; a pair already there (or given twice) fails that COPY,
+    /// which is then undone to its savepoint, and the rows go through the
+    /// staging table and one INSERT of what is not there yet.
     fn send(&mut self, task_id: i64, now: UnixTime) -> DbResult<()> {
-        use postgres::types::Type;
+        self.conn.execute_batch("SAVEPOINT import_copy")?;
+        let direct = format!("issued_docs ({STAGE_COLUMNS}, task_id, updated_at)");
+        match self.copy_rows(&direct, Some((task_id, now))) {
+            Ok(copied) => {
+                self.conn.execute_batch("RELEASE SAVEPOINT import_copy")?;
+                self.changed += copied;
+            }
+            Err(DbError::Conflict(_)) => {
+                self.conn.execute_batch("ROLLBACK TO SAVEPOINT import_copy")?;
+                self.send_staged(task_id, now)?;
+            }
+            Err(other) => return Err(other),
+        }
+        self.rows.clear();
+        Ok(())
+    }
+
+    /// COPY into the staging table, then one INSERT of what is not there yet.
+    fn send_staged(&mut self, task_id: i64, now: UnixTime) -> DbResult<()> {
         if !self.staged {
             self.conn.execute_batch(STAGE)?;
             self.staged = true;
         }
-        let types = [[Type::BYTEA; 2].as_slice(), &[Type::TEXT; 9]].concat();
-        let copy = format!("COPY import_stage ({STAGE_COLUMNS}) FROM STDIN (FORMAT binary)");
-        let rows = &self.rows;
+        self.copy_rows(&format!("import_stage ({STAGE_COLUMNS})"), None)?;
+        let merge = format!(
+            "INSERT INTO issued_docs ({STAGE_COLUMNS}, task_id, updated_at)
+             SELECT {STAGE_COLUMNS}, ?1, ?2 FROM import_stage ORDER BY seq
+             ON CONFLICT (aadhaar_hmac, uri) DO NOTHING"
+        );
+        self.changed += self.conn.execute(&merge, params![task_id, now])? as u64;
+        self.conn.execute_batch("TRUNCATE import_stage")
+    }
+
+    /// Binary COPY of the waiting rows into `target` (a table and its
+    /// columns), with the task and time columns when given.
+    fn copy_rows(&self, target: &str, task: Option<(i64, UnixTime)>) -> DbResult<u64> {
+        use postgres::types::Type;
+        let mut types = [[Type::BYTEA; 2].as_slice(), &[Type::TEXT; 9]].concat();
+        if task.is_some() {
+            types.extend([Type::INT8, Type::INT8]);
+        }
+        let copy = format!("COPY {target} FROM STDIN (FORMAT binary)");
+        let (task_id, now) = task.unwrap_or_default();
         self.conn.copy_in(&copy, &types, |writer| {
-            for row in rows {
+            for row in &self.rows {
                 let [uri, issuer_id, doc_type, doc_name, doc_id, issued_on, time_stamp] = &row.texts;
-                writer.write(&[
+                let mut values: Vec<&(dyn postgres::types::ToSql + Sync)> = vec![
                     &row.aadhaar_hmac,
                     &row.aadhaar_enc,
                     uri,
@@ -138,19 +175,14 @@ impl Queued<'_> {
                     &row.valid_from,
                     &row.valid_to,
                     time_stamp,
-                ])?;
+                ];
+                if task.is_some() {
+                    values.extend([&task_id as &(dyn postgres::types::ToSql + Sync), &now]);
+                }
+                writer.write(&values)?;
             }
             Ok(())
-        })?;
-        let merge = format!(
-            "INSERT INTO issued_docs ({STAGE_COLUMNS}, task_id, updated_at)
-             SELECT {STAGE_COLUMNS}, ?1, ?2 FROM import_stage ORDER BY seq
-             ON CONFLICT (aadhaar_hmac, uri) DO NOTHING"
-        );
-        self.changed += self.conn.execute(&merge, params![task_id, now])? as u64;
-        self.conn.execute_batch("TRUNCATE import_stage")?;
-        self.rows.clear();
-        Ok(())
+        })
     }
 }
 

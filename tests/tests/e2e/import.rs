@@ -130,6 +130,28 @@ fn importing_the_same_rows_again_adds_nothing() {
 }
 
 #[test]
+fn a_file_partly_in_the_locker_already_adds_just_the_new_rows_and_a_pair_given_twice_once() {
+    let server = Server::start(&[]);
+    let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
+    let rows = |range: std::ops::Range<u64>| -> String {
+        range
+            .map(|n| row(&aadhaar(n), "cbse.nic.in", "MSTN", &format!("P{n}"), "A"))
+            .collect()
+    };
+    server.push(&issuer, &rows(0..10));
+    assert_eq!(server.import_run()["rows_imported"], 10);
+    // Rows 5 to 9 are there; 10 to 14 are new, and 12 comes twice.
+    let mixed = rows(5..15) + &rows(12..13);
+    server.push(&issuer, &mixed);
+    let summary = server.import_run();
+    assert_eq!(summary["rows_imported"], 5, "{summary}");
+    let stored: i64 = crate::backend::at_rest(&server.data)
+        .query_one("SELECT count(*) FROM issued_docs", &[])
+        .unwrap();
+    assert_eq!(stored, 15);
+}
+
+#[test]
 fn update_changes_metadata_and_delete_removes_the_uri() {
     let server = Server::start(&[]);
     let issuer = server.issuer("cbse.nic.in", &["MSTN"]);
