@@ -112,7 +112,7 @@ fn copy_table(source: &Conn, target: &Conn, table: &Table) -> DbResult<()> {
     let insert = format!("INSERT INTO {} ({columns}) VALUES ({})", table.name, marks.join(", "));
     let mut insert = target.prepare(&insert)?;
     if !table.rowid {
-        let rows = read_rows(source, &format!("SELECT {columns} FROM {}", table.name), 0, table)?;
+        let rows = read_rows(source, &format!("SELECT {columns} FROM {}", table.name), None, table)?;
         return rows.iter().try_for_each(|row| insert_row(&mut insert, row));
     }
     let page = format!(
@@ -121,7 +121,7 @@ fn copy_table(source: &Conn, target: &Conn, table: &Table) -> DbResult<()> {
     );
     let mut after = i64::MIN;
     loop {
-        let rows = read_rows(source, &page, after, table)?;
+        let rows = read_rows(source, &page, Some(after), table)?;
         let Some(last) = rows.last() else {
             return Ok(());
         };
@@ -133,10 +133,11 @@ fn copy_table(source: &Conn, target: &Conn, table: &Table) -> DbResult<()> {
     }
 }
 
-fn read_rows(source: &Conn, sql: &str, after: i64, table: &Table) -> DbResult<Vec<Vec<Owned>>> {
+/// The rows `sql` selects; a page's query takes the rowid to start `after`.
+fn read_rows(source: &Conn, sql: &str, after: Option<i64>, table: &Table) -> DbResult<Vec<Vec<Owned>>> {
     let width = table.columns.len() + usize::from(table.rowid);
     let mut stmt = source.prepare(sql)?;
-    let bound: Vec<&dyn Param> = if sql.contains("?1") { vec![&after] } else { Vec::new() };
+    let bound: Vec<&dyn Param> = after.as_ref().map(|a| a as &dyn Param).into_iter().collect();
     let rows = stmt.query_map(bound.as_slice(), |r| (0..width).map(|i| r.get::<_, Owned>(i)).collect())?;
     rows.collect()
 }

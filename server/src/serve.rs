@@ -142,9 +142,10 @@ fn write_behind(app: &App) {
 /// How often an idle node looks for import files that a stopped node left.
 const ABANDONED_POLL: std::time::Duration = std::time::Duration::from_secs(3);
 
-/// Every few seconds, imports the files whose node stopped mid-file (their
-/// lease ran out), so another node finishes them within a lease and a few
-/// seconds; new files wait for `import_schedule` as before.
+/// Every few seconds, looks for files whose node stopped mid-file (their
+/// lease ran out) and, when there are any, runs the import job, so another
+/// node finishes them within a lease and a few seconds. (That run takes up
+/// any other queued file too; otherwise new files wait for `import_schedule`.)
 fn take_over_abandoned_imports(app: &App) -> Result<(), Error> {
     let app = app.clone();
     std::thread::Builder::new()

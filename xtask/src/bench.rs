@@ -15,24 +15,20 @@ use crate::tools::{ensure_debian_packages, target_dir};
 use crate::{Result, cargo, status};
 
 pub fn run(args: &[String]) -> Result {
+    let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
+    // Any bench that starts a server may run it on another database.
+    if let Some(url) = value("--database-url") {
+        let _ = crate::bench_pulldoc::DATABASE_URL.set(url.clone());
+    }
     match args.first().map(String::as_str) {
         Some("import") => {
-            let value = |flag: &str| args.iter().position(|a| a == flag).and_then(|i| args.get(i + 1));
             let rows = match value("--rows") {
                 Some(n) => n.parse().map_err(|_| "--rows takes a number")?,
                 None => 1_000_000,
             };
-            if let Some(url) = value("--database-url") {
-                let _ = crate::bench_pulldoc::DATABASE_URL.set(url.clone());
-            }
             import(rows)
         }
-        Some("pulldoc") => {
-            if let Some(url) = args.iter().position(|a| a == "--database-url").and_then(|i| args.get(i + 1)) {
-                let _ = crate::bench_pulldoc::DATABASE_URL.set(url.clone());
-            }
-            crate::bench_pulldoc::run()
-        }
+        Some("pulldoc") => crate::bench_pulldoc::run(),
         Some("signin") => crate::bench_load::run(false),
         Some("load") => crate::bench_load::run(true),
         Some("signing") => crate::bench_signing::run(),

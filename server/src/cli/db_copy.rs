@@ -34,13 +34,19 @@ pub fn run(app: &App, to: &str) -> Result<Output, Error> {
     if target.dialect() != Dialect::Postgres {
         return Err(Error::Invalid("--to must be a postgres:// URL".into()));
     }
+    let copy_files_too = !same_folder(&app.objects, &app.settings.data_dir);
+    // Both targets are checked before anything is written, so a refusal
+    // leaves them as they were.
+    if copy_files_too {
+        refuse_non_empty(&app.objects)?;
+    }
     let copied = copy::copy_database(&app.db, &target)?;
     let rows: i64 = copied.iter().map(|c| c.rows).sum();
     let source = Objects::open(None, &app.settings.data_dir)?;
-    let files = if same_folder(&app.objects, &app.settings.data_dir) {
-        None
-    } else {
+    let files = if copy_files_too {
         Some(copy_files(&source, &app.objects)?)
+    } else {
+        None
     };
     let tables: serde_json::Map<String, serde_json::Value> =
         copied.iter().map(|c| (c.table.clone(), json!(c.rows))).collect();
@@ -67,20 +73,28 @@ fn same_folder(objects: &Objects, data_dir: &Path) -> bool {
     }
 }
 
-/// Copies every stored file and checks its copy; how many and their bytes.
+/// [`Error::Conflict`] when the target store already holds stored files.
+fn refuse_non_empty(target: &Objects) -> Result<(), Error> {
+    for folder in FILE_FOLDERS {
+        if let Some(listed) = target.list(folder)?.first() {
+            return Err(Error::Conflict(format!(
+                "the object store is not empty (it holds {}): copy into an empty one",
+                listed.key
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Copies every stored file of the data folder and checks its copy; how
+/// many and their bytes.
 fn copy_files(source: &Objects, target: &Objects) -> Result<(u64, u64), Error> {
+    let Objects::Folder(local) = source else {
+        return Err(Error::Internal("the source of db copy is the data folder".into()));
+    };
     let (mut count, mut bytes) = (0u64, 0u64);
     for folder in FILE_FOLDERS {
         for listed in source.list(folder)? {
-            if target.exists(&listed.key)? {
-                return Err(Error::Conflict(format!(
-                    "the object store already holds {}: copy into an empty one",
-                    listed.key
-                )));
-            }
-            let Objects::Folder(local) = source else {
-                return Err(Error::Internal("the source of db copy is the data folder".into()));
-            };
             target.put_file(&listed.key, &local.path(&listed.key))?;
             let (here, size) = digest(source, &listed.key)?;
             let (there, _) = digest(target, &listed.key)?;

@@ -203,7 +203,7 @@ pub(super) fn authenticate<'a>(
 /// so their txns are written behind (see [`crate::wire::replay`]), but on a
 /// shared database they are written at once, which needs storage.
 pub(super) fn record_txn(app: &App, sender: &Authenticated<'_>, reach: Reach) -> Result<(), Stop> {
-    if reach == Reach::Memory && app.db.dialect() == openlocker_db::Dialect::Postgres {
+    if reach == Reach::Memory && crate::wire::replay::written_at_once(&app.db) {
         return Err(Stop::NeedsStorage);
     }
     Ok(auth::record_txn(

@@ -31,6 +31,13 @@ struct State {
     purge_before: Option<i64>,
 }
 
+/// Whether write-behind txns are written at once on `db`: on a shared
+/// database (PostgreSQL, several nodes) another node's memory cannot see
+/// this one's, so only the table's key can refuse a txn any node used.
+pub fn written_at_once(db: &Db) -> bool {
+    db.dialect() == Dialect::Postgres
+}
+
 /// How a txn use is kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Durability {
@@ -70,7 +77,7 @@ impl ReplayGuard {
             return Ok(false);
         }
         match durability {
-            Durability::WriteBehind if db.dialect() == Dialect::Postgres => {
+            Durability::WriteBehind if written_at_once(db) => {
                 // Not under the lock: other requests go on meanwhile.
                 drop(state);
                 let fresh = txns::record(db, org_id, txn, now, self.remember_since(now))?;

@@ -76,6 +76,7 @@ fn a_sqlite_deployment_copied_to_postgresql_and_s3_is_served_from_there() {
         again.stderr
     );
     assert!(again.stderr.contains("not empty"), "{}", again.stderr);
+    assert_used_bucket_refused_before_any_row(&data, &store);
 
     let new_data = dir.path().join("new");
     crate::backend::use_database(&new_data, &database);
@@ -83,6 +84,26 @@ fn a_sqlite_deployment_copied_to_postgresql_and_s3_is_served_from_there() {
     let flags = ["--object-store-url", &store, "--master-key-file", key.to_str().unwrap()];
     let node = Server::start_in_with_env(&new_data, &CREDENTIALS, &flags);
     assert_served(&node, &before);
+}
+
+/// A copy into an empty database but a bucket that holds files is refused
+/// before a row is written: the database stays empty.
+fn assert_used_bucket_refused_before_any_row(data: &std::path::Path, store: &str) {
+    let fresh = openlocker_testpg::shared().create_database();
+    let refused = copy(data, &fresh, store);
+    assert_eq!(refused.code, 2, "{}", refused.stderr);
+    assert!(
+        refused.stderr.contains("object store is not empty"),
+        "{}",
+        refused.stderr
+    );
+    let rows: i64 = openlocker_db::Db::connect(&fresh, 1)
+        .unwrap()
+        .direct()
+        .unwrap()
+        .query_one("SELECT count(*) FROM residents", &[])
+        .unwrap();
+    assert_eq!(rows, 0, "nothing was copied into the database");
 }
 
 /// The node on the new stores serves the resident's file and documents and
